@@ -1,0 +1,106 @@
+// Package config turns a directory of candlekeep *.hcl files into a typed,
+// validated configuration. Every mistake is an hcl.Diagnostic with a source
+// range, and all of them are reported at once.
+package config
+
+import (
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+)
+
+// Config is one directory's configuration, decoded and validated.
+// Paths in it are already resolved against Dir.
+type Config struct {
+	Dir string // the configuration directory (-chdir)
+
+	State     State
+	Sink      Sink
+	Dumps     []Dump     // in declaration order
+	Tiers     []Tier     // in declaration order
+	Coverage  []Coverage // in declaration order
+	Variables map[string]string
+
+	// Digest is a SHA-256 over the names and bytes of the *.hcl files and
+	// the resolved variable values; a saved plan records it.
+	Digest string
+	// Files are the parsed files, for rendering diagnostics with snippets.
+	Files map[string]*hcl.File
+}
+
+// State says where candlekeep keeps its state.
+type State struct {
+	Backend string // "sqlite" (default) or "postgres"
+	Path    string // sqlite: resolved path, default <Dir>/.candlekeep/state.db
+	DSN     string // postgres: secret, never printed
+}
+
+// Sink says where candles go.
+type Sink struct {
+	Type  string // "sqlite" (default) or "questdb"
+	Path  string // sqlite: resolved path, default <Dir>/.candlekeep/candles.db
+	Table string // default "candles"
+	Conf  string // questdb: client configuration string, secret
+}
+
+// DumpKind says which span a dump covers for each series it holds.
+type DumpKind string
+
+// Dump kinds.
+const (
+	FullHistory DumpKind = "full"      // everything before the cutoff
+	Quarterly   DumpKind = "quarterly" // one calendar quarter
+)
+
+// Dump is a Kraken CSV download: a zip or a folder of CSV files.
+type Dump struct {
+	Name string
+	Path string   // resolved against Dir
+	Kind DumpKind // "" when neither declared nor implied by the file name
+	// Until is the declared cutoff (Unix seconds), 0 when it is to be
+	// inferred from the data.
+	Until int64
+	// Quarter is the declared quarter ("2024-Q3") as a span, or empty.
+	Quarter ohlc.Span
+	// DeclRange is where the block is declared, for diagnostics.
+	DeclRange hcl.Range
+}
+
+// Tier is a named list of pairs.
+type Tier struct {
+	Name  string
+	Pairs []string
+}
+
+// Coverage is one coverage block: pairs × intervals × window.
+type Coverage struct {
+	Name      string
+	Tiers     []string        // tier names as written
+	Pairs     []string        // every pair: the tiers' pairs plus explicit ones, sorted, deduplicated
+	Intervals []ohlc.Interval // sorted, deduplicated
+	Window    Window
+	DeclRange hcl.Range
+}
+
+// Window is a coverage block's time window, resolved against a clock by Span.
+type Window struct {
+	From     int64 // Unix seconds; used when Lookback is 0
+	To       int64 // Unix seconds; used when ToNow is false and Lookback is 0
+	ToNow    bool  // to = "now" (also the implied end of a lookback)
+	Lookback int64 // seconds; 0 means from/to
+}
+
+// Span resolves the window against now. The result is not yet aligned to
+// any interval; "now" is left exact so that each series can align it to
+// the start of its own forming candle.
+func (w Window) Span(now int64) ohlc.Span {
+	end := w.To
+	if w.ToNow || w.Lookback > 0 {
+		end = now
+	}
+	start := w.From
+	if w.Lookback > 0 {
+		start = now - w.Lookback
+	}
+	return ohlc.Span{Start: start, End: end}
+}

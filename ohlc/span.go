@@ -1,0 +1,75 @@
+package ohlc
+
+import (
+	"fmt"
+	"time"
+)
+
+// Span is the half-open time range [Start, End) in Unix seconds.
+type Span struct {
+	Start int64
+	End   int64
+}
+
+// Empty reports whether the span holds no time at all.
+func (s Span) Empty() bool { return s.End <= s.Start }
+
+// Seconds is the length of the span.
+func (s Span) Seconds() int64 {
+	if s.Empty() {
+		return 0
+	}
+	return s.End - s.Start
+}
+
+// Contains reports whether t lies in [Start, End).
+func (s Span) Contains(t int64) bool { return t >= s.Start && t < s.End }
+
+// Intersect returns the overlap of two spans (possibly empty).
+func (s Span) Intersect(o Span) Span {
+	r := Span{Start: max(s.Start, o.Start), End: min(s.End, o.End)}
+	if r.Empty() {
+		return Span{}
+	}
+	return r
+}
+
+// Align shrinks the span to whole candles of the interval: the start rounds
+// up and the end rounds down, so it never claims a partial candle.
+func (s Span) Align(i Interval) Span {
+	r := Span{Start: i.AlignUp(s.Start), End: i.AlignDown(s.End)}
+	if r.Empty() {
+		return Span{}
+	}
+	return r
+}
+
+// Candles is how many candle slots of the interval fit in the span.
+func (s Span) Candles(i Interval) int64 { return s.Seconds() / i.Seconds() }
+
+// String renders the span as [start, end) in RFC 3339, dropping the time of
+// day when both ends are midnight.
+func (s Span) String() string {
+	return "[" + FormatTime(s.Start) + ", " + FormatTime(s.End) + ")"
+}
+
+// FormatTime renders Unix seconds as a UTC date, or a date and time when
+// the time of day is not midnight.
+func FormatTime(t int64) string {
+	tt := time.Unix(t, 0).UTC()
+	if t%86400 == 0 {
+		return tt.Format("2006-01-02")
+	}
+	return tt.Format("2006-01-02 15:04")
+}
+
+// ParseTime accepts "2020-01-01", "2020-01-01T10:00:00Z" (RFC 3339) or
+// "2020-01-01 10:00" in UTC.
+func ParseTime(v string) (int64, error) {
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.Unix(), nil
+		}
+	}
+	return 0, fmt.Errorf("time %q is not a date (2020-01-01) or an RFC 3339 time (2020-01-01T10:00:00Z)", v)
+}

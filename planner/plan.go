@@ -1,0 +1,132 @@
+// Package planner computes what apply would do: the pure function from
+// (configuration, state snapshot, dump inventory, now) to a Plan. It does no
+// I/O.
+package planner
+
+import (
+	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/sources/krakencsv"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// Kind is the kind of an action.
+type Kind string
+
+// Action kinds.
+const (
+	LoadCSV     Kind = "load_csv"     // load one dump member, restricted to a span
+	BackfillAPI Kind = "backfill_api" // fetch a span from Kraken's REST API
+	Unfillable  Kind = "unfillable"   // a gap nothing configured can fill: reported, not a change
+)
+
+// Reason says why a gap is unfillable.
+type Reason string
+
+// Unfillable reasons.
+const (
+	// NoDump: no configured dump holds a file of this series for the span,
+	// though a published Kraken download would.
+	ReasonNoDump Reason = "no_dump"
+	// ReasonNotPublished: the span lies in a quarter Kraken has not yet
+	// published a download for.
+	ReasonNotPublished Reason = "not_published"
+	// ReasonNotInCSV: Kraken's downloads never carry this interval
+	// (10080, 21600).
+	ReasonNotInCSV Reason = "interval_not_in_csv"
+)
+
+// Action is one unit of planned work.
+type Action struct {
+	Kind   Kind
+	Series ohlc.Series
+	Span   ohlc.Span
+	// Coverage names the coverage blocks that asked for this series.
+	Coverage []string
+	// Tiers names the tiers through which those blocks asked for it
+	// (empty when the pair was listed directly).
+	Tiers []string
+
+	// CSV is the file to load, for load_csv.
+	CSV *CSVSource
+	// Estimate is the expected number of candles (load_csv: from the
+	// member's profile, prorated to Span).
+	Estimate int64
+
+	// Reason and Suggestion explain an unfillable gap and name the
+	// download that would fill it.
+	Reason     Reason
+	Suggestion string
+}
+
+// CSVSource is the dump member a load_csv action reads.
+type CSVSource struct {
+	Dump        string // dump name
+	DumpPath    string // the zip or folder, as configured
+	IsZip       bool
+	Member      string // path inside the dump
+	Fingerprint string
+	Size        int64
+}
+
+// Plan is the ordered list of actions and what it was computed from.
+type Plan struct {
+	Now             int64 // the clock the plan was computed for
+	Lineage         string
+	Serial          int64
+	ConfigDigest    string
+	InventoryDigest string
+	Actions         []Action // ordered by series, then span start, then kind
+}
+
+// Summary counts a plan's actions.
+type Summary struct {
+	Loads                 int
+	LoadCandles           int64
+	Backfills             int
+	BackfillCandles       int64
+	Unfillable            int
+	UnfillableCandleSlots int64
+}
+
+// HasChanges reports whether applying the plan would do anything: an
+// unfillable gap is reported but is not a change.
+func (p *Plan) HasChanges() bool {
+	for _, a := range p.Actions {
+		if a.Kind != Unfillable {
+			return true
+		}
+	}
+	return false
+}
+
+// Summary counts the plan's actions by kind.
+func (p *Plan) Summary() Summary {
+	var s Summary
+	for _, a := range p.Actions {
+		switch a.Kind {
+		case LoadCSV:
+			s.Loads++
+			s.LoadCandles += a.Estimate
+		case BackfillAPI:
+			s.Backfills++
+			s.BackfillCandles += a.Estimate
+		case Unfillable:
+			s.Unfillable++
+			s.UnfillableCandleSlots += a.Span.Candles(a.Series.Interval)
+		}
+	}
+	return s
+}
+
+// Input is everything a plan is computed from.
+type Input struct {
+	Config    *config.Config
+	State     *state.Snapshot
+	Inventory *krakencsv.Inventory
+	Now       int64 // Unix seconds
+}
+
+// Compute returns the plan for in. It is a pure function: no I/O, and the
+// same input always gives the same plan.
+func Compute(in Input) *Plan { panic("TODO") }

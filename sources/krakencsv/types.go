@@ -1,0 +1,83 @@
+package krakencsv
+
+import "github.com/feefifofunds/candlekeep/ohlc"
+
+// Kind says which span a dump covers for each series it holds.
+type Kind string
+
+// Dump kinds.
+const (
+	FullHistory Kind = "full"      // everything before the cutoff
+	Quarterly   Kind = "quarterly" // one calendar quarter
+)
+
+// DumpSpec is what the configuration declares about a dump.
+type DumpSpec struct {
+	Name string
+	Path string // a .zip file or a folder
+	Kind Kind   // "" = from the file name (Kraken_OHLCVT_Q3_2024.zip is quarterly), else full
+	// Until is the declared cutoff in Unix seconds; 0 infers it as the end
+	// of the newest candle in the whole dump.
+	Until int64
+	// Quarter is the declared quarter of a quarterly dump; empty takes it
+	// from the file name.
+	Quarter ohlc.Span
+}
+
+// Profile is what reading a member once tells about it.
+type Profile struct {
+	Rows  int64
+	First int64 // open time of the first candle
+	Last  int64 // open time of the last candle
+}
+
+// Member is one PAIR_INTERVAL.csv file of a dump.
+type Member struct {
+	Dump   string // the dump's name
+	Path   string // slash-separated path inside the zip, or relative to the folder
+	Series ohlc.Series
+	Size   int64 // uncompressed bytes
+	// Fingerprint identifies the content: "crc32:<8 hex>:<size>" for zip
+	// members (from the zip directory), "sha256:<64 hex>" for plain files.
+	Fingerprint string
+	Profile     Profile
+}
+
+// Dump is a scanned dump: its members and the span it covers.
+type Dump struct {
+	Spec    DumpSpec
+	Kind    Kind
+	IsZip   bool
+	Cutoff  int64     // full history: end of what it holds (declared or inferred)
+	Quarter ohlc.Span // quarterly: the quarter
+	Members []Member  // sorted by series
+}
+
+// Covers is the span the dump vouches for a series it holds a file of,
+// aligned to the series' interval: everything before the cutoff for a full
+// history (before the first row the pair did not trade), or the quarter.
+func (d *Dump) Covers(s ohlc.Series) ohlc.Span {
+	if d.Kind == Quarterly {
+		return d.Quarter.Align(s.Interval)
+	}
+	return ohlc.Span{Start: 0, End: s.Interval.AlignDown(d.Cutoff)}
+}
+
+// Inventory is every configured dump, scanned.
+type Inventory struct {
+	Dumps []*Dump // in configuration order
+	// CacheUpdates are the profiles and fingerprints computed by this scan
+	// that the known cache did not have; the caller persists them.
+	CacheUpdates []CacheEntry
+	// Digest is a SHA-256 over every member's dump, path and fingerprint.
+	Digest string
+}
+
+// CacheEntry remembers a member's fingerprint and profile so that a second
+// scan neither re-hashes nor re-reads it. Key is "file:<abs path>:<size>:<mtime ns>"
+// for plain files and the fingerprint itself for zip members.
+type CacheEntry struct {
+	Key         string
+	Fingerprint string
+	Profile     Profile
+}
