@@ -40,7 +40,7 @@ type Sink struct {
 	Type  string // "sqlite" (default) or "questdb"
 	Path  string // sqlite: resolved path, default <Dir>/.candlekeep/candles.db
 	Table string // default "candles"
-	Conf  string // questdb: client configuration string, secret
+	Conf  string // questdb (not yet supported): client configuration string, secret
 }
 
 // DumpKind says which span a dump covers for each series it holds.
@@ -55,8 +55,10 @@ const (
 // Dump is a Kraken CSV download: a zip or a folder of CSV files.
 type Dump struct {
 	Name string
-	Path string   // resolved against Dir
-	Kind DumpKind // "" when neither declared nor implied by the file name
+	Path string // resolved against Dir
+	// Kind is declared, or implied: quarterly when the file name is
+	// Kraken_OHLCVT_Q<n>_<year>.zip or a quarter is declared, else full.
+	Kind DumpKind
 	// Until is the declared cutoff (Unix seconds), 0 when it is to be
 	// inferred from the data.
 	Until int64

@@ -25,7 +25,7 @@ type Reason string
 
 // Unfillable reasons.
 const (
-	// NoDump: no configured dump holds a file of this series for the span,
+	// ReasonNoDump: no configured dump holds a file of this series for the span,
 	// though a published Kraken download would.
 	ReasonNoDump Reason = "no_dump"
 	// ReasonNotPublished: the span lies in a quarter Kraken has not yet
@@ -34,6 +34,10 @@ const (
 	// ReasonNotInCSV: Kraken's downloads never carry this interval
 	// (10080, 21600).
 	ReasonNotInCSV Reason = "interval_not_in_csv"
+	// ReasonFileFailed: the dump member that holds the span failed to
+	// load before (bad row, corrupt zip) and is not retried until its
+	// content, and so its fingerprint, changes.
+	ReasonFileFailed Reason = "file_failed"
 )
 
 // Action is one unit of planned work.
@@ -129,4 +133,4 @@ type Input struct {
 
 // Compute returns the plan for in. It is a pure function: no I/O, and the
 // same input always gives the same plan.
-func Compute(in Input) *Plan { panic("TODO") }
+func Compute(in Input) *Plan { return compute(in) }

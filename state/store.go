@@ -2,88 +2,227 @@ package state
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
-	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// Backends.
+const (
+	BackendSQLite   = "sqlite"
+	BackendPostgres = "postgres"
 )
 
 // Store is an open state store. It is safe for concurrent use.
 type Store struct {
-	// implementation fields
+	db      *bun.DB
+	backend string
+	lockTiming
+}
+
+// lockTiming holds the lock's clock and intervals, replaced in tests so
+// they need not sleep.
+type lockTiming struct {
+	now            func() time.Time
+	staleAfter     time.Duration // a heartbeat older than this looks dead
+	heartbeatEvery time.Duration
+	retryMin       time.Duration // first wait between attempts to take a held lock
+	retryMax       time.Duration
+	onLockBusy     func() // called each time Lock finds the lock held
+	onBeat         func() // called after each heartbeat update
+}
+
+func defaultLockTiming() lockTiming {
+	return lockTiming{
+		now:            time.Now,
+		staleAfter:     2 * time.Minute,
+		heartbeatEvery: 15 * time.Second,
+		retryMin:       250 * time.Millisecond,
+		retryMax:       5 * time.Second,
+	}
 }
 
 // Open opens (creating if needed) the store and runs pending migrations.
 // A SQLite path in a directory that cannot be created or written is an
-// error naming the path.
-func Open(ctx context.Context, cfg Config) (*Store, error) { panic("TODO") }
+// error naming the path. A PostgreSQL DSN never appears in an error.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	var (
+		db  *bun.DB
+		err error
+	)
+	switch cfg.Backend {
+	case "", BackendSQLite:
+		db, err = openSQLite(cfg.Path)
+		if err != nil {
+			return nil, err
+		}
+		if err := migrateStore(ctx, db); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open state %s: %w", cfg.Path, err)
+		}
+	case BackendPostgres:
+		if cfg.DSN == "" {
+			return nil, errors.New("open postgres state: no dsn given")
+		}
+		conn, err := pgConnector(cfg.DSN)
+		if err != nil {
+			return nil, redact(fmt.Errorf("open postgres state: %w", err), cfg.DSN)
+		}
+		db = bun.NewDB(sql.OpenDB(conn), pgdialect.New())
+		if err := migrateStore(ctx, db); err != nil {
+			db.Close()
+			return nil, redact(fmt.Errorf("open postgres state: %w", err), cfg.DSN)
+		}
+	default:
+		return nil, fmt.Errorf("open state: unknown backend %q (want %q or %q)", cfg.Backend, BackendSQLite, BackendPostgres)
+	}
+	return &Store{db: db, backend: cfgBackend(cfg), lockTiming: defaultLockTiming()}, nil
+}
+
+// pgConnector turns pgdriver's panic on a malformed DSN into an error.
+func pgConnector(dsn string) (conn *pgdriver.Connector, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("invalid dsn: %v", r)
+		}
+	}()
+	return pgdriver.NewConnector(pgdriver.WithDSN(dsn)), nil
+}
+
+func cfgBackend(cfg Config) string {
+	if cfg.Backend == "" {
+		return BackendSQLite
+	}
+	return cfg.Backend
+}
+
+func openSQLite(path string) (*bun.DB, error) {
+	if path == "" {
+		return nil, errors.New("open state: no sqlite path given")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("open state %s: %w", path, unwrapPathError(err))
+	}
+	// Creating the file ourselves gives a clear reason (permission denied,
+	// not a directory) where SQLite would only say "unable to open".
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open state %s: %w", path, unwrapPathError(err))
+	}
+	f.Close()
+	sqldb, err := sql.Open("sqlite", sqliteDSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open state %s: %w", path, err)
+	}
+	// One connection: SQLite has one writer anyway, and pragmas set per
+	// connection then hold for every query.
+	sqldb.SetMaxOpenConns(1)
+	return bun.NewDB(sqldb, sqlitedialect.New()), nil
+}
+
+// unwrapPathError drops the *PathError wrapper, whose message repeats the
+// path the caller already names.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+var sqliteURIEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+
+func sqliteDSN(path string) string {
+	return "file:" + sqliteURIEscaper.Replace(path) +
+		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+}
+
+// redact removes the DSN, and its password on its own, from an error
+// message. The error chain is dropped with it, since inner errors may
+// quote the DSN too.
+func redact(err error, dsn string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	secrets := []string{dsn}
+	if u, perr := url.Parse(dsn); perr == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			secrets = append(secrets, pw, url.QueryEscape(pw), url.PathEscape(pw))
+		}
+	}
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, "***")
+		}
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return errors.New(msg)
+}
 
 // Close closes the store.
-func (s *Store) Close() error { panic("TODO") }
+func (s *Store) Close() error { return s.db.Close() }
 
-// Snapshot reads, in one transaction, what the planner needs.
-func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) { panic("TODO") }
+// Backend says which backend the store uses.
+func (s *Store) Backend() string { return s.backend }
 
-// FileCache returns every cached fingerprint/profile by key.
-func (s *Store) FileCache(ctx context.Context) (map[string]FileCacheEntry, error) { panic("TODO") }
-
-// SaveFileCache upserts cache entries by key. It does not bump the serial.
-func (s *Store) SaveFileCache(ctx context.Context, entries []FileCacheEntry) error { panic("TODO") }
-
-// BeginRun inserts a running run and its pending actions (IDs and RunID
-// are filled in on the passed records), marks any earlier run still
-// "running" as interrupted, and returns the run ID.
-func (s *Store) BeginRun(ctx context.Context, run *Run, actions []ActionRecord) error { panic("TODO") }
-
-// Record applies one confirmed step of an action in a single transaction:
-// merges p.Covered into coverage (per source, adjacent spans merged),
-// upserts p.File, updates the action's status/rows/checkpoint/error, and
-// bumps the serial.
-func (s *Store) Record(ctx context.Context, p Progress) error { panic("TODO") }
-
-// FinishRun stores a run's final status, counts and error.
-func (s *Store) FinishRun(ctx context.Context, run *Run) error { panic("TODO") }
-
-// SyncGaps makes the gap records match what the latest plan found: gaps in
-// found that are not yet recorded are inserted (detected now), recorded open
-// or unfillable gaps that no longer appear in found are marked filled
-// (resolved now), and existing ones get their status, reason and suggestion
-// updated. Gaps are matched by series and span. Bumps the serial when
-// anything changed.
-func (s *Store) SyncGaps(ctx context.Context, found []Gap, now time.Time) error { panic("TODO") }
-
-// Runs returns the most recent runs, newest first.
-func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) { panic("TODO") }
-
-// RunActions returns the actions of a run in plan order.
-func (s *Store) RunActions(ctx context.Context, runID int64) ([]ActionRecord, error) { panic("TODO") }
-
-// Coverage returns the covered spans of one series with their sources.
-func (s *Store) Coverage(ctx context.Context, series ohlc.Series) (map[Source]ohlc.SpanSet, error) {
-	panic("TODO")
+// write runs fn in one transaction after bumping the serial. Bumping first
+// takes the meta row's lock on PostgreSQL, so writers serialise and each
+// sees what the previous one committed.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := bumpSerial(ctx, tx); err != nil {
+			return err
+		}
+		return fn(ctx, tx)
+	})
 }
 
-// Lock takes the state lock for operation, waiting up to timeout (0: try
-// once) while another live holder has it. A held lock is an error
-// (*LockedError) that says who holds it and since when.
-func (s *Store) Lock(ctx context.Context, operation string, timeout time.Duration) (*Lock, error) {
-	panic("TODO")
+func bumpSerial(ctx context.Context, tx bun.Tx) error {
+	if _, err := tx.NewUpdate().Model((*metaRow)(nil)).Set("serial = serial + 1").Where("id = 1").Exec(ctx); err != nil {
+		return fmt.Errorf("bump serial: %w", err)
+	}
+	return nil
 }
 
-// ForceUnlock removes the lock with the given ID, whoever holds it.
-func (s *Store) ForceUnlock(ctx context.Context, id string) error { panic("TODO") }
-
-// Lock is a held state lock. Its heartbeat is refreshed in the background
-// until Unlock.
-type Lock struct {
-	Info LockInfo
+// readTx is the options of a consistent read: on PostgreSQL a repeatable
+// read transaction sees one snapshot across statements; SQLite's
+// transactions always do.
+func (s *Store) readTx() *sql.TxOptions {
+	if s.backend == BackendPostgres {
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return nil
 }
 
-// Unlock releases the lock.
-func (l *Lock) Unlock(ctx context.Context) error { panic("TODO") }
-
-// LockedError says the state is locked by someone else.
-type LockedError struct {
-	Holder LockInfo
+func newRandomID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b[:])
 }
 
-func (e *LockedError) Error() string { panic("TODO") }
+// utc normalises a time for storage: UTC, microsecond precision (what
+// PostgreSQL keeps), so what is read back equals what was written.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}

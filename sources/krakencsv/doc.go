@@ -2,4 +2,26 @@
 // CSV files and zips read in place. It finds members by file name, gives
 // each a fingerprint, profiles them (rows, first and last candle), infers a
 // dump's cutoff, and streams rows through a strict parser.
+//
+// The parser accepts exactly Kraken's format, one row per line:
+//
+//	timestamp,open,high,low,close,volume,trades
+//
+// with no header; an integer timestamp aligned to the interval and strictly
+// increasing; prices and volume non-negative decimals ("122.0", "0.00011",
+// "5"), with an optional exponent because Kraken writes round volumes that
+// way ("1E+1", "2.5E+2" occur in the real files) — no sign, bare point, NaN
+// or Inf; low ≤ min(open, close) and max(open, close) ≤ high;
+// trades a whole number. Values are exactly what strconv.ParseFloat gives.
+// Kraken writes "\n" line ends and no byte order mark, but a file that went
+// through an editor may have "\r\n" or a UTF-8 BOM: both are accepted,
+// because neither changes a value. Blank lines, an empty file and lines over
+// MaxLineBytes are refused. Errors are *ParseError, naming the file and the
+// 1-based line.
+//
+// A dump is a folder (walked at any depth, symlinked folders not followed)
+// or a zip (read in place, never extracted). Members are PAIR_INTERVAL.csv
+// by base name; other files are listed in Dump.Ignored. Scan does not
+// validate rows: it counts lines and reads the first and last timestamps,
+// and a member whose rows are broken fails only when it is loaded.
 package krakencsv

@@ -51,6 +51,10 @@ type Dump struct {
 	Cutoff  int64     // full history: end of what it holds (declared or inferred)
 	Quarter ohlc.Span // quarterly: the quarter
 	Members []Member  // sorted by series
+	// Ignored are the paths of files in the dump that are not
+	// PAIR_INTERVAL.csv members (and symlinked folders, which are not
+	// followed), so the user can be told about them.
+	Ignored []string
 }
 
 // Covers is the span the dump vouches for a series it holds a file of,

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/feefifofunds/candlekeep/config"
+)
+
+func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
+	fs := newFlagSet(env, "init", "init [-var 'k=v'] [-var-file=FILE] [-no-color]")
+	var cf configFlags
+	cf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return &exitCode{code: 1, err: err}
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("init takes no arguments, got %q", fs.Args())
+	}
+	cfg, err := loadConfig(env, &cf)
+	if err != nil {
+		return err
+	}
+	st, err := openState(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeWith(&err, st)
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("read state: %w", err)
+	}
+	sink, err := openSink(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeWith(&err, sink)
+	if err := sink.Setup(ctx); err != nil {
+		return fmt.Errorf("set up sink: %w", err)
+	}
+	fmt.Fprintf(env.stdout, "State:  %s (lineage %s, serial %d), migrated.\n", describeState(cfg), snap.Lineage, snap.Serial)
+	fmt.Fprintf(env.stdout, "Sink:   %s table %q at %s, ready.\n", cfg.Sink.Type, cfg.Sink.Table, relPath(cfg.Dir, cfg.Sink.Path))
+	fmt.Fprintln(env.stdout, "\ncandlekeep has been initialized. Run 'candlekeep plan' to see what it would load.")
+	return nil
+}
+
+// describeState names the state store without its secrets.
+func describeState(cfg *config.Config) string {
+	if cfg.State.Backend == "postgres" {
+		return "postgres (DSN from the configuration)"
+	}
+	return "sqlite at " + relPath(cfg.Dir, cfg.State.Path)
+}
+
+// relPath shows p relative to the configuration directory when it is
+// inside it.
+func relPath(dir, p string) string {
+	if r, err := filepath.Rel(dir, p); err == nil && filepath.IsLocal(r) {
+		return r
+	}
+	return p
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/planner"
+)
+
+// applyView renders executor events: a line per action start and end
+// (journald-friendly), and on a terminal a progress bar of candles.
+type applyView struct {
+	w   io.Writer
+	st  style
+	tty bool
+	bar *progressbar.ProgressBar
+}
+
+func newApplyView(w io.Writer, st style, tty bool) *applyView {
+	return &applyView{w: w, st: st, tty: tty}
+}
+
+// handle is called by the executor, one event at a time.
+func (v *applyView) handle(ev executor.Event) {
+	switch e := ev.(type) {
+	case executor.RunStarted:
+		if v.tty && e.Estimate > 0 {
+			v.bar = progressbar.NewOptions64(e.Estimate,
+				progressbar.OptionSetWriter(v.w),
+				progressbar.OptionSetDescription("candles"),
+				progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish(),
+			)
+		}
+	case executor.ActionStarted:
+		v.line("%s: %s", actionTitle(e.Action), startVerb(e.Action))
+	case executor.ActionProgress:
+		if v.bar != nil {
+			_ = v.bar.Add64(e.Delta)
+		}
+	case executor.ActionFinished:
+		v.line("%s: %s %s candles in %s", actionTitle(e.Action), v.st.green("loaded"), count(e.Rows), seconds(e.Duration))
+	case executor.ActionFailed:
+		v.line("%s: %s after %s candles: %v", actionTitle(e.Action), v.st.red("failed"), count(e.Rows), e.Err)
+	case executor.RunFinished:
+		if v.bar != nil {
+			_ = v.bar.Finish()
+		}
+	}
+}
+
+// line prints one line, keeping it clear of the progress bar.
+func (v *applyView) line(format string, args ...any) {
+	if v.bar != nil {
+		_ = v.bar.Clear()
+	}
+	fmt.Fprintf(v.w, format+"\n", args...)
+}
+
+func actionTitle(a planner.Action) string { return a.Series.String() + " " + a.Span.String() }
+
+func startVerb(a planner.Action) string {
+	if a.CSV != nil {
+		return "loading " + a.CSV.Dump + " › " + a.CSV.Member
+	}
+	return string(a.Kind)
+}
+
+// summary prints the closing line: "Apply complete: 3 CSV loads,
+// 1,234,567 candles written in 4.2s."
+func (v *applyView) summary(res executor.Result, unfillable int) {
+	fmt.Fprintln(v.w)
+	loads := fmt.Sprintf("%d CSV %s", res.Loads, plural(res.Loads, "load", "loads"))
+	written := fmt.Sprintf("%s candles written in %s", count(res.Rows), seconds(res.Duration))
+	switch {
+	case res.Interrupted:
+		fmt.Fprintf(v.w, "%s %s, %s; %d %s not started. The next apply resumes from the last checkpoint.\n",
+			v.st.yellow(v.st.bold("Apply interrupted:")), loads, written, res.Skipped, plural(res.Skipped, "action", "actions"))
+	case len(res.Failures) > 0:
+		fmt.Fprintf(v.w, "%s %s, %d failed, %s.\n", v.st.red(v.st.bold("Apply failed:")), loads, len(res.Failures), written)
+		for _, f := range res.Failures {
+			fmt.Fprintf(v.w, "  %s %s: %v\n", v.st.red("✗"), actionTitle(f.Action), f.Err)
+		}
+	default:
+		fmt.Fprintf(v.w, "%s %s, %s.\n", v.st.green(v.st.bold("Apply complete:")), loads, written)
+	}
+	if unfillable > 0 {
+		fmt.Fprintf(v.w, "%d unfillable %s recorded in state (see the plan above for what would fill them).\n", unfillable, plural(unfillable, "gap", "gaps"))
+	}
+}

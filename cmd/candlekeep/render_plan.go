@@ -1,0 +1,91 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+)
+
+// reasonText explains an unfillable reason code to a person.
+var reasonText = map[planner.Reason]string{
+	planner.ReasonNoDump:       "no configured dump holds these candles",
+	planner.ReasonNotPublished: "Kraken has not yet published a download for this quarter",
+	planner.ReasonNotInCSV:     "Kraken's CSV downloads do not carry this interval",
+}
+
+func describeReason(r planner.Reason) string {
+	if t, ok := reasonText[r]; ok {
+		return t
+	}
+	return strings.ReplaceAll(string(r), "_", " ")
+}
+
+// renderPlan writes the plan as text for a terminal or a log.
+func renderPlan(w io.Writer, p *planner.Plan, st style) {
+	unfillable := p.Summary().Unfillable
+	switch {
+	case len(p.Actions) == 0:
+		fmt.Fprintln(w, st.green(st.bold("No changes."))+" Stored candles match the configuration.")
+		return
+	case !p.HasChanges():
+		fmt.Fprintf(w, "%s Stored candles match the configuration, apart from %d %s that nothing configured can fill\n(add the downloads named below as dumps):\n\n",
+			st.green(st.bold("No changes.")), unfillable, plural(unfillable, "gap", "gaps"))
+	default:
+		fmt.Fprintf(w, "candlekeep compared the configuration with state and the dumps, as of %s UTC.\n", ohlc.FormatTime(p.Now))
+		fmt.Fprintln(w, "Actions are shown with these symbols:")
+		fmt.Fprintf(w, "  %s load from a CSV dump\n", st.green("+"))
+		fmt.Fprintf(w, "  %s unfillable gap: reported, not a change\n\n", st.yellow("!"))
+	}
+	for i := 0; i < len(p.Actions); {
+		j := i
+		for j < len(p.Actions) && p.Actions[j].Series == p.Actions[i].Series {
+			j++
+		}
+		renderSeries(w, p.Actions[i:j], st)
+		i = j
+	}
+	fmt.Fprintln(w, planSummary(p, st))
+}
+
+func renderSeries(w io.Writer, actions []planner.Action, st style) {
+	a := actions[0]
+	var from []string
+	for _, c := range a.Coverage {
+		from = append(from, fmt.Sprintf("coverage %q", c))
+	}
+	if len(a.Tiers) > 0 {
+		from = append(from, plural(len(a.Tiers), "tier ", "tiers ")+strings.Join(a.Tiers, ", "))
+	}
+	fmt.Fprintf(w, "%s  %s\n", st.bold(a.Series.String()), st.dim("("+strings.Join(from, "; ")+")"))
+	for _, a := range actions {
+		switch a.Kind {
+		case planner.LoadCSV:
+			src := ""
+			if a.CSV != nil {
+				src = a.CSV.Dump + " › " + a.CSV.Member
+			}
+			fmt.Fprintf(w, "  %s load_csv    %-26s %s, ~%s candles\n", st.green("+"), a.Span, src, count(a.Estimate))
+		case planner.Unfillable:
+			fmt.Fprintf(w, "  %s unfillable  %-26s %s\n", st.yellow("!"), a.Span, describeReason(a.Reason))
+			if a.Suggestion != "" {
+				fmt.Fprintf(w, "                %s\n", st.dim("fill: "+a.Suggestion))
+			}
+		default:
+			fmt.Fprintf(w, "  ? %-11s %s\n", a.Kind, a.Span)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// planSummary is the one-line count: "Plan: 3 CSV loads (1,234,567
+// candles), 0 API backfills, 2 unfillable gaps."
+func planSummary(p *planner.Plan, st style) string {
+	s := p.Summary()
+	return fmt.Sprintf("%s %d CSV %s (%s candles), %d API %s, %d unfillable %s.",
+		st.bold("Plan:"), s.Loads, plural(s.Loads, "load", "loads"), count(s.LoadCandles),
+		s.Backfills, plural(s.Backfills, "backfill", "backfills"),
+		s.Unfillable, plural(s.Unfillable, "gap", "gaps"))
+}

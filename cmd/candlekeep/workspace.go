@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/sinks"
+	"github.com/feefifofunds/candlekeep/sinks/sqlite"
+	"github.com/feefifofunds/candlekeep/sources/krakencsv"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// configFlags are the flags of every command that reads the configuration.
+type configFlags struct {
+	vars     stringList
+	varFiles stringList
+	noColor  bool
+}
+
+func (f *configFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.vars, "var", "set a variable: -var 'name=value' (repeatable)")
+	fs.Var(&f.varFiles, "var-file", "read variable values from an HCL file (repeatable)")
+	fs.BoolVar(&f.noColor, "no-color", false, "never colour the output")
+}
+
+// clockFlag is -now, which fixes the clock for reproducible results.
+type clockFlag struct{ value string }
+
+func (c *clockFlag) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.value, "now", "", "compute as if it were this time (2024-07-01 or RFC 3339); default: the current time")
+}
+
+func (c *clockFlag) now() (int64, error) {
+	if c.value == "" || c.value == "now" {
+		return time.Now().Unix(), nil
+	}
+	t, err := ohlc.ParseTime(c.value)
+	if err != nil {
+		return 0, fmt.Errorf("-now: %w", err)
+	}
+	return t, nil
+}
+
+// loadConfig loads the configuration and prints its diagnostics; on errors
+// it returns errReported.
+func loadConfig(env *cliEnv, f *configFlags) (*config.Config, error) {
+	varFiles := resolveVarFiles(env, f.varFiles)
+	cfg, diags := config.Load(env.dir, config.LoadOptions{Vars: f.vars, VarFiles: varFiles, Environ: env.environ})
+	if len(diags) > 0 {
+		var files = map[string]*hcl.File{}
+		if cfg != nil {
+			files = cfg.Files
+		}
+		_ = config.WriteDiagnostics(env.stderr, files, diags, uint(terminalWidth(env.stderr)), colorFor(env.stderr, f.noColor, env.environ))
+	}
+	if diags.HasErrors() {
+		return nil, errReported
+	}
+	return cfg, nil
+}
+
+// resolveVarFiles makes -var-file paths relative to -chdir: it works as if
+// candlekeep had changed directory first, as Terraform's does.
+func resolveVarFiles(env *cliEnv, paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(env.dir, p)
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// openState opens the configured state store, running migrations.
+func openState(ctx context.Context, cfg *config.Config) (*state.Store, error) {
+	st, err := state.Open(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN})
+	if err != nil {
+		return nil, fmt.Errorf("open state: %w", err)
+	}
+	return st, nil
+}
+
+// openSink opens the configured sink.
+func openSink(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
+	switch cfg.Sink.Type {
+	case "", "sqlite":
+		s, err := sqlite.Open(ctx, cfg.Sink.Path, cfg.Sink.Table)
+		if err != nil {
+			return nil, fmt.Errorf("open sink: %w", err)
+		}
+		return s, nil
+	}
+	return nil, fmt.Errorf("sink type %q is not supported", cfg.Sink.Type)
+}
+
+// scanDumps scans every configured dump, using and refreshing the
+// fingerprint cache in state.
+func scanDumps(ctx context.Context, cfg *config.Config, st *state.Store) (*krakencsv.Inventory, error) {
+	cached, err := st.FileCache(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read fingerprint cache: %w", err)
+	}
+	known := make(map[string]krakencsv.CacheEntry, len(cached))
+	for k, e := range cached {
+		known[k] = krakencsv.CacheEntry{Key: e.Key, Fingerprint: e.Fingerprint, Profile: krakencsv.Profile{Rows: e.Rows, First: e.First, Last: e.Last}}
+	}
+	specs := make([]krakencsv.DumpSpec, len(cfg.Dumps))
+	for i, d := range cfg.Dumps {
+		specs[i] = krakencsv.DumpSpec{Name: d.Name, Path: d.Path, Kind: krakencsv.Kind(d.Kind), Until: d.Until, Quarter: d.Quarter}
+	}
+	inv, err := krakencsv.Scan(ctx, specs, known)
+	if err != nil {
+		return nil, err
+	}
+	if len(inv.CacheUpdates) > 0 {
+		updates := make([]state.FileCacheEntry, len(inv.CacheUpdates))
+		for i, e := range inv.CacheUpdates {
+			updates[i] = state.FileCacheEntry{Key: e.Key, Fingerprint: e.Fingerprint, Rows: e.Profile.Rows, First: e.Profile.First, Last: e.Profile.Last}
+		}
+		if err := st.SaveFileCache(ctx, updates); err != nil {
+			return nil, fmt.Errorf("save fingerprint cache: %w", err)
+		}
+	}
+	return inv, nil
+}
+
+// computePlan reads state and the dumps and returns the plan for now.
+func computePlan(ctx context.Context, cfg *config.Config, st *state.Store, now int64) (*planner.Plan, error) {
+	inv, err := scanDumps(ctx, cfg, st)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	return planner.Compute(planner.Input{Config: cfg, State: snap, Inventory: inv, Now: now}), nil
+}
+
+// closeWith closes c and joins its error into *err.
+func closeWith(err *error, c interface{ Close() error }) {
+	*err = errors.Join(*err, c.Close())
+}

@@ -1,0 +1,268 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+)
+
+// Defaults, relative to the configuration directory.
+const (
+	DefaultStatePath = ".candlekeep/state.db"
+	DefaultSinkPath  = ".candlekeep/candles.db"
+	DefaultSinkTable = "candles"
+)
+
+// SinkTypes are the sink types this version supports.
+var SinkTypes = []string{"sqlite"}
+
+var (
+	stateSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "backend"}, {Name: "path"}, {Name: "dsn"},
+	}}
+	sqliteSinkSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "path"}, {Name: "table"},
+	}}
+	dumpSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "path", Required: true}, {Name: "kind"}, {Name: "until"}, {Name: "quarter"},
+	}}
+
+	tableName       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	quarterlyZip    = regexp.MustCompile(`(?i)^Kraken_OHLCVT_Q([1-4])_(\d{4})\.zip$`)
+	quarterNotation = regexp.MustCompile(`^(\d{4})-Q([1-4])$`)
+)
+
+// onlyOne diagnoses every block after the first and returns the first.
+func (d *decoder) onlyOne(blocks []*hcl.Block, what string) *hcl.Block {
+	for _, b := range blocks[min(1, len(blocks)):] {
+		d.errorf(b.DefRange, "Duplicate "+what+" block",
+			"Only one %s block is allowed; the first is at %s.", what, blocks[0].DefRange)
+	}
+	if len(blocks) == 0 {
+		return nil
+	}
+	return blocks[0]
+}
+
+func (d *decoder) state(blocks []*hcl.Block, dir string) State {
+	st := State{Backend: "sqlite", Path: resolvePath(dir, DefaultStatePath)}
+	b := d.onlyOne(blocks, "state")
+	if b == nil {
+		return st
+	}
+	content, diags := b.Body.Content(stateSchema)
+	d.diags = append(d.diags, diags...)
+	attrs := content.Attributes
+	if backend, attr, ok := d.str(attrs, "backend"); ok {
+		if backend != "sqlite" && backend != "postgres" {
+			d.errorf(attr.Expr.Range(), "Unsupported state backend",
+				"The state backend must be \"sqlite\" or \"postgres\", not %q.", backend)
+			return st
+		}
+		st.Backend = backend
+	} else if attr != nil {
+		return st
+	}
+	path, pathAttr, pathOK := d.str(attrs, "path")
+	dsn, dsnAttr, dsnOK := d.str(attrs, "dsn") // never echo dsn: it holds secrets
+	switch st.Backend {
+	case "sqlite":
+		if dsnAttr != nil {
+			d.errorf(dsnAttr.NameRange, "Argument not allowed for sqlite state",
+				"The sqlite state backend takes a path, not a dsn; dsn is for backend = \"postgres\".")
+		}
+		if pathOK {
+			if path == "" {
+				d.errorf(pathAttr.Expr.Range(), "Empty state path", "The state path must not be empty; omit it for %s.", DefaultStatePath)
+			} else {
+				st.Path = resolvePath(dir, path)
+			}
+		}
+	case "postgres":
+		st.Path = ""
+		if pathAttr != nil {
+			d.errorf(pathAttr.NameRange, "Argument not allowed for postgres state",
+				"The postgres state backend takes a dsn, not a path; path is for backend = \"sqlite\".")
+		}
+		if dsnAttr == nil {
+			d.errorf(b.DefRange, "Missing dsn for postgres state",
+				"The postgres state backend needs a dsn, such as dsn = env(\"CANDLEKEEP_STATE_DSN\").")
+		} else if dsnOK && dsn == "" {
+			d.errorf(dsnAttr.Expr.Range(), "Empty dsn", "The postgres dsn must not be empty.")
+		}
+		st.DSN = dsn
+	}
+	return st
+}
+
+func (d *decoder) sink(blocks []*hcl.Block, dir string) Sink {
+	sk := Sink{Type: "sqlite", Path: resolvePath(dir, DefaultSinkPath), Table: DefaultSinkTable}
+	b := d.onlyOne(blocks, "sink")
+	if b == nil {
+		return sk
+	}
+	if b.Labels[0] != "sqlite" {
+		d.errorf(b.LabelRanges[0], "Unsupported sink type",
+			"Sink type %q is not supported by this version of candlekeep. Supported sink types: %s.%s",
+			b.Labels[0], quoteJoin(SinkTypes), didYouMean(suggest(b.Labels[0], SinkTypes)))
+		return sk
+	}
+	content, diags := b.Body.Content(sqliteSinkSchema)
+	d.diags = append(d.diags, diags...)
+	if path, attr, ok := d.str(content.Attributes, "path"); ok {
+		if path == "" {
+			d.errorf(attr.Expr.Range(), "Empty sink path", "The sink path must not be empty; omit it for %s.", DefaultSinkPath)
+		} else {
+			sk.Path = resolvePath(dir, path)
+		}
+	}
+	if table, attr, ok := d.str(content.Attributes, "table"); ok {
+		if !tableName.MatchString(table) {
+			d.errorf(attr.Expr.Range(), "Invalid table name",
+				"The table name must be a plain identifier (letters, digits and underscores, not starting with a digit), not %q.", table)
+		} else {
+			sk.Table = table
+		}
+	}
+	return sk
+}
+
+func (d *decoder) dumps(blocks []*hcl.Block, dir string) []Dump {
+	var out []Dump
+	seen := map[string]hcl.Range{}
+	for _, b := range blocks {
+		if !d.identifier(b, "dump") {
+			continue
+		}
+		if first, dup := seen[b.Labels[0]]; dup {
+			d.duplicate(b, "dump", first)
+			continue
+		}
+		seen[b.Labels[0]] = b.DefRange
+		if dump, ok := d.dump(b, dir); ok {
+			out = append(out, dump)
+		}
+	}
+	return out
+}
+
+func (d *decoder) dump(b *hcl.Block, dir string) (Dump, bool) {
+	dump := Dump{Name: b.Labels[0], DeclRange: b.DefRange}
+	before := len(d.diags)
+	content, diags := b.Body.Content(dumpSchema)
+	d.diags = append(d.diags, diags...)
+	attrs := content.Attributes
+
+	path, pathAttr, ok := d.str(attrs, "path")
+	if ok {
+		dump.Path = resolvePath(dir, path)
+		d.checkDumpPath(dump.Path, pathAttr)
+	}
+	// The file name may say which quarter a dump holds.
+	nameQuarter, nameHasQuarter := ohlc.Span{}, false
+	if m := quarterlyZip.FindStringSubmatch(filepath.Base(path)); m != nil {
+		q, _ := strconv.Atoi(m[1])
+		y, _ := strconv.Atoi(m[2])
+		nameQuarter, nameHasQuarter = quarterSpan(y, q), true
+	}
+
+	kind, kindAttr, kindOK := d.str(attrs, "kind")
+	quarter, quarterAttr, quarterOK := d.str(attrs, "quarter")
+	until, untilAttr, untilOK := d.str(attrs, "until")
+	switch {
+	case kindOK:
+		if kind != string(FullHistory) && kind != string(Quarterly) {
+			d.errorf(kindAttr.Expr.Range(), "Invalid dump kind",
+				"The dump kind must be \"full\" or \"quarterly\", not %q.", kind)
+			return dump, false
+		}
+		dump.Kind = DumpKind(kind)
+	case kindAttr != nil:
+		return dump, false
+	case nameHasQuarter || quarterAttr != nil:
+		dump.Kind = Quarterly // implied by the file name or the quarter
+	default:
+		dump.Kind = FullHistory
+	}
+
+	if dump.Kind == Quarterly {
+		if untilAttr != nil {
+			d.errorf(untilAttr.NameRange, "Argument not allowed for a quarterly dump",
+				"A quarterly dump covers its quarter; until is only for kind = \"full\".")
+		}
+		switch {
+		case quarterOK:
+			m := quarterNotation.FindStringSubmatch(quarter)
+			if m == nil {
+				d.errorf(quarterAttr.Expr.Range(), "Invalid quarter",
+					"A quarter is written YEAR-QN, such as \"2024-Q3\", not %q.", quarter)
+				break
+			}
+			y, _ := strconv.Atoi(m[1])
+			q, _ := strconv.Atoi(m[2])
+			dump.Quarter = quarterSpan(y, q)
+			if nameHasQuarter && nameQuarter != dump.Quarter {
+				d.diags = append(d.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Quarter differs from the file name",
+					Detail:  fmt.Sprintf("The file name %s names another quarter than %s; the declared quarter is used.", filepath.Base(path), quarter),
+					Subject: quarterAttr.Expr.Range().Ptr()})
+			}
+		case quarterAttr != nil:
+		case nameHasQuarter:
+			dump.Quarter = nameQuarter
+		default:
+			d.errorf(b.DefRange, "Missing quarter",
+				"Dump %q is quarterly, but its file name does not say which quarter it holds (as Kraken_OHLCVT_Q3_2024.zip does); add quarter = \"2024-Q3\".", dump.Name)
+		}
+	} else {
+		if quarterAttr != nil {
+			d.errorf(quarterAttr.NameRange, "Argument not allowed for a full dump",
+				"quarter is only for kind = \"quarterly\"; a full-history dump takes until.")
+		}
+		if untilOK {
+			t, err := ohlc.ParseTime(until)
+			if err != nil {
+				d.errorf(untilAttr.Expr.Range(), "Invalid until", "%s", capitalize(err.Error()))
+			}
+			dump.Until = t
+		}
+	}
+	return dump, len(d.diags) == before || !d.diags[before:].HasErrors()
+}
+
+// checkDumpPath diagnoses a dump path that is neither a directory nor a zip.
+func (d *decoder) checkDumpPath(path string, attr *hcl.Attribute) {
+	info, err := os.Stat(path)
+	switch {
+	case os.IsNotExist(err):
+		d.errorf(attr.Expr.Range(), "Dump path does not exist",
+			"There is no file or directory at %s. Download the Kraken OHLCVT zip there, or fix the path (it is relative to the configuration directory).", path)
+	case err != nil:
+		d.errorf(attr.Expr.Range(), "Cannot read dump path", "%s", capitalize(err.Error()))
+	case !info.IsDir() && !strings.EqualFold(filepath.Ext(path), ".zip"):
+		d.errorf(attr.Expr.Range(), "Dump path is not a zip or a directory",
+			"A dump is a Kraken OHLCVT .zip file or a directory of its CSV files; %s is neither.", path)
+	}
+}
+
+// quarterSpan is the calendar quarter q (1–4) of year y, in UTC.
+func quarterSpan(y, q int) ohlc.Span {
+	start := time.Date(y, time.Month(3*(q-1)+1), 1, 0, 0, 0, 0, time.UTC)
+	return ohlc.Span{Start: start.Unix(), End: start.AddDate(0, 3, 0).Unix()}
+}
+
+// quoteJoin renders names as "a", "b".
+func quoteJoin(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	return strings.Join(quoted, ", ")
+}

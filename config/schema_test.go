@@ -1,0 +1,62 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+)
+
+// TestSchemaReference decodes the repository's schema.hcl, so that the
+// reference cannot drift from what Load accepts.
+func TestSchemaReference(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "schema.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeTree(t, map[string]string{
+		"schema.hcl":                          string(src),
+		"downloads/Kraken_OHLCVT.zip":         "",
+		"downloads/Kraken_OHLCVT_Q3_2024.zip": "",
+		"downloads/q4-2024/":                  "",
+	})
+	cfg := mustLoad(t, dir, LoadOptions{})
+
+	day := int64(86400)
+	want := &Config{
+		Dir:   dir,
+		State: State{Backend: "sqlite", Path: filepath.Join(dir, ".candlekeep/state.db")},
+		Sink:  Sink{Type: "sqlite", Path: filepath.Join(dir, ".candlekeep/candles.db"), Table: "candles"},
+		Dumps: []Dump{
+			{Name: "full", Path: filepath.Join(dir, "downloads/Kraken_OHLCVT.zip"), Kind: FullHistory, Until: 1719792000},
+			{Name: "q3_2024", Path: filepath.Join(dir, "downloads/Kraken_OHLCVT_Q3_2024.zip"), Kind: Quarterly,
+				Quarter: ohlc.Span{Start: 1719792000, End: 1727740800}},
+			{Name: "q4_2024", Path: filepath.Join(dir, "downloads/q4-2024"), Kind: Quarterly,
+				Quarter: ohlc.Span{Start: 1727740800, End: 1735689600}},
+		},
+		Tiers: []Tier{
+			{Name: "TIER1", Pairs: []string{"XBTUSD", "ETHUSD"}},
+			{Name: "TIER2", Pairs: []string{"SOLUSD", "ADAUSD"}},
+		},
+		Coverage: []Coverage{
+			{Name: "majors", Tiers: []string{"TIER1"}, Pairs: []string{"ETHUSD", "SOLUSD", "XBTUSD"},
+				Intervals: []ohlc.Interval{60, 1440}, Window: Window{From: 1577836800, ToNow: true}},
+			{Name: "recent", Tiers: []string{"TIER1", "TIER2"}, Pairs: []string{"ADAUSD", "DOTUSD", "ETHUSD", "SOLUSD", "XBTUSD"},
+				Intervals: []ohlc.Interval{5, 15}, Window: Window{ToNow: true, Lookback: 30 * day}},
+		},
+		Variables: map[string]string{"history_from": "2020-01-01", "recent_days": "30", "extra_pairs": `["dotusd"]`},
+	}
+	if diff := cmp.Diff(want, cfg, ignoreRanges); diff != "" {
+		t.Errorf("schema.hcl decoded wrong (-want +got):\n%s", diff)
+	}
+	formatted, diags := FormatFile("schema.hcl", src)
+	if diags.HasErrors() || string(formatted) != string(src) {
+		t.Errorf("schema.hcl is not canonically formatted; run candlekeep fmt on it")
+	}
+	if len(cfg.Digest) != 64 {
+		t.Errorf("digest %q is not a SHA-256 hex", cfg.Digest)
+	}
+}

@@ -1,0 +1,60 @@
+package executor
+
+import (
+	"time"
+
+	"github.com/feefifofunds/candlekeep/planner"
+)
+
+// Event is progress reported while a plan is applied. The CLI renders
+// events; the executor never prints.
+type Event interface{ isEvent() }
+
+// RunStarted is sent once, before any action starts.
+type RunStarted struct {
+	RunID    int64
+	Actions  int   // actions that will run (unfillable gaps excluded)
+	Estimate int64 // estimated candles over all actions
+}
+
+// ActionStarted is sent when a worker picks an action up.
+type ActionStarted struct {
+	Index  int // position in the plan's action list
+	Action planner.Action
+}
+
+// ActionProgress is sent after each confirmed batch.
+type ActionProgress struct {
+	Index int
+	Rows  int64 // rows written by this action so far
+	Delta int64 // rows written by this batch
+}
+
+// ActionFinished is sent when an action completed and state recorded it.
+type ActionFinished struct {
+	Index    int
+	Action   planner.Action
+	Rows     int64
+	Duration time.Duration
+}
+
+// ActionFailed is sent when an action stopped with an error. What it
+// wrote before the error is recorded; the rest of the run goes on.
+type ActionFailed struct {
+	Index  int
+	Action planner.Action
+	Rows   int64
+	Err    error
+}
+
+// RunFinished is sent once, last.
+type RunFinished struct {
+	Result Result
+}
+
+func (RunStarted) isEvent()     {}
+func (ActionStarted) isEvent()  {}
+func (ActionProgress) isEvent() {}
+func (ActionFinished) isEvent() {}
+func (ActionFailed) isEvent()   {}
+func (RunFinished) isEvent()    {}

@@ -1,0 +1,254 @@
+// Package executor applies a plan: it runs the plan's actions in a bounded
+// worker pool, writes rows to the sink, and records in state only what the
+// sink has confirmed. It is candlekeep's only writer.
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/sinks"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// Defaults for Options.
+const (
+	DefaultParallelism    = 4
+	DefaultBatchRows      = 10_000
+	DefaultCheckpointRows = 100_000
+)
+
+// StateWriter is what the executor records in state. *state.Store
+// implements it.
+type StateWriter interface {
+	BeginRun(ctx context.Context, run *state.Run, actions []state.ActionRecord) error
+	Record(ctx context.Context, p state.Progress) error
+	FinishRun(ctx context.Context, run *state.Run) error
+	SyncGaps(ctx context.Context, found []state.Gap, now time.Time) error
+}
+
+// CandleReader streams the candles of one source in time order.
+type CandleReader interface {
+	Read(buf []ohlc.Candle) (int, error)
+	Close() error
+}
+
+// SourceError marks an error that comes from the source's data (a bad row,
+// a corrupt zip) rather than from the sink or the state store: the file is
+// then recorded as failed.
+type SourceError struct{ Err error }
+
+func (e *SourceError) Error() string { return e.Err.Error() }
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// Options tune a run.
+type Options struct {
+	Parallelism    int // concurrent actions; default 4
+	BatchRows      int // rows per sink write; default 10,000
+	CheckpointRows int // rows between state checkpoints; default 100,000
+	// Now is the clock for run and gap timestamps; default time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Parallelism <= 0 {
+		o.Parallelism = DefaultParallelism
+	}
+	if o.BatchRows <= 0 {
+		o.BatchRows = DefaultBatchRows
+	}
+	if o.CheckpointRows <= 0 {
+		o.CheckpointRows = DefaultCheckpointRows
+	}
+	if o.CheckpointRows < o.BatchRows {
+		o.CheckpointRows = o.BatchRows
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Executor applies plans.
+type Executor struct {
+	Sink  sinks.Sink
+	State StateWriter
+	// Open opens the source of a load_csv action.
+	Open func(ctx context.Context, a planner.Action) (CandleReader, error)
+	// Emit receives progress events, one at a time (never concurrently).
+	Emit    func(Event)
+	Options Options
+}
+
+// Failure is one action that did not complete.
+type Failure struct {
+	Index  int
+	Action planner.Action
+	Err    error
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	RunID       int64
+	Status      state.RunStatus
+	Loads       int   // load_csv actions completed
+	Backfills   int   // backfill_api actions completed
+	Skipped     int   // actions not started because the run was interrupted
+	Rows        int64 // candles written
+	Duration    time.Duration
+	Interrupted bool
+	Failures    []Failure
+}
+
+// Apply runs every action of the plan that is a change. Cancelling ctx
+// stops the run cleanly: batches already sent are confirmed and recorded,
+// no new batch or action starts. Action failures do not stop the other
+// actions; they are in the Result. The error is for failures of the run
+// itself (state could not be written).
+func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error) {
+	opts := e.Options.withDefaults()
+	started := opts.Now()
+	emit := e.serialEmit()
+
+	var work []int
+	var estimate int64
+	records := make([]state.ActionRecord, 0, len(plan.Actions))
+	for i, a := range plan.Actions {
+		if a.Kind == planner.Unfillable {
+			continue
+		}
+		work = append(work, i)
+		estimate += a.Estimate
+		records = append(records, actionRecord(i, a))
+	}
+
+	// Everything that must reach state does so even after the first
+	// Ctrl-C: a clean stop records what was confirmed.
+	stateCtx := context.WithoutCancel(ctx)
+	if len(work) == 0 {
+		// Nothing to load: no run is recorded, but the gap records
+		// still follow the plan's unfillable gaps.
+		if err := e.State.SyncGaps(stateCtx, unfillableGaps(plan), opts.Now()); err != nil {
+			return Result{}, fmt.Errorf("record gaps: %w", err)
+		}
+		return Result{Status: state.RunSucceeded}, nil
+	}
+	run := &state.Run{Operation: "apply", Status: state.RunRunning, PlanDigest: plan.Digest(), StartedAt: started, Actions: len(work)}
+	if err := e.State.BeginRun(stateCtx, run, records); err != nil {
+		return Result{}, fmt.Errorf("begin run: %w", err)
+	}
+	emit(RunStarted{RunID: run.ID, Actions: len(work), Estimate: estimate})
+
+	outcomes := make([]outcome, len(work))
+	writers := newWriterPool(e.Sink)
+	defer writers.closeAll()
+	p := pool.New().WithMaxGoroutines(opts.Parallelism)
+	for k, idx := range work {
+		k, idx := k, idx
+		p.Go(func() {
+			outcomes[k] = e.runAction(ctx, opts, writers, emit, run.ID, &records[k], idx, plan.Actions[idx])
+		})
+	}
+	p.Wait()
+
+	res := Result{RunID: run.ID, Interrupted: ctx.Err() != nil}
+	var gaps []state.Gap
+	for k, idx := range work {
+		o, a := outcomes[k], plan.Actions[idx]
+		res.Rows += o.rows
+		switch {
+		case o.skipped:
+			res.Skipped++
+			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapOpen})
+		case errors.Is(o.err, errInterrupted):
+			// Stopped on request, not failed: the rest stays an open gap
+			// for the next apply.
+			gaps = append(gaps, state.Gap{Series: a.Series, Span: ohlc.Span{Start: o.reached, End: a.Span.End}, Status: state.GapOpen})
+		case o.err != nil:
+			res.Failures = append(res.Failures, Failure{Index: idx, Action: a, Err: o.err})
+			gaps = append(gaps, state.Gap{Series: a.Series, Span: ohlc.Span{Start: o.reached, End: a.Span.End}, Status: state.GapFailed, Attempts: 1, LastError: o.err.Error()})
+		case a.Kind == planner.LoadCSV:
+			res.Loads++
+		case a.Kind == planner.BackfillAPI:
+			res.Backfills++
+		}
+	}
+	gaps = append(gaps, unfillableGaps(plan)...)
+	var runErr error
+	if err := e.State.SyncGaps(stateCtx, gaps, opts.Now()); err != nil {
+		runErr = fmt.Errorf("record gaps: %w", err)
+	}
+
+	res.Duration = opts.Now().Sub(started)
+	res.Status = state.RunSucceeded
+	switch {
+	case res.Interrupted:
+		res.Status = state.RunInterrupted
+	case len(res.Failures) > 0 || runErr != nil:
+		res.Status = state.RunFailed
+	}
+	run.Status = res.Status
+	run.FinishedAt = opts.Now()
+	run.Succeeded = res.Loads + res.Backfills
+	run.Failed = len(res.Failures)
+	run.RowsWritten = res.Rows
+	run.Error = runError(res, runErr)
+	if err := e.State.FinishRun(stateCtx, run); err != nil && runErr == nil {
+		runErr = fmt.Errorf("finish run: %w", err)
+	}
+	emit(RunFinished{Result: res})
+	return res, runErr
+}
+
+func runError(res Result, runErr error) string {
+	var msgs []string
+	if runErr != nil {
+		msgs = append(msgs, runErr.Error())
+	}
+	for _, f := range res.Failures {
+		msgs = append(msgs, fmt.Sprintf("%s %s: %v", f.Action.Series, f.Action.Span, f.Err))
+	}
+	if res.Interrupted {
+		msgs = append(msgs, "interrupted")
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (e *Executor) serialEmit() func(Event) {
+	if e.Emit == nil {
+		return func(Event) {}
+	}
+	var mu sync.Mutex
+	return func(ev Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		e.Emit(ev)
+	}
+}
+
+func actionRecord(i int, a planner.Action) state.ActionRecord {
+	r := state.ActionRecord{Seq: i, Kind: string(a.Kind), Series: a.Series, Span: a.Span, Status: state.ActionPending, Checkpoint: a.Span.Start}
+	if a.CSV != nil {
+		r.Dump, r.Member, r.Fingerprint = a.CSV.Dump, a.CSV.Member, a.CSV.Fingerprint
+	}
+	return r
+}
+
+// unfillableGaps are the plan's unfillable actions as gap records.
+func unfillableGaps(plan *planner.Plan) []state.Gap {
+	var gaps []state.Gap
+	for _, a := range plan.Actions {
+		if a.Kind == planner.Unfillable {
+			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapUnfillable, Reason: string(a.Reason), Suggestion: a.Suggestion})
+		}
+	}
+	return gaps
+}

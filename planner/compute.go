@@ -1,0 +1,166 @@
+package planner
+
+import (
+	"cmp"
+	"path/filepath"
+	"slices"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/sources/krakencsv"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// planner holds what every series' planning reads, indexed once.
+type planner struct {
+	dir        string // configuration directory, to show dump paths relative to it
+	dumps      []*krakencsv.Dump
+	candidates map[ohlc.Series][]candidate
+	files      map[string]state.FileRecord
+
+	publishedUntil int64 // end of the newest quarter Kraken has published
+	hasFullDump    bool
+	newestCutoff   int64 // newest full-history cutoff of any configured dump
+
+	// fillers turn gaps into actions appended to dst, in order; each
+	// takes what the previous ones left. The last one must leave nothing.
+	fillers []func(w *seriesWork, dst []Action) []Action
+}
+
+// seriesWork is one series on its way through the fillers.
+type seriesWork struct {
+	series  ohlc.Series
+	gaps    ohlc.SpanSet // not yet planned
+	blocked []blocked    // spans only a failed file could have filled
+}
+
+func compute(in Input) *Plan {
+	plan := &Plan{Now: in.Now}
+	if in.Config != nil {
+		plan.ConfigDigest = in.Config.Digest
+	}
+	if in.Inventory != nil {
+		plan.InventoryDigest = in.Inventory.Digest
+	}
+	var covered map[ohlc.Series]ohlc.SpanSet
+	if in.State != nil {
+		plan.Lineage = in.State.Lineage
+		plan.Serial = in.State.Serial
+		covered = in.State.Coverage
+	}
+	p := newPlanner(in)
+
+	desired := Desired(in.Config, in.Now)
+	series := make([]ohlc.Series, 0, len(desired))
+	for s := range desired {
+		series = append(series, s)
+	}
+	slices.SortFunc(series, ohlc.Series.Compare)
+
+	// Rule 2: gaps = desired − covered. Coverage is normalized again
+	// because the planner must not depend on how state stored it.
+	gaps := make([]ohlc.SpanSet, len(series))
+	room := 0
+	for k, s := range series {
+		gaps[k] = ohlc.Difference(desired[s].Spans, ohlc.NewSpanSet(covered[s]...))
+		room += len(gaps[k])
+	}
+	// Most gaps become one action; sizing for that saves regrowing a
+	// slice of 100,000 actions.
+	plan.Actions = make([]Action, 0, room+room/4)
+
+	for k, s := range series {
+		want := desired[s]
+		w := &seriesWork{series: s, gaps: gaps[k]}
+		start := len(plan.Actions)
+		for _, fill := range p.fillers {
+			if len(w.gaps) == 0 {
+				break
+			}
+			plan.Actions = fill(w, plan.Actions)
+		}
+		for j := start; j < len(plan.Actions); j++ {
+			plan.Actions[j].Coverage = want.Coverage
+			plan.Actions[j].Tiers = want.Tiers
+		}
+		// Rule 6 within the series; series are already in order.
+		slices.SortStableFunc(plan.Actions[start:], compareActions)
+	}
+	if len(plan.Actions) == 0 {
+		plan.Actions = nil
+	}
+	return plan
+}
+
+func newPlanner(in Input) *planner {
+	p := &planner{
+		candidates:     indexCandidates(in.Inventory),
+		publishedUntil: PublishedUntil(in.Now),
+	}
+	if in.Config != nil {
+		p.dir = in.Config.Dir
+	}
+	if in.State != nil {
+		p.files = in.State.Files
+	}
+	if in.Inventory != nil {
+		for _, d := range in.Inventory.Dumps {
+			if d == nil {
+				continue
+			}
+			p.dumps = append(p.dumps, d)
+			// A full dump with no cutoff (nothing in it to infer one
+			// from) vouches for nothing and moves no boundary.
+			if d.Kind != krakencsv.Quarterly && d.Cutoff > 0 {
+				p.newestCutoff = max(p.newestCutoff, d.Cutoff)
+				p.hasFullDump = true
+			}
+		}
+	}
+	// Rule 4 (API backfill) slots in between the dumps and the report.
+	p.fillers = []func(*seriesWork, []Action) []Action{p.fillFromDumps, p.reportUnfillable}
+	return p
+}
+
+// compareActions is rule 6: series, span start, kind, then member path.
+func compareActions(a, b Action) int {
+	if c := a.Series.Compare(b.Series); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Span.Start, b.Span.Start); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)); c != 0 {
+		return c
+	}
+	return cmp.Compare(memberPath(a), memberPath(b))
+}
+
+func kindRank(k Kind) int {
+	switch k {
+	case LoadCSV:
+		return 0
+	case BackfillAPI:
+		return 1
+	}
+	return 2
+}
+
+func memberPath(a Action) string {
+	if a.CSV == nil {
+		return ""
+	}
+	return a.CSV.Dump + "\x00" + a.CSV.Member
+}
+
+// displayPath shows a dump path relative to the configuration directory
+// when it lies inside it, so plans read the same on every machine.
+func (p *planner) displayPath(path string) string {
+	if p.dir == "" || !filepath.IsAbs(path) {
+		return filepath.ToSlash(path)
+	}
+	rel, err := filepath.Rel(p.dir, path)
+	if err != nil || rel == ".." || len(rel) > 2 && rel[:3] == ".."+string(filepath.Separator) {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(rel)
+}

@@ -1,0 +1,22 @@
+package planner
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+)
+
+// Digest identifies the plan's content: the clock, the state it was
+// computed against, and every action. Runs record it.
+func (p *Plan) Digest() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "now=%d lineage=%s serial=%d config=%s inventory=%s\n", p.Now, p.Lineage, p.Serial, p.ConfigDigest, p.InventoryDigest)
+	for _, a := range p.Actions {
+		fmt.Fprintf(h, "%s %s %d %d", a.Kind, a.Series, a.Span.Start, a.Span.End)
+		if a.CSV != nil {
+			fmt.Fprintf(h, " %s %s %s", a.CSV.Dump, a.CSV.Member, a.CSV.Fingerprint)
+		}
+		fmt.Fprintf(h, " %s\n", a.Reason)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

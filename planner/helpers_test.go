@@ -1,0 +1,126 @@
+package planner
+
+import (
+	"testing"
+
+	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/sources/krakencsv"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// The real fixtures' figures: rows and first/last candle of each file.
+var (
+	xbt1440 = ohlc.Series{Pair: "XBTUSD", Interval: 1440}
+	eth1440 = ohlc.Series{Pair: "ETHUSD", Interval: 1440}
+	xbt60   = ohlc.Series{Pair: "XBTUSD", Interval: 60}
+	xbtWeek = ohlc.Series{Pair: "XBTUSD", Interval: 10080}
+
+	profXBT1440In2021 = krakencsv.Profile{Rows: 2722, First: 1381017600, Last: 1617148800}
+	profXBT1440In2022 = krakencsv.Profile{Rows: 3178, First: 1381017600, Last: 1656547200}
+	profETH1440In2021 = krakencsv.Profile{Rows: 2058, First: 1438905600, Last: 1617148800}
+	profXBT60In2020   = krakencsv.Profile{Rows: 50378, First: 1381093200, Last: 1601506800}
+)
+
+const cfgDir = "/home/u/candles"
+
+func at(t testing.TB, v string) int64 {
+	t.Helper()
+	ts, err := ohlc.ParseTime(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
+}
+
+func span(t testing.TB, from, to string) ohlc.Span {
+	t.Helper()
+	return ohlc.Span{Start: at(t, from), End: at(t, to)}
+}
+
+var tier1 = config.Tier{Name: "TIER1", Pairs: []string{"ETHUSD", "XBTUSD"}}
+
+// block is a coverage block of TIER1's XBTUSD only, at the given interval,
+// over a fixed window.
+func block(t testing.TB, name string, iv ohlc.Interval, from, to string) config.Coverage {
+	t.Helper()
+	w := config.Window{From: at(t, from)}
+	if to == "now" {
+		w.ToNow = true
+	} else {
+		w.To = at(t, to)
+	}
+	return config.Coverage{Name: name, Tiers: []string{"TIER1"}, Pairs: []string{"XBTUSD"}, Intervals: []ohlc.Interval{iv}, Window: w}
+}
+
+func configOf(blocks ...config.Coverage) *config.Config {
+	return &config.Config{Dir: cfgDir, Tiers: []config.Tier{tier1}, Coverage: blocks, Digest: "config-digest"}
+}
+
+func fullDump(t testing.TB, name, cutoff string, members ...krakencsv.Member) *krakencsv.Dump {
+	t.Helper()
+	for k := range members {
+		members[k].Dump = name
+	}
+	return &krakencsv.Dump{
+		Spec:    krakencsv.DumpSpec{Name: name, Path: cfgDir + "/dumps/" + name},
+		Kind:    krakencsv.FullHistory,
+		Cutoff:  at(t, cutoff),
+		Members: members,
+	}
+}
+
+// quarterlyZip is Kraken_OHLCVT_Qn_YYYY.zip holding members, or a folder
+// of that quarter when folder is set.
+func quarterlyDump(t testing.TB, name, quarterStart string, folder bool, members ...krakencsv.Member) *krakencsv.Dump {
+	t.Helper()
+	for k := range members {
+		members[k].Dump = name
+	}
+	q := QuarterOf(at(t, quarterStart))
+	path := cfgDir + "/dumps/" + name
+	if !folder {
+		path += ".zip"
+	}
+	return &krakencsv.Dump{
+		Spec:    krakencsv.DumpSpec{Name: name, Path: path},
+		Kind:    krakencsv.Quarterly,
+		IsZip:   !folder,
+		Quarter: q,
+		Members: members,
+	}
+}
+
+func member(s ohlc.Series, path, fingerprint string, pr krakencsv.Profile) krakencsv.Member {
+	return krakencsv.Member{Path: path, Series: s, Size: pr.Rows * 50, Fingerprint: fingerprint, Profile: pr}
+}
+
+func inventory(dumps ...*krakencsv.Dump) *krakencsv.Inventory {
+	return &krakencsv.Inventory{Dumps: dumps, Digest: "inventory-digest"}
+}
+
+func covered(spans map[ohlc.Series]ohlc.SpanSet) *state.Snapshot {
+	return &state.Snapshot{Lineage: "lineage-1", Serial: 7, Coverage: spans}
+}
+
+// source is the CSVSource a load of m from d reads.
+func source(d *krakencsv.Dump, m krakencsv.Member) *CSVSource {
+	return &CSVSource{Dump: d.Spec.Name, DumpPath: d.Spec.Path, IsZip: d.IsZip, Member: m.Path, Fingerprint: m.Fingerprint, Size: m.Size}
+}
+
+func load(s ohlc.Series, sp ohlc.Span, src *CSVSource, estimate int64) Action {
+	return Action{Kind: LoadCSV, Series: s, Span: sp, CSV: src, Estimate: estimate}
+}
+
+func gap(s ohlc.Series, sp ohlc.Span, r Reason, suggestion string) Action {
+	return Action{Kind: Unfillable, Series: s, Span: sp, Reason: r, Suggestion: suggestion}
+}
+
+// askedBy sets who asked for every action.
+func askedBy(coverage, tiers []string, actions ...Action) []Action {
+	for k := range actions {
+		actions[k].Coverage = coverage
+		actions[k].Tiers = tiers
+	}
+	return actions
+}

@@ -1,0 +1,140 @@
+# candlekeep configuration reference.
+#
+# Every *.hcl file in the configuration directory (not its subdirectories)
+# is read as one configuration, like Terraform's *.tf files. This file shows
+# every block and attribute this version knows, with what it means, its
+# default and its allowed values. Anything not listed here is an error.
+#
+# Relative paths are relative to the configuration directory.
+#
+# Every expression may use:
+#   var.NAME             a variable declared below
+#   env("NAME")          an environment variable; an error when it is unset
+#   env("NAME", "x")     ... or "x" when it is unset
+#   functions            lower, upper, title, trimspace, format, join, split,
+#                        replace, substr, length, concat, distinct, flatten,
+#                        contains, coalesce, sort, keys, values, merge, min,
+#                        max, abs, ceil, floor, range, timeadd, formatdate,
+#                        tostring, tonumber, tolist, ...
+# There is no timestamp(): the clock enters only through `plan -now=TIME`.
+
+# variable "NAME": a value set from outside the files. Precedence, lowest
+# first: default, the environment variable CANDLEKEEP_VAR_NAME, -var-file
+# files (in order), -var NAME=VALUE (in order). A variable without a default
+# must be set one of those ways. Setting an undeclared variable with -var or
+# in a -var-file is an error.
+variable "history_from" {
+  # type: optional type constraint: string, number, bool, list(string), ...
+  # Values from -var and the environment are taken literally for string
+  # (and untyped) variables, and parsed as HCL for the others
+  # (-var 'extra_pairs=["DOTUSD"]').
+  type = string
+  # description: optional, for people reading the configuration.
+  description = "Start of the long-term history window."
+  # default: optional; without it the variable must be set from outside.
+  default = "2020-01-01"
+}
+
+variable "recent_days" {
+  type        = number
+  description = "Length of the recent window, in days."
+  default     = 30
+}
+
+variable "extra_pairs" {
+  type        = list(string)
+  description = "Pairs wanted at short intervals besides the tiers."
+  default     = ["dotusd"]
+}
+
+# state: where candlekeep records what it loaded (coverage, files, gaps,
+# runs). At most one block; without it: sqlite at .candlekeep/state.db.
+state {
+  # backend: "sqlite" (default) or "postgres".
+  backend = "sqlite"
+  # path: sqlite only; the state database file. Default .candlekeep/state.db.
+  path = env("CANDLEKEEP_STATE_PATH", ".candlekeep/state.db")
+}
+# For a team, keep state in PostgreSQL. dsn is required for postgres and
+# not allowed for sqlite; it is a secret, so take it from the environment.
+# state {
+#   backend = "postgres"
+#   dsn     = env("CANDLEKEEP_STATE_DSN")
+# }
+
+# sink "TYPE": where candles are written. At most one block; without it:
+# sqlite at .candlekeep/candles.db, table "candles". This version supports
+# the type "sqlite" only.
+sink "sqlite" {
+  # path: the candle database file. Default .candlekeep/candles.db.
+  path = ".candlekeep/candles.db"
+  # table: a plain identifier (letters, digits, underscores). Default "candles".
+  table = "candles"
+}
+
+# dump "NAME": one Kraken OHLCVT download on disk, read in place. NAME is an
+# identifier, unique among dumps.
+dump "full" {
+  # path: required; a Kraken zip or a directory of its CSV files
+  # (PAIR_INTERVAL.csv, at any depth). It must exist.
+  path = "downloads/Kraken_OHLCVT.zip"
+  # kind: "full" (everything before the cutoff) or "quarterly" (one
+  # calendar quarter). Optional: a file name like Kraken_OHLCVT_Q3_2024.zip
+  # means quarterly, as does a quarter attribute; anything else means full.
+  kind = "full"
+  # until: full dumps only; the cutoff, a date or RFC 3339 time (UTC).
+  # Optional: by default the end of the newest candle in the dump.
+  until = "2024-07-01"
+}
+
+dump "q3_2024" {
+  # Quarterly, with the quarter taken from the file name.
+  path = "downloads/Kraken_OHLCVT_Q3_2024.zip"
+}
+
+dump "q4_2024" {
+  # A directory of CSV files: its name tells nothing, so say what it is.
+  path = "downloads/q4-2024"
+  kind = "quarterly"
+  # quarter: quarterly dumps only; "YEAR-QN". Required when the file name
+  # does not tell it.
+  quarter = "2024-Q4"
+}
+
+# tier "NAME": a named list of pairs, unique by name. pairs is required and
+# not empty: Kraken altnames in upper case (XBTUSD, not xbtusd or XBT/USD),
+# each listed once.
+tier "TIER1" {
+  pairs = ["XBTUSD", "ETHUSD"]
+}
+
+tier "TIER2" {
+  pairs = ["SOLUSD", "ADAUSD"]
+}
+
+# coverage "NAME": the candles wanted, pairs x intervals x window. Names are
+# unique. Several blocks naming the same series add up.
+coverage "majors" {
+  # tiers: optional; tier names whose pairs are wanted.
+  tiers = ["TIER1"]
+  # pairs: optional; more pairs. tiers and pairs together must name at
+  # least one pair.
+  pairs = ["SOLUSD"]
+  # intervals: required; minutes (1, 5, 15, 30, 60, 240, 720, 1440, 10080,
+  # 21600) or lengths ("1m", "5m", "1h", "4h", "12h", "1d", "1w", "15d").
+  intervals = [60, "1d"]
+  # from: the window's start, a date or RFC 3339 time (UTC).
+  from = var.history_from
+  # to: optional; the window's end, a date, an RFC 3339 time or "now"
+  # (default): the start of the candle still forming. from must be before to.
+  to = "now"
+}
+
+coverage "recent" {
+  tiers     = ["TIER1", "TIER2"]
+  pairs     = [for p in var.extra_pairs : upper(p)]
+  intervals = ["5m", 15]
+  # lookback: instead of from/to, the last stretch up to now: whole numbers
+  # with units s, m, h, d, w ("30d", "12h", "2w", "1d12h").
+  lookback = "${var.recent_days}d"
+}

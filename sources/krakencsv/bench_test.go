@@ -1,0 +1,81 @@
+package krakencsv
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+)
+
+var (
+	benchInputOnce sync.Once
+	benchInput     []byte
+	benchRows      int
+	benchErr       error
+)
+
+// bigXBTUSD60 is the real XBTUSD_60.csv repeated with its timestamps shifted
+// forward each time until it holds at least 3 million rows: real row shapes,
+// still strictly increasing.
+func bigXBTUSD60() ([]byte, int, error) {
+	benchInputOnce.Do(func() {
+		data, err := os.ReadFile("testdata/full_until_2020-10-01/XBTUSD_60.csv")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		lines := bytes.Split(bytes.TrimSuffix(data, []byte{'\n'}), []byte{'\n'})
+		times := make([]int64, len(lines))
+		for i, line := range lines {
+			ts, _, _ := bytes.Cut(line, []byte{','})
+			times[i], _ = strconv.ParseInt(string(ts), 10, 64)
+		}
+		shift := times[len(times)-1] + 3600 - times[0]
+		var out bytes.Buffer
+		for copyNo := int64(0); benchRows < 3_000_000; copyNo++ {
+			for i, line := range lines {
+				_, rest, _ := bytes.Cut(line, []byte{','})
+				out.WriteString(strconv.FormatInt(times[i]+copyNo*shift, 10))
+				out.WriteByte(',')
+				out.Write(rest)
+				out.WriteByte('\n')
+				benchRows++
+			}
+		}
+		benchInput = out.Bytes()
+	})
+	return benchInput, benchRows, benchErr
+}
+
+func BenchmarkParse(b *testing.B) {
+	data, rows, err := bigXBTUSD60()
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]ohlc.Candle, 4096)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		r := NewReader(bytes.NewReader(data), "XBTUSD_60.csv", 60)
+		got := 0
+		for {
+			n, err := r.Read(buf)
+			got += n
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		if got != rows {
+			b.Fatalf("read %d rows, want %d", got, rows)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

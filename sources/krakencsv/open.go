@@ -1,0 +1,136 @@
+package krakencsv
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+)
+
+// Source says where a planned member is and what its content was when the
+// plan was made.
+type Source struct {
+	DumpPath string // the zip file or folder, as configured
+	IsZip    bool
+	Member   string // Member.Path: slash-separated, inside the zip or the folder
+	// Fingerprint is Member.Fingerprint at planning time; Open refuses a
+	// member whose content has changed since. Empty skips the check.
+	Fingerprint string
+}
+
+// Source is how to open one of the dump's members for loading.
+func (d *Dump) Source(m Member) Source {
+	return Source{DumpPath: d.Spec.Path, IsZip: d.IsZip, Member: m.Path, Fingerprint: m.Fingerprint}
+}
+
+// ErrChanged is the error of a member whose content differs from the
+// fingerprint it was planned with.
+var ErrChanged = errors.New("changed since it was planned")
+
+// File is one member opened for loading: the strict parser over its rows.
+type File struct {
+	name   string
+	series ohlc.Series
+	rows   *Reader
+	close  func() error
+}
+
+// Open opens a member for loading. A zip member's CRC-32 and size are
+// checked against the fingerprint before reading, and archive/zip checks
+// the CRC of the bytes at the end; a plain file is hashed while it is read
+// and checked at the end. Either mismatch makes Read fail with ErrChanged
+// (or zip's checksum error) instead of io.EOF.
+func Open(ctx context.Context, src Source) (*File, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	series, ok := ParseMemberName(src.Member)
+	if !ok {
+		return nil, fmt.Errorf("open %s: %s is not named PAIR_INTERVAL.csv", src.DumpPath, src.Member)
+	}
+	name := filepath.Base(src.DumpPath) + "/" + src.Member
+	if src.IsZip {
+		return openZipMember(src, name, series)
+	}
+	if !filepath.IsLocal(filepath.FromSlash(src.Member)) {
+		return nil, fmt.Errorf("open %s: member path is not inside the folder", name)
+	}
+	f, err := os.Open(filepath.Join(src.DumpPath, filepath.FromSlash(src.Member)))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	var r io.Reader = f
+	if src.Fingerprint != "" {
+		r = &verifyingReader{r: f, h: sha256.New(), want: src.Fingerprint}
+	}
+	return &File{name: name, series: series, rows: NewReader(r, name, series.Interval), close: f.Close}, nil
+}
+
+func openZipMember(src Source, name string, series ohlc.Series) (*File, error) {
+	zr, err := openZip(src.DumpPath)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	var member *zip.File
+	for _, f := range zr.File {
+		if f.Name == src.Member {
+			member = f
+			break
+		}
+	}
+	if member == nil {
+		zr.Close()
+		return nil, fmt.Errorf("open %s: no such member: the zip %w", name, ErrChanged)
+	}
+	if fp := zipFingerprint(member); src.Fingerprint != "" && fp != src.Fingerprint {
+		zr.Close()
+		return nil, fmt.Errorf("open %s: %w (fingerprint %s, planned %s)", name, ErrChanged, fp, src.Fingerprint)
+	}
+	rc, err := member.Open()
+	if err != nil {
+		zr.Close()
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	closeBoth := func() error { return errors.Join(rc.Close(), zr.Close()) }
+	return &File{name: name, series: series, rows: NewReader(rc, name, series.Interval), close: closeBoth}, nil
+}
+
+// Read fills buf with the next candles; see Reader.Read.
+func (f *File) Read(buf []ohlc.Candle) (int, error) { return f.rows.Read(buf) }
+
+// Close releases the file (and the zip it is in).
+func (f *File) Close() error { return f.close() }
+
+// Series is the series named by the member's file name.
+func (f *File) Series() ohlc.Series { return f.series }
+
+// Name is how errors refer to the member: the dump's base name and the
+// member path.
+func (f *File) Name() string { return f.name }
+
+// verifyingReader hashes what passes through and, at the end, turns io.EOF
+// into ErrChanged when the hash is not the planned fingerprint.
+type verifyingReader struct {
+	r    io.Reader
+	h    hash.Hash
+	want string
+}
+
+func (v *verifyingReader) Read(p []byte) (int, error) {
+	n, err := v.r.Read(p)
+	v.h.Write(p[:n])
+	if err == io.EOF {
+		if got := "sha256:" + hex.EncodeToString(v.h.Sum(nil)); got != v.want {
+			return n, fmt.Errorf("%w (fingerprint %s, planned %s)", ErrChanged, got, v.want)
+		}
+	}
+	return n, err
+}

@@ -1,0 +1,278 @@
+package krakencsv
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+)
+
+// readAll drains a Reader in small batches, so batch boundaries are crossed.
+func readAll(t *testing.T, r interface {
+	Read([]ohlc.Candle) (int, error)
+}) ([]ohlc.Candle, error) {
+	t.Helper()
+	var out []ohlc.Candle
+	buf := make([]ohlc.Candle, 97)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 && err != nil {
+			t.Fatalf("Read returned %d rows and error %v; want one or the other", n, err)
+		}
+		out = append(out, buf[:n]...)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+	}
+}
+
+// wantCandles parses a file the slow, obvious way, as the reference.
+func wantCandles(t *testing.T, data []byte) []ohlc.Candle {
+	t.Helper()
+	var out []ohlc.Candle
+	for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		f := strings.Split(line, ",")
+		if len(f) != 7 {
+			t.Fatalf("reference split of %q: %d fields", line, len(f))
+		}
+		var v [7]float64
+		for k := 1; k < 6; k++ {
+			x, err := strconv.ParseFloat(f[k], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v[k] = x
+		}
+		ts, err1 := strconv.ParseInt(f[0], 10, 64)
+		trades, err2 := strconv.ParseInt(f[6], 10, 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("reference parse of %q: %v %v", line, err1, err2)
+		}
+		out = append(out, ohlc.Candle{Time: ts, Open: v[1], High: v[2], Low: v[3], Close: v[4], Volume: v[5], Trades: trades})
+	}
+	return out
+}
+
+// fixtureRows are the row counts and first/last rows of the fixtures.
+var fixtureRows = map[string]Profile{
+	"full_until_2020-10-01/XBTUSD_60.csv":   {Rows: 50378, First: 1381093200, Last: 1601506800},
+	"full_until_2020-10-01/STORJUSD_60.csv": {Rows: 1508, First: 1594818000, Last: 1601506800},
+	"full_until_2021-04-01/ADAUSD_1440.csv": {Rows: 916, First: 1538092800, Last: 1617148800},
+	"full_until_2021-04-01/ETHUSD_1440.csv": {Rows: 2058, First: 1438905600, Last: 1617148800},
+	"full_until_2021-04-01/XBTUSD_1440.csv": {Rows: 2722, First: 1381017600, Last: 1617148800},
+	"full_until_2021-04-01/XMRUSD_1440.csv": {Rows: 1549, First: 1483315200, Last: 1617148800},
+	"full_until_2022-07-01/XBTUSD_1440.csv": {Rows: 3178, First: 1381017600, Last: 1656547200},
+}
+
+func TestFixturesParseUnchanged(t *testing.T) {
+	for rel, want := range fixtureRows {
+		t.Run(rel, func(t *testing.T) {
+			checkFixture(t, filepath.Join("testdata", filepath.FromSlash(rel)), &want)
+		})
+	}
+}
+
+// TestAllSharedFixtures checks every file of a full fixtures folder named
+// by CANDLEKEEP_FIXTURES_CSV (the kraken/csv folder), for the files too
+// large to keep a copy of here.
+func TestAllSharedFixtures(t *testing.T) {
+	dir := os.Getenv("CANDLEKEEP_FIXTURES_CSV")
+	if dir == "" {
+		t.Skip("CANDLEKEEP_FIXTURES_CSV not set")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*", "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures under %s: %v", dir, err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path), func(t *testing.T) {
+			checkFixture(t, path, nil)
+		})
+	}
+}
+
+func checkFixture(t *testing.T, path string, want *Profile) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	series, ok := ParseMemberName(path)
+	if !ok {
+		t.Fatalf("%s: not a member name", path)
+	}
+	got, err := readAll(t, NewReader(bytes.NewReader(data), filepath.Base(path), series.Interval))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantCandles(t, data), got); diff != "" {
+		t.Fatalf("candles differ from strconv's (-want +got):\n%s", diff)
+	}
+	if want != nil {
+		gotProfile := Profile{Rows: int64(len(got)), First: got[0].Time, Last: got[len(got)-1].Time}
+		if diff := cmp.Diff(*want, gotProfile); diff != "" {
+			t.Errorf("rows (-want +got):\n%s", diff)
+		}
+	}
+}
+
+const (
+	row1 = "1381093200,122.0,122.0,122.0,122.0,0.1,1\n"
+	row2 = "1381176000,123.61,123.61,123.61,123.61,0.1,1\n"
+	row3 = "1381197600,123.91,123.91,123.9,123.9,1.9916,2\n"
+)
+
+func TestParseRefusesBadRows(t *testing.T) {
+	tests := []struct {
+		name, input string
+		wantLine    int
+		wantErr     string
+	}{
+		{"6 fields", row1 + "1381176000,123.61,123.61,123.61,123.61,0.1\n", 2, "6 fields, want 7"},
+		{"8 fields", row1 + row2 + "1381197600,123.91,123.91,123.9,123.9,1.9916,2,7\n", 3, "8 fields, want 7"},
+		{"header", "timestamp,open,high,low,close,volume,trades\n" + row1, 1, `timestamp "timestamp" is not a whole number of seconds`},
+		{"non-numeric price", row1 + "1381176000,abc,123.61,123.61,123.61,0.1,1\n", 2, `open "abc" is not a plain decimal number`},
+		{"negative volume", row1 + "1381176000,123.61,123.61,123.61,123.61,-0.1,1\n", 2, `volume "-0.1" is negative`},
+		{"NaN", row1 + "1381176000,NaN,123.61,123.61,123.61,0.1,1\n", 2, `open "NaN" is not a plain decimal number`},
+		{"Inf", row1 + "1381176000,123.61,Inf,123.61,123.61,0.1,1\n", 2, `high "Inf" is not a plain decimal number`},
+		{"exponent without digits", row1 + "1381176000,123.61,123.61,123.61,123.61,1E+,1\n", 2, `volume "1E+" is not a plain decimal number`},
+		{"huge exponent", row1 + "1381176000,123.61,123.61,123.61,123.61,1E+99999,1\n", 2, `volume "1E+99999" is not a plain decimal number`},
+		{"exponent overflow", row1 + "1381176000,123.61,123.61,123.61,123.61,1E+999,1\n", 2, `volume "1E+999" is out of range`},
+		{"bare point", row1 + "1381176000,123.61,123.61,123.61,123.61,.1,1\n", 2, `volume ".1" is not a plain decimal number`},
+		{"overflow", row1 + "1381176000,123.61," + strings.Repeat("9", 400) + ",123.61,123.61,0.1,1\n", 2, "high \"" + strings.Repeat("9", 400) + "\" is out of range"},
+		{"timestamp not aligned", row1 + "1381176060,123.61,123.61,123.61,123.61,0.1,1\n", 2, "timestamp 1381176060 is not aligned to the 60-minute interval"},
+		{"timestamp not integer", row1 + "1381176000.0,123.61,123.61,123.61,123.61,0.1,1\n", 2, `timestamp "1381176000.0" is not a whole number of seconds`},
+		{"timestamps backwards", row2 + row1, 2, "timestamp 1381093200 is not after the previous row's 1381176000: rows must be in strictly increasing time"},
+		{"timestamps equal", row1 + row2 + row2, 3, "timestamp 1381176000 is not after the previous row's 1381176000: rows must be in strictly increasing time"},
+		{"low above open", row1 + "1381176000,123.61,123.61,123.62,123.62,0.1,1\n", 2, "low 123.62 is above open 123.61 or close 123.62"},
+		{"close above high", row1 + "1381176000,123.61,123.61,123.61,123.70,0.1,1\n", 2, "high 123.61 is below open 123.61 or close 123.70"},
+		{"non-integer trades", row1 + "1381176000,123.61,123.61,123.61,123.61,0.1,1.5\n", 2, `trades "1.5" is not a non-negative whole number`},
+		{"negative trades", row1 + "1381176000,123.61,123.61,123.61,123.61,0.1,-1\n", 2, `trades "-1" is not a non-negative whole number`},
+		{"blank line", row1 + "\n" + row2, 2, "empty line"},
+		{"space in field", row1 + "1381176000, 123.61,123.61,123.61,123.61,0.1,1\n", 2, `open " 123.61" is not a plain decimal number`},
+		{"empty file", "", 0, "no rows"},
+		{"overlong line", row1 + strings.Repeat("1", 5000) + "\n" + row2, 2, "line longer than 4096 bytes"},
+		{"overlong last line", row1 + strings.Repeat("1", 1<<20), 2, "line longer than 4096 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := readAll(t, NewReader(strings.NewReader(tt.input), "XBTUSD_60.csv", 60))
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v is not a *ParseError", err)
+			}
+			if diff := cmp.Diff(ParseError{File: "XBTUSD_60.csv", Line: tt.wantLine}, ParseError{File: pe.File, Line: pe.Line}); diff != "" {
+				t.Errorf("where (-want +got):\n%s", diff)
+			}
+			want := "XBTUSD_60.csv line " + strconv.Itoa(tt.wantLine) + ": " + tt.wantErr
+			if tt.wantLine == 0 {
+				want = "XBTUSD_60.csv: " + tt.wantErr
+			}
+			if diff := cmp.Diff(want, err.Error()); diff != "" {
+				t.Errorf("message (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseAcceptsLineEndVariants(t *testing.T) {
+	plain := row1 + row2 + row3
+	want := wantCandles(t, []byte(plain))
+	for name, input := range map[string]string{
+		"no final line end": strings.TrimSuffix(plain, "\n"),
+		"CRLF":              strings.ReplaceAll(plain, "\n", "\r\n"),
+		"BOM":               "\xEF\xBB\xBF" + plain,
+		"BOM and CRLF":      "\xEF\xBB\xBF" + strings.ReplaceAll(plain, "\n", "\r\n"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := readAll(t, NewReader(strings.NewReader(input), "XBTUSD_60.csv", 60))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReadReturnsRowsBeforeTheError(t *testing.T) {
+	r := NewReader(strings.NewReader(row1+row2+"oops\n"+row3), "XBTUSD_60.csv", 60)
+	buf := make([]ohlc.Candle, 10)
+	n, err := r.Read(buf)
+	if n != 2 || err != nil {
+		t.Fatalf("first Read = %d, %v; want 2 rows and no error", n, err)
+	}
+	for range 2 { // the error is sticky
+		n, err = r.Read(buf)
+		if n != 0 || err == nil || err.Error() != "XBTUSD_60.csv line 3: 1 fields, want 7" {
+			t.Fatalf("Read = %d, %v; want 0 and the line 3 error", n, err)
+		}
+	}
+}
+
+type failingReader struct{ data io.Reader }
+
+func (f failingReader) Read(p []byte) (int, error) {
+	n, err := f.data.Read(p)
+	if err == io.EOF {
+		return n, errors.New("disk on fire")
+	}
+	return n, err
+}
+
+func TestReadSurfacesSourceErrors(t *testing.T) {
+	_, err := readAll(t, NewReader(failingReader{strings.NewReader(row1 + row2)}, "XBTUSD_60.csv", 60))
+	if err == nil || err.Error() != "read XBTUSD_60.csv: disk on fire" {
+		t.Fatalf("error = %v; want the source's error", err)
+	}
+}
+
+func TestParseDecimalMatchesStrconv(t *testing.T) {
+	inputs := []string{
+		"0", "5", "0.1", "122.0", "0.00011", "123.61", "3529536.4586280505",
+		"9007199254740991", "9007199254740993", "9007199254740993.5",
+		"0.30000000000000004", "1.7976931348623157", "0.0000000000000000000001",
+		"0.00000000000000000000001", "12345678901234567890.123",
+		"000123.4500", "99999999999999999999999999999999999999",
+		"1" + strings.Repeat("0", 300), "0." + strings.Repeat("0", 330) + "1",
+		"1E+1", "2.5E+2", "8.5E+2", "9.999E+3", "1e5", "1E-5", "1.5E+22", "1.5E+23",
+		"9007199254740993E-3", "123.456E+30", "1E-330",
+	}
+	for _, in := range inputs {
+		want, err := strconv.ParseFloat(in, 64)
+		if err != nil {
+			t.Fatalf("strconv %q: %v", in, err)
+		}
+		got, res := parseDecimal([]byte(in))
+		if res != decimalOK || got != want {
+			t.Errorf("parseDecimal(%q) = %v, %v; want %v", in, got, res, want)
+		}
+	}
+}
+
+func FuzzParseDecimal(f *testing.F) {
+	for _, seed := range []string{"122.0", "0.00011", "5", "3529536.4586280505", "1E+1", "2.5E+2", "-1", ".5", "1.", "1E"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, res := parseDecimal([]byte(in))
+		if res != decimalOK {
+			return
+		}
+		want, err := strconv.ParseFloat(in, 64)
+		if err != nil || got != want {
+			t.Fatalf("parseDecimal(%q) = %v; strconv says %v, %v", in, got, want, err)
+		}
+	})
+}

@@ -1,0 +1,257 @@
+package krakencsv
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+)
+
+// scanJob is one member whose fingerprint or profile the cache lacked.
+type scanJob struct {
+	dump    *Dump
+	index   int       // of the member in dump.Members, which no longer grows once listed
+	zipFile *zip.File // nil for a plain file
+	absPath string    // plain files only
+	key     string    // cache key
+}
+
+// Scan lists, fingerprints and profiles every dump. Members found in known
+// (by cache key) are not read at all; the rest are read once each, in
+// parallel, and returned in CacheUpdates.
+func Scan(ctx context.Context, specs []DumpSpec, known map[string]CacheEntry) (*Inventory, error) {
+	inv := &Inventory{}
+	var jobs []scanJob
+	for _, spec := range specs {
+		d, dumpJobs, closeZip, err := listDump(spec, known)
+		if err != nil {
+			return nil, err
+		}
+		if closeZip != nil {
+			defer closeZip()
+		}
+		inv.Dumps = append(inv.Dumps, d)
+		jobs = append(jobs, dumpJobs...)
+	}
+	if err := runJobs(ctx, jobs); err != nil {
+		return nil, err
+	}
+
+	updates := map[string]CacheEntry{}
+	for _, j := range jobs {
+		m := j.dump.Members[j.index]
+		updates[j.key] = CacheEntry{Key: j.key, Fingerprint: m.Fingerprint, Profile: m.Profile}
+	}
+	for _, key := range slices.Sorted(mapKeys(updates)) {
+		inv.CacheUpdates = append(inv.CacheUpdates, updates[key])
+	}
+
+	digest := sha256.New()
+	for _, d := range inv.Dumps {
+		if err := finishDump(d); err != nil {
+			return nil, err
+		}
+		for _, m := range d.Members {
+			fmt.Fprintf(digest, "%s\x00%s\x00%s\n", d.Spec.Name, m.Path, m.Fingerprint)
+		}
+	}
+	inv.Digest = hex.EncodeToString(digest.Sum(nil))
+	return inv, nil
+}
+
+func mapKeys(m map[string]CacheEntry) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// listDump finds the members of one dump without reading them. For a zip it
+// returns the function that closes it once the jobs have run.
+func listDump(spec DumpSpec, known map[string]CacheEntry) (*Dump, []scanJob, func() error, error) {
+	info, err := os.Stat(spec.Path)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("dump %q: %w", spec.Name, err)
+	}
+	d := &Dump{Spec: spec, IsZip: !info.IsDir()}
+	d.Kind, d.Quarter, err = resolveKind(spec, d.IsZip)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("dump %q: %w", spec.Name, err)
+	}
+	if d.IsZip {
+		zr, err := openZip(spec.Path)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("dump %q: %w", spec.Name, err)
+		}
+		jobs, err := listZip(d, zr, known)
+		if err != nil {
+			zr.Close()
+			return nil, nil, nil, fmt.Errorf("dump %q: %w", spec.Name, err)
+		}
+		return d, jobs, zr.Close, nil
+	}
+	jobs, err := listFolder(d, known)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("dump %q: %w", spec.Name, err)
+	}
+	return d, jobs, nil, nil
+}
+
+// openZip opens a zip and says plainly when the file is not one.
+func openZip(path string) (*zip.ReadCloser, error) {
+	zr, err := zip.OpenReader(path)
+	if errors.Is(err, zip.ErrInsecurePath) {
+		// Members are matched by base name and never extracted, so a path
+		// with ".." or a leading slash does no harm here.
+		err = nil
+	}
+	if errors.Is(err, zip.ErrFormat) {
+		return nil, fmt.Errorf("%s is not a valid zip file (corrupt or truncated): %w", path, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open zip %s: %w", path, err)
+	}
+	return zr, nil
+}
+
+func zipFingerprint(f *zip.File) string {
+	return fmt.Sprintf("crc32:%08x:%d", f.CRC32, f.UncompressedSize64)
+}
+
+func listZip(d *Dump, zr *zip.ReadCloser, known map[string]CacheEntry) ([]scanJob, error) {
+	seen := map[ohlc.Series]string{}
+	var jobs []scanJob
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		series, ok := ParseMemberName(f.Name)
+		if !ok {
+			d.Ignored = append(d.Ignored, f.Name)
+			continue
+		}
+		if other, dup := seen[series]; dup {
+			return nil, fmt.Errorf("two files for %s: %s and %s", series, other, f.Name)
+		}
+		seen[series] = f.Name
+		fp := zipFingerprint(f)
+		m := Member{Dump: d.Spec.Name, Path: f.Name, Series: series, Size: int64(f.UncompressedSize64), Fingerprint: fp}
+		e, hit := known[fp]
+		if hit {
+			m.Profile = e.Profile
+		} else {
+			jobs = append(jobs, scanJob{dump: d, index: len(d.Members), zipFile: f, key: fp})
+		}
+		d.Members = append(d.Members, m)
+	}
+	return jobs, nil
+}
+
+func listFolder(d *Dump, known map[string]CacheEntry) ([]scanJob, error) {
+	root, err := filepath.Abs(d.Spec.Path)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[ohlc.Series]string{}
+	var jobs []scanJob
+	err = filepath.WalkDir(root, func(path string, entry fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if entry.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		// Stat follows a symlink to a file; a symlinked folder is not
+		// walked, so links cannot loop.
+		info, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		series, ok := ParseMemberName(entry.Name())
+		if !ok || !info.Mode().IsRegular() {
+			d.Ignored = append(d.Ignored, rel)
+			return nil
+		}
+		if other, dup := seen[series]; dup {
+			return fmt.Errorf("two files for %s: %s and %s", series, other, rel)
+		}
+		seen[series] = rel
+		key := fmt.Sprintf("file:%s:%d:%d", path, info.Size(), info.ModTime().UnixNano())
+		m := Member{Dump: d.Spec.Name, Path: rel, Series: series, Size: info.Size()}
+		e, hit := known[key]
+		if hit {
+			m.Fingerprint, m.Profile = e.Fingerprint, e.Profile
+		} else {
+			jobs = append(jobs, scanJob{dump: d, index: len(d.Members), absPath: path, key: key})
+		}
+		d.Members = append(d.Members, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return jobs, nil
+}
+
+// resolveKind decides whether a dump is a full history or a quarter.
+func resolveKind(spec DumpSpec, isZip bool) (Kind, ohlc.Span, error) {
+	quarter, named := ohlc.Span{}, false
+	if isZip {
+		quarter, named = QuarterFromName(filepath.Base(spec.Path))
+	}
+	kind := spec.Kind
+	switch kind {
+	case "":
+		kind = FullHistory
+		if named {
+			kind = Quarterly
+		}
+	case FullHistory, Quarterly:
+	default:
+		return "", ohlc.Span{}, fmt.Errorf("kind %q is neither %q nor %q", kind, FullHistory, Quarterly)
+	}
+	if kind != Quarterly {
+		return kind, ohlc.Span{}, nil
+	}
+	if !spec.Quarter.Empty() {
+		return kind, spec.Quarter, nil
+	}
+	if !named {
+		return "", ohlc.Span{}, fmt.Errorf("quarterly, but no quarter is declared and %s is not named like Kraken_OHLCVT_Q1_2024.zip", filepath.Base(spec.Path))
+	}
+	return kind, quarter, nil
+}
+
+// finishDump sorts the members and settles the cutoff of a full history.
+func finishDump(d *Dump) error {
+	slices.SortFunc(d.Members, func(a, b Member) int { return a.Series.Compare(b.Series) })
+	if d.Kind != FullHistory {
+		return nil
+	}
+	if d.Spec.Until != 0 {
+		d.Cutoff = d.Spec.Until
+		return nil
+	}
+	for _, m := range d.Members {
+		if m.Profile.Rows > 0 {
+			d.Cutoff = max(d.Cutoff, m.Profile.Last+m.Series.Interval.Seconds())
+		}
+	}
+	return nil
+}

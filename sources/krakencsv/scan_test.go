@@ -1,0 +1,387 @@
+package krakencsv
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+)
+
+const (
+	xbt1440v2021 = "full_until_2021-04-01/XBTUSD_1440.csv"
+	ada1440      = "full_until_2021-04-01/ADAUSD_1440.csv"
+	eth1440      = "full_until_2021-04-01/ETHUSD_1440.csv"
+	xmr1440      = "full_until_2021-04-01/XMRUSD_1440.csv"
+	xbt1440v2022 = "full_until_2022-07-01/XBTUSD_1440.csv"
+	storj60      = "full_until_2020-10-01/STORJUSD_60.csv"
+)
+
+func fixture(t *testing.T, rel string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// writeFile writes data at dir/rel, making folders as needed.
+func writeFile(t *testing.T, dir, rel string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+type zipEntry struct {
+	name  string
+	data  []byte
+	store bool // no compression, so tests can corrupt the bytes in place
+}
+
+func buildZip(t *testing.T, entries []zipEntry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		method := zip.Deflate
+		if e.store {
+			method = zip.Store
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(e.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func sha256Of(data []byte) string {
+	sum := sha256.Sum256(data)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+func crcOf(data []byte) string {
+	return fmt.Sprintf("crc32:%08x:%d", crc32.ChecksumIEEE(data), len(data))
+}
+
+func scanOne(t *testing.T, spec DumpSpec, known map[string]CacheEntry) (*Inventory, error) {
+	t.Helper()
+	return Scan(context.Background(), []DumpSpec{spec}, known)
+}
+
+// 2021-04-01 00:00 UTC: the day after the last daily candle of the 2021 files.
+const april2021 = 1617235200
+
+func TestScanFolderFindsNestedMembersAndIgnoresTheRest(t *testing.T) {
+	dir := t.TempDir()
+	xbt, ada := fixture(t, xbt1440v2021), fixture(t, ada1440)
+	writeFile(t, dir, "master_q4/XBTUSD_1440.csv", xbt)
+	writeFile(t, dir, "ADAUSD_1440.csv", ada)
+	for _, ignored := range []string{"README.txt", "notes/xbtusd_60.csv", "XBTUSD_2.csv", "XBTUSD_10080.csv", "XBT-USD_60.csv"} {
+		writeFile(t, dir, ignored, []byte("x"))
+	}
+	inv, err := scanOne(t, DumpSpec{Name: "full", Path: dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := inv.Dumps[0]
+	want := &Dump{
+		Spec: DumpSpec{Name: "full", Path: dir}, Kind: FullHistory, Cutoff: april2021,
+		Members: []Member{
+			{Dump: "full", Path: "ADAUSD_1440.csv", Series: ohlc.Series{Pair: "ADAUSD", Interval: 1440}, Size: int64(len(ada)),
+				Fingerprint: sha256Of(ada), Profile: fixtureRows[ada1440]},
+			{Dump: "full", Path: "master_q4/XBTUSD_1440.csv", Series: ohlc.Series{Pair: "XBTUSD", Interval: 1440}, Size: int64(len(xbt)),
+				Fingerprint: sha256Of(xbt), Profile: fixtureRows[xbt1440v2021]},
+		},
+		Ignored: []string{"README.txt", "XBT-USD_60.csv", "XBTUSD_10080.csv", "XBTUSD_2.csv", "notes/xbtusd_60.csv"},
+	}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Errorf("dump (-want +got):\n%s", diff)
+	}
+	if len(inv.CacheUpdates) != 2 || !strings.HasPrefix(inv.CacheUpdates[0].Key, "file:") {
+		t.Errorf("cache updates = %+v; want one file: entry per member", inv.CacheUpdates)
+	}
+	if len(inv.Digest) != 64 {
+		t.Errorf("digest %q is not a SHA-256", inv.Digest)
+	}
+	if got := d.Covers(ohlc.Series{Pair: "XBTUSD", Interval: 1440}); got != (ohlc.Span{Start: 0, End: april2021}) {
+		t.Errorf("Covers = %v", got)
+	}
+}
+
+func TestScanZipReadsMembersInPlace(t *testing.T) {
+	dir := t.TempDir()
+	xbt, eth, ada, xmr := fixture(t, xbt1440v2021), fixture(t, eth1440), fixture(t, ada1440), fixture(t, xmr1440)
+	zipPath := writeFile(t, dir, "dl/Kraken_OHLCVT.zip", buildZip(t, []zipEntry{
+		{name: "master_q4/"},
+		{name: "master_q4/XBTUSD_1440.csv", data: xbt},
+		{name: "master_q4/ETHUSD_1440.csv", data: eth, store: true},
+		{name: "../escape/ADAUSD_1440.csv", data: ada},
+		{name: "/abs/XMRUSD_1440.csv", data: xmr},
+		{name: "master_q4/readme.txt", data: []byte("hello")},
+	}))
+	inv, err := scanOne(t, DumpSpec{Name: "full", Path: zipPath}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := inv.Dumps[0]
+	type row struct {
+		Path, Fingerprint string
+		Profile           Profile
+	}
+	var got []row
+	for _, m := range d.Members {
+		got = append(got, row{m.Path, m.Fingerprint, m.Profile})
+	}
+	want := []row{
+		{"../escape/ADAUSD_1440.csv", crcOf(ada), fixtureRows[ada1440]},
+		{"master_q4/ETHUSD_1440.csv", crcOf(eth), fixtureRows[eth1440]},
+		{"master_q4/XBTUSD_1440.csv", crcOf(xbt), fixtureRows[xbt1440v2021]},
+		{"/abs/XMRUSD_1440.csv", crcOf(xmr), fixtureRows[xmr1440]},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("members (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"master_q4/readme.txt"}, d.Ignored); diff != "" {
+		t.Errorf("ignored (-want +got):\n%s", diff)
+	}
+	if !d.IsZip || d.Kind != FullHistory || d.Cutoff != april2021 {
+		t.Errorf("IsZip %v, Kind %q, Cutoff %d; want a full zip with cutoff %d", d.IsZip, d.Kind, d.Cutoff, april2021)
+	}
+	for _, p := range []string{filepath.Join(dir, "escape"), filepath.Join(dir, "dl", "master_q4")} {
+		if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s exists: scanning must not extract anything", p)
+		}
+	}
+}
+
+func TestScanKindAndQuarter(t *testing.T) {
+	dir := t.TempDir()
+	member := []zipEntry{{name: "XBTUSD_1440.csv", data: fixture(t, xbt1440v2021)}}
+	q3 := ohlc.Span{Start: 1719792000, End: 1727740800} // 2024-07-01 → 2024-10-01
+	q1 := ohlc.Span{Start: 1704067200, End: 1711929600} // 2024-01-01 → 2024-04-01
+	tests := []struct {
+		name        string
+		file        string // zip file name; empty = a folder
+		spec        DumpSpec
+		wantKind    Kind
+		wantQuarter ohlc.Span
+		wantCutoff  int64
+		wantErr     string
+	}{
+		{name: "quarterly by name", file: "Kraken_OHLCVT_Q3_2024.zip", wantKind: Quarterly, wantQuarter: q3},
+		{name: "name in other case", file: "kraken_ohlcvt_q3_2024.ZIP", wantKind: Quarterly, wantQuarter: q3},
+		{name: "declared quarter wins", file: "Kraken_OHLCVT_Q3_2024.zip", spec: DumpSpec{Quarter: q1}, wantKind: Quarterly, wantQuarter: q1},
+		{name: "declared full wins", file: "Kraken_OHLCVT_Q3_2024.zip", spec: DumpSpec{Kind: FullHistory}, wantKind: FullHistory, wantCutoff: april2021},
+		{name: "other names are full", file: "Kraken_OHLCVT.zip", wantKind: FullHistory, wantCutoff: april2021},
+		{name: "declared until", file: "Kraken_OHLCVT.zip", spec: DumpSpec{Until: 1600000000}, wantKind: FullHistory, wantCutoff: 1600000000},
+		{name: "declared quarterly folder", spec: DumpSpec{Kind: Quarterly, Quarter: q1}, wantKind: Quarterly, wantQuarter: q1},
+		{name: "quarterly without a quarter", spec: DumpSpec{Kind: Quarterly}, wantErr: "is not named like Kraken_OHLCVT_Q1_2024.zip"},
+		{name: "unknown kind", file: "x.zip", spec: DumpSpec{Kind: "weekly"}, wantErr: `kind "weekly" is neither "full" nor "quarterly"`},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := tt.spec
+			spec.Name = "d"
+			if tt.file == "" {
+				spec.Path = filepath.Join(dir, fmt.Sprint("folder", i))
+				writeFile(t, spec.Path, "XBTUSD_1440.csv", fixture(t, xbt1440v2021))
+			} else {
+				spec.Path = writeFile(t, filepath.Join(dir, fmt.Sprint(i)), tt.file, buildZip(t, member))
+			}
+			inv, err := scanOne(t, spec, nil)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), `dump "d": `) {
+					t.Fatalf("error = %v; want one naming the dump and containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := inv.Dumps[0]
+			type result struct {
+				Kind    Kind
+				Quarter ohlc.Span
+				Cutoff  int64
+			}
+			if diff := cmp.Diff(result{tt.wantKind, tt.wantQuarter, tt.wantCutoff}, result{d.Kind, d.Quarter, d.Cutoff}); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestScanRefusesBrokenDumps(t *testing.T) {
+	dir := t.TempDir()
+	xbt := fixture(t, xbt1440v2022)
+	good := buildZip(t, []zipEntry{{name: "XBTUSD_1440.csv", data: xbt, store: true}})
+	// A stored member's bytes sit in the zip as they are: change one digit
+	// of the last trade count, so the row stays valid but the CRC does not.
+	corrupt := bytes.Clone(good)
+	at := bytes.Index(corrupt, xbt) + len(xbt) - 2
+	corrupt[at]++
+	twice := filepath.Join(dir, "twice")
+	writeFile(t, twice, "a/STORJUSD_60.csv", fixture(t, storj60))
+	writeFile(t, twice, "b/STORJUSD_60.csv", fixture(t, storj60))
+
+	tests := []struct {
+		name, path, wantErr string
+	}{
+		{"truncated zip", writeFile(t, dir, "trunc.zip", good[:len(good)/2]), "trunc.zip is not a valid zip file (corrupt or truncated)"},
+		{"csv given as a zip", writeFile(t, dir, "XBTUSD_1440.csv", xbt), "XBTUSD_1440.csv is not a valid zip file (corrupt or truncated)"},
+		{"member failing its CRC", writeFile(t, dir, "crc.zip", corrupt), "read XBTUSD_1440.csv in " + filepath.Join(dir, "crc.zip") + " (is the zip corrupt or truncated?): zip: checksum error"},
+		{"missing path", filepath.Join(dir, "nope.zip"), "no such file or directory"},
+		{"two files of one series", twice, "two files for STORJUSD/60: a/STORJUSD_60.csv and b/STORJUSD_60.csv"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := scanOne(t, DumpSpec{Name: "broken", Path: tt.path}, nil)
+			if err == nil || !strings.HasPrefix(err.Error(), `dump "broken": `) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("error = %v; want `dump \"broken\": …%s…`", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestScanEmptyFolderIsAnEmptyDump(t *testing.T) {
+	inv, err := scanOne(t, DumpSpec{Name: "empty", Path: t.TempDir()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := inv.Dumps[0]; len(d.Members) != 0 || d.Cutoff != 0 || d.Kind != FullHistory {
+		t.Errorf("dump = %+v; want a full dump with no members", d)
+	}
+}
+
+func TestScanDoesNotFollowSymlinkedFolders(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "STORJUSD_60.csv", fixture(t, storj60))
+	if err := os.Symlink(dir, filepath.Join(dir, "loop")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	inv, err := scanOne(t, DumpSpec{Name: "d", Path: dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := inv.Dumps[0]; len(d.Members) != 1 || !cmp.Equal(d.Ignored, []string{"loop"}) {
+		t.Errorf("members %+v, ignored %q; want STORJUSD_60.csv once and the link ignored", d.Members, d.Ignored)
+	}
+}
+
+func TestScanCacheHitSkipsReading(t *testing.T) {
+	dir := t.TempDir()
+	storj := fixture(t, storj60)
+	path := writeFile(t, dir, "STORJUSD_60.csv", storj)
+	spec := DumpSpec{Name: "d", Path: dir}
+	first, err := scanOne(t, spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]CacheEntry{}
+	for _, e := range first.CacheUpdates {
+		known[e.Key] = e
+	}
+	// Change the bytes but keep size and mtime: a scan that read the file
+	// would see a different hash and profile.
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, bytes.Repeat([]byte{'x'}, len(storj)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, time.Time{}, info.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	second, err := scanOne(t, spec, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(first.Dumps[0].Members, second.Dumps[0].Members); diff != "" {
+		t.Errorf("members differ, so the file was read (-first +second):\n%s", diff)
+	}
+	if len(second.CacheUpdates) != 0 || second.Digest != first.Digest {
+		t.Errorf("second scan: %d cache updates, digest changed %v; want none and the same", len(second.CacheUpdates), second.Digest != first.Digest)
+	}
+	// Without the cache the change shows.
+	third, err := scanOne(t, spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.Dumps[0].Members[0].Fingerprint == first.Dumps[0].Members[0].Fingerprint {
+		t.Error("an uncached scan did not notice the new content")
+	}
+}
+
+func TestScanZipCacheHitUsesTheKnownProfile(t *testing.T) {
+	xbt := fixture(t, xbt1440v2022)
+	path := writeFile(t, t.TempDir(), "Kraken_OHLCVT.zip", buildZip(t, []zipEntry{{name: "XBTUSD_1440.csv", data: xbt}}))
+	// A profile no read of the member could give proves it was not read.
+	planted := Profile{Rows: 7, First: 86400, Last: 7 * 86400}
+	known := map[string]CacheEntry{crcOf(xbt): {Key: crcOf(xbt), Fingerprint: crcOf(xbt), Profile: planted}}
+	inv, err := scanOne(t, DumpSpec{Name: "z", Path: path}, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(planted, inv.Dumps[0].Members[0].Profile); diff != "" {
+		t.Errorf("profile (-want +got):\n%s", diff)
+	}
+	if len(inv.CacheUpdates) != 0 || inv.Dumps[0].Cutoff != 8*86400 {
+		t.Errorf("cache updates %v, cutoff %d; want none and %d", inv.CacheUpdates, inv.Dumps[0].Cutoff, 8*86400)
+	}
+}
+
+func TestScanHonoursCancellation(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "STORJUSD_60.csv", fixture(t, storj60))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Scan(ctx, []DumpSpec{{Name: "d", Path: dir}}, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error = %v; want context.Canceled", err)
+	}
+}
+
+func TestDigestDependsOnContent(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a/XBTUSD_1440.csv", fixture(t, xbt1440v2021))
+	b := writeFile(t, dir, "b/XBTUSD_1440.csv", fixture(t, xbt1440v2022))
+	digest := func(path string) string {
+		inv, err := scanOne(t, DumpSpec{Name: "d", Path: filepath.Dir(path)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv.Digest
+	}
+	if digest(a) == digest(b) {
+		t.Error("two dumps with different content have the same digest")
+	}
+	if digest(a) != digest(a) {
+		t.Error("the digest of one dump is not stable")
+	}
+}

@@ -1,0 +1,204 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"sync"
+	"time"
+)
+
+// lockName is the key of the one logical lock row.
+const lockName = "state"
+
+// Lock takes the state lock for operation, waiting up to timeout (0: try
+// once) while another live holder has it. A held lock is an error
+// (*LockedError) that says who holds it and since when. A lock whose
+// heartbeat has stopped is not taken over: its holder may only be
+// paused, so releasing it is left to ForceUnlock, and Lock fails at once.
+// Taking or releasing the lock does not bump the serial: it says nothing
+// about the sink, and a saved plan must stay applicable under it.
+func (s *Store) Lock(ctx context.Context, operation string, timeout time.Duration) (*Lock, error) {
+	deadline := s.now().Add(timeout)
+	delay := s.retryMin
+	for {
+		info, err := s.tryLock(ctx, operation)
+		if err != nil {
+			return nil, fmt.Errorf("lock state: %w", err)
+		}
+		if info.ID != "" {
+			return s.startHeartbeat(info), nil
+		}
+		holder, err := s.lockHolder(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("lock state: %w", err)
+		}
+		if holder == nil {
+			continue // released between our insert and our read: try again
+		}
+		if s.onLockBusy != nil {
+			s.onLockBusy()
+		}
+		stale := s.now().Sub(holder.Heartbeat) > s.staleAfter
+		remaining := deadline.Sub(s.now())
+		if stale || remaining <= 0 {
+			return nil, &LockedError{Holder: *holder, Stale: stale, Age: s.now().Sub(holder.Heartbeat)}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("lock state: %w", errors.Join(&LockedError{Holder: *holder, Age: s.now().Sub(holder.Heartbeat)}, ctx.Err()))
+		case <-time.After(min(delay, remaining)):
+		}
+		delay = min(delay*2, s.retryMax)
+	}
+}
+
+// tryLock inserts the lock row unless one exists; a zero LockInfo means
+// someone else holds it.
+func (s *Store) tryLock(ctx context.Context, operation string) (LockInfo, error) {
+	now := utc(s.now())
+	row := &lockRow{
+		Name: lockName, ID: newRandomID(), Operation: operation,
+		Who: whoAmI(), PID: os.Getpid(), Since: now, Heartbeat: now,
+	}
+	res, err := s.db.NewInsert().Model(row).On("CONFLICT (name) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return LockInfo{}, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return LockInfo{}, err
+	}
+	return row.info(), nil
+}
+
+func (s *Store) lockHolder(ctx context.Context) (*LockInfo, error) {
+	var row lockRow
+	err := s.db.NewSelect().Model(&row).Where("name = ?", lockName).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	info := row.info()
+	return &info, nil
+}
+
+// LockHolder returns who holds the state lock, or nil when nobody does.
+func (s *Store) LockHolder(ctx context.Context) (*LockInfo, error) {
+	info, err := s.lockHolder(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read state lock: %w", err)
+	}
+	return info, nil
+}
+
+// ForceUnlock removes the lock with the given ID, whoever holds it.
+func (s *Store) ForceUnlock(ctx context.Context, id string) error {
+	res, err := s.db.NewDelete().Model((*lockRow)(nil)).Where("name = ? AND id = ?", lockName, id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("force-unlock %s: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		holder, herr := s.lockHolder(ctx)
+		if herr == nil && holder != nil {
+			return fmt.Errorf("force-unlock %s: the state lock has ID %s (held by %s for %s)", id, holder.ID, holder.Who, holder.Operation)
+		}
+		return fmt.Errorf("force-unlock %s: the state is not locked", id)
+	}
+	return nil
+}
+
+func (s *Store) startHeartbeat(info LockInfo) *Lock {
+	l := &Lock{Info: info, store: s, stop: make(chan struct{}), done: make(chan struct{})}
+	go l.beat(s.heartbeatEvery)
+	return l
+}
+
+// Lock is a held state lock. Its heartbeat is refreshed in the background
+// until Unlock.
+type Lock struct {
+	Info LockInfo
+
+	store    *Store
+	stop     chan struct{}
+	done     chan struct{} // closed when the heartbeat goroutine has ended
+	stopOnce sync.Once
+}
+
+func (l *Lock) beat(every time.Duration) {
+	defer close(l.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.stop:
+			return
+		case <-t.C:
+			// A missed beat is retried on the next tick; the lock only
+			// looks stale after many missed ones.
+			ctx, cancel := context.WithTimeout(context.Background(), every)
+			_, _ = l.store.db.NewUpdate().Model((*lockRow)(nil)).
+				Set("heartbeat = ?", utc(l.store.now())).
+				Where("name = ? AND id = ?", lockName, l.Info.ID).Exec(ctx)
+			cancel()
+			if l.store.onBeat != nil {
+				l.store.onBeat()
+			}
+		}
+	}
+}
+
+// Unlock stops the heartbeat and releases the lock. It fails when the lock
+// was force-unlocked meanwhile.
+func (l *Lock) Unlock(ctx context.Context) error {
+	l.stopOnce.Do(func() { close(l.stop) })
+	<-l.done
+	res, err := l.store.db.NewDelete().Model((*lockRow)(nil)).Where("name = ? AND id = ?", lockName, l.Info.ID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("unlock state: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("unlock state: lock %s was no longer held (force-unlocked?)", l.Info.ID)
+	}
+	return nil
+}
+
+// LockedError says the state is locked by someone else.
+type LockedError struct {
+	Holder LockInfo
+	// Stale says the holder's heartbeat stopped: it probably died, and
+	// force-unlock with Holder.ID releases the lock.
+	Stale bool
+	Age   time.Duration // since the holder's last heartbeat
+}
+
+func (e *LockedError) Error() string {
+	h := e.Holder
+	msg := fmt.Sprintf("state is locked by %s (pid %d) for %s since %s (lock ID %s)",
+		h.Who, h.PID, h.Operation, h.Since.UTC().Format(time.RFC3339), h.ID)
+	if e.Stale {
+		msg += fmt.Sprintf("; its last heartbeat was %s ago, so its holder looks dead: if it is, release the lock with force-unlock %s",
+			e.Age.Round(time.Second), h.ID)
+	}
+	return msg
+}
+
+func (r lockRow) info() LockInfo {
+	return LockInfo{ID: r.ID, Operation: r.Operation, Who: r.Who, PID: r.PID, Since: utc(r.Since), Heartbeat: utc(r.Heartbeat)}
+}
+
+func whoAmI() string {
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	host, err := os.Hostname()
+	if err != nil {
+		host = "unknown-host"
+	}
+	return name + "@" + host
+}

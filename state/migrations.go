@@ -1,0 +1,130 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/migrate"
+)
+
+// migrations are compiled into the binary. Each one is idempotent (IF NOT
+// EXISTS, ON CONFLICT DO NOTHING) and runs in its own transaction, so a
+// crash between running one and marking it applied is harmless.
+//
+// v1 creates the tables from the row models in models.go. Before changing a
+// model, freeze its current shape in a v1 copy here and add a migration
+// that alters the table, so old and new stores end up alike.
+func migrations() *migrate.Migrations {
+	ms := migrate.NewMigrations()
+	ms.Add(migrate.Migration{
+		Name:    "20250601000000",
+		Comment: "initial",
+		Up: func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error {
+			return m.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				return createV1(ctx, tx)
+			})
+		},
+	})
+	return ms
+}
+
+func createV1(ctx context.Context, tx bun.Tx) error {
+	tables := []struct {
+		model any
+		fk    string
+	}{
+		{model: (*metaRow)(nil)},
+		{model: (*runRow)(nil)},
+		{model: (*actionRow)(nil), fk: `("run_id") REFERENCES "runs" ("id") ON DELETE CASCADE`},
+		{model: (*fileRow)(nil)},
+		{model: (*coverageRow)(nil)},
+		{model: (*gapRow)(nil)},
+		{model: (*lockRow)(nil)},
+		{model: (*fileCacheRow)(nil)},
+	}
+	for _, t := range tables {
+		q := tx.NewCreateTable().Model(t.model).IfNotExists()
+		if t.fk != "" {
+			q = q.ForeignKey(t.fk)
+		}
+		if _, err := q.Exec(ctx); err != nil {
+			return fmt.Errorf("create table: %w", err)
+		}
+	}
+	indexes := []struct {
+		model   any
+		name    string
+		columns []string
+	}{
+		{(*actionRow)(nil), "run_actions_run_seq", []string{"run_id", "seq"}},
+		{(*coverageRow)(nil), "coverage_series", []string{"pair", "interval_min", "source", "start_ts"}},
+		{(*gapRow)(nil), "gaps_series", []string{"pair", "interval_min", "start_ts"}},
+		{(*gapRow)(nil), "gaps_status", []string{"status"}},
+		{(*runRow)(nil), "runs_status", []string{"status"}},
+	}
+	for _, ix := range indexes {
+		if _, err := tx.NewCreateIndex().Model(ix.model).Index(ix.name).Column(ix.columns...).IfNotExists().Exec(ctx); err != nil {
+			return fmt.Errorf("create index %s: %w", ix.name, err)
+		}
+	}
+	meta := &metaRow{ID: 1, Lineage: newRandomID(), CreatedAt: time.Now().UTC()}
+	if _, err := tx.NewInsert().Model(meta).On("CONFLICT (id) DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("create lineage: %w", err)
+	}
+	return nil
+}
+
+// migrateStore runs pending migrations. bun's migration lock is a row that
+// fails at once when another process holds it, so concurrent Opens retry
+// with backoff until ctx ends or the wait passes migrateWait.
+func migrateStore(ctx context.Context, db *bun.DB) error {
+	m := migrate.NewMigrator(db, migrations(), migrate.WithMarkAppliedOnSuccess(true))
+	deadline := time.Now().Add(migrateWait)
+	delay := 10 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		done, err := tryMigrate(ctx, m, attempt)
+		if done || err == nil {
+			return err
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, time.Second)
+	}
+}
+
+// migrateWait bounds how long Open waits for another process's migration.
+const migrateWait = 30 * time.Second
+
+// tryMigrate returns done=true when the error (if any) is final, and
+// done=false with an error worth retrying: the migration lock is held, or
+// (in the first few attempts) two processes raced to create the
+// bookkeeping tables. A store that cannot be reached fails after those few.
+func tryMigrate(ctx context.Context, m *migrate.Migrator, attempt int) (done bool, err error) {
+	if err := m.Init(ctx); err != nil {
+		return attempt >= 3, fmt.Errorf("prepare migrations: %w", err)
+	}
+	pending, err := m.MigrationsWithStatus(ctx)
+	if err != nil {
+		return true, fmt.Errorf("read migrations: %w", err)
+	}
+	if len(pending.Unapplied()) == 0 {
+		return true, nil
+	}
+	if err := m.Lock(ctx); err != nil {
+		return false, fmt.Errorf("another process is migrating the state store (if none is, delete the row in bun_migration_locks): %w", err)
+	}
+	defer m.Unlock(context.WithoutCancel(ctx)) //nolint:errcheck // a failed unlock surfaces on the next Open
+	if _, err := m.Migrate(ctx); err != nil {
+		return true, fmt.Errorf("migrate: %w", err)
+	}
+	return true, nil
+}

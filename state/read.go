@@ -1,0 +1,198 @@
+package state
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/uptrace/bun"
+)
+
+// Snapshot reads, in one transaction, what the planner needs. Coverage and
+// files are scanned column by column rather than through bun's reflection,
+// since a large state holds hundreds of thousands of rows.
+func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
+	snap := &Snapshot{Coverage: map[ohlc.Series]ohlc.SpanSet{}, Files: map[string]FileRecord{}}
+	err := s.db.RunInTx(ctx, s.readTx(), func(ctx context.Context, tx bun.Tx) error {
+		var meta metaRow
+		if err := tx.NewSelect().Model(&meta).Where("id = 1").Scan(ctx); err != nil {
+			return fmt.Errorf("read lineage: %w", err)
+		}
+		snap.Lineage, snap.Serial = meta.Lineage, meta.Serial
+		if err := readCoverage(ctx, tx, snap.Coverage); err != nil {
+			return err
+		}
+		if err := readFiles(ctx, tx, snap.Files); err != nil {
+			return err
+		}
+		var gaps []gapRow
+		if err := tx.NewSelect().Model(&gaps).
+			Where("status IN (?)", bun.In([]string{string(GapOpen), string(GapUnfillable)})).
+			OrderExpr("pair, interval_min, start_ts, id").Scan(ctx); err != nil {
+			return fmt.Errorf("read gaps: %w", err)
+		}
+		snap.Gaps = make([]Gap, len(gaps))
+		for i, g := range gaps {
+			snap.Gaps[i] = g.gap()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read state snapshot: %w", err)
+	}
+	return snap, nil
+}
+
+func readCoverage(ctx context.Context, tx bun.Tx, into map[ohlc.Series]ohlc.SpanSet) error {
+	rows, err := tx.QueryContext(ctx, "SELECT pair, interval_min, start_ts, end_ts FROM coverage ORDER BY pair, interval_min, start_ts")
+	if err != nil {
+		return fmt.Errorf("read coverage: %w", err)
+	}
+	defer rows.Close()
+	var (
+		cur   ohlc.Series
+		spans []ohlc.Span
+	)
+	flush := func() {
+		if len(spans) > 0 {
+			into[cur] = ohlc.NewSpanSet(spans...)
+		}
+		spans = nil
+	}
+	for rows.Next() {
+		var (
+			ser ohlc.Series
+			sp  ohlc.Span
+		)
+		if err := rows.Scan(&ser.Pair, &ser.Interval, &sp.Start, &sp.End); err != nil {
+			return fmt.Errorf("read coverage: %w", err)
+		}
+		if ser != cur {
+			flush()
+			cur = ser
+		}
+		spans = append(spans, sp)
+	}
+	flush()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read coverage: %w", err)
+	}
+	return nil
+}
+
+func readFiles(ctx context.Context, tx bun.Tx, into map[string]FileRecord) error {
+	rows, err := tx.QueryContext(ctx, "SELECT fingerprint, dump, member, pair, interval_min, first_ts, last_ts, row_count, status, error, updated_at FROM files")
+	if err != nil {
+		return fmt.Errorf("read files: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			f      FileRecord
+			status string
+		)
+		var updated bun.NullTime
+		if err := rows.Scan(&f.Fingerprint, &f.Dump, &f.Member, &f.Series.Pair, &f.Series.Interval,
+			&f.First, &f.Last, &f.Rows, &status, &f.Error, &updated); err != nil {
+			return fmt.Errorf("read files: %w", err)
+		}
+		f.Status = FileStatus(status)
+		f.UpdatedAt = utc(updated.Time)
+		into[f.Fingerprint] = f
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read files: %w", err)
+	}
+	return nil
+}
+
+// FileCache returns every cached fingerprint/profile by key.
+func (s *Store) FileCache(ctx context.Context) (map[string]FileCacheEntry, error) {
+	var rows []fileCacheRow
+	if err := s.db.NewSelect().Model(&rows).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read file cache: %w", err)
+	}
+	out := make(map[string]FileCacheEntry, len(rows))
+	for _, r := range rows {
+		out[r.Key] = FileCacheEntry{Key: r.Key, Fingerprint: r.Fingerprint, Rows: r.RowCount, First: r.FirstTS, Last: r.LastTS}
+	}
+	return out, nil
+}
+
+// Runs returns the most recent runs, newest first (limit ≤ 0: all).
+func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
+	var rows []runRow
+	q := s.db.NewSelect().Model(&rows).OrderExpr("id DESC")
+	if limit > 0 {
+		q = q.Limit(int64(limit))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read runs: %w", err)
+	}
+	out := make([]Run, len(rows))
+	for i, r := range rows {
+		out[i] = r.run()
+	}
+	return out, nil
+}
+
+// RunActions returns the actions of a run in plan order.
+func (s *Store) RunActions(ctx context.Context, runID int64) ([]ActionRecord, error) {
+	var rows []actionRow
+	if err := s.db.NewSelect().Model(&rows).Where("run_id = ?", runID).OrderExpr("seq, id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read actions of run %d: %w", runID, err)
+	}
+	out := make([]ActionRecord, len(rows))
+	for i, r := range rows {
+		out[i] = r.action()
+	}
+	return out, nil
+}
+
+// Coverage returns the covered spans of one series with their sources.
+func (s *Store) Coverage(ctx context.Context, series ohlc.Series) (map[Source]ohlc.SpanSet, error) {
+	var rows []coverageRow
+	if err := s.db.NewSelect().Model(&rows).
+		Where("pair = ? AND interval_min = ?", series.Pair, int(series.Interval)).
+		OrderExpr("source, start_ts").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read coverage of %s: %w", series, err)
+	}
+	bySource := map[Source][]ohlc.Span{}
+	for _, r := range rows {
+		bySource[Source(r.Source)] = append(bySource[Source(r.Source)], ohlc.Span{Start: r.StartTS, End: r.EndTS})
+	}
+	out := make(map[Source]ohlc.SpanSet, len(bySource))
+	for src, spans := range bySource {
+		out[src] = ohlc.NewSpanSet(spans...)
+	}
+	return out, nil
+}
+
+func (r runRow) run() Run {
+	return Run{
+		ID: r.ID, Operation: r.Operation, Status: RunStatus(r.Status), PlanDigest: r.PlanDigest,
+		StartedAt: utc(r.StartedAt), FinishedAt: utc(r.FinishedAt),
+		Actions: r.Actions, Succeeded: r.Succeeded, Failed: r.Failed, RowsWritten: r.RowsWritten, Error: r.Error,
+	}
+}
+
+func (r actionRow) action() ActionRecord {
+	return ActionRecord{
+		ID: r.ID, RunID: r.RunID, Seq: r.Seq, Kind: r.Kind,
+		Series: ohlc.Series{Pair: r.Pair, Interval: ohlc.Interval(r.IntervalMin)},
+		Span:   ohlc.Span{Start: r.StartTS, End: r.EndTS},
+		Dump:   r.Dump, Member: r.Member, Fingerprint: r.Fingerprint,
+		Status: ActionStatus(r.Status), Rows: r.RowCount, Checkpoint: r.CheckpointTS, Error: r.Error,
+	}
+}
+
+func (g gapRow) gap() Gap {
+	return Gap{
+		ID:     g.ID,
+		Series: ohlc.Series{Pair: g.Pair, Interval: ohlc.Interval(g.IntervalMin)},
+		Span:   ohlc.Span{Start: g.StartTS, End: g.EndTS},
+		Status: GapStatus(g.Status), Reason: g.Reason, Suggestion: g.Suggestion,
+		Attempts: g.Attempts, LastError: g.LastError,
+		DetectedAt: utc(g.DetectedAt), ResolvedAt: utc(g.ResolvedAt),
+	}
+}
