@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/state"
@@ -147,6 +146,3 @@ func lockError(err error) error {
 	}
 	return fmt.Errorf("%w\n\nAnother candlekeep is using this state. Wait for it (or pass -lock-timeout=5m).\nIf that process is gone, release the lock with:\n  candlekeep force-unlock %s", err, le.Holder.ID)
 }
-
-// elapsed is the wall time since t, for summaries.
-func elapsed(t time.Time) time.Duration { return time.Since(t) }

@@ -14,6 +14,7 @@ var reasonText = map[planner.Reason]string{
 	planner.ReasonNoDump:       "no configured dump holds these candles",
 	planner.ReasonNotPublished: "Kraken has not yet published a download for this quarter",
 	planner.ReasonNotInCSV:     "Kraken's CSV downloads do not carry this interval",
+	planner.ReasonFileFailed:   "the only file that holds these candles failed to load",
 }
 
 func describeReason(r planner.Reason) string {

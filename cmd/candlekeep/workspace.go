@@ -90,11 +90,8 @@ func resolveVarFiles(env *cliEnv, paths []string) []string {
 
 // openState opens the configured state store, running migrations.
 func openState(ctx context.Context, cfg *config.Config) (*state.Store, error) {
-	st, err := state.Open(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN})
-	if err != nil {
-		return nil, fmt.Errorf("open state: %w", err)
-	}
-	return st, nil
+	// state.Open's errors already say "open state …".
+	return state.Open(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN})
 }
 
 // openSink opens the configured sink.

@@ -47,5 +47,5 @@ coverage "daily" {
   tiers     = ["TIER1", "TIER2"]
   intervals = [1440]
   from      = "2019-01-01"
-  to        = "2022-07-01"
+  to        = "2022-10-01"
 }

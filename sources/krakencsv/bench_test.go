@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 )
@@ -59,8 +60,9 @@ func BenchmarkParse(b *testing.B) {
 	buf := make([]ohlc.Candle, 4096)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	b.ResetTimer()
+	var cpu time.Duration
 	for b.Loop() {
+		cpuStart := processCPUTime()
 		r := NewReader(bytes.NewReader(data), "XBTUSD_60.csv", 60)
 		got := 0
 		for {
@@ -73,9 +75,13 @@ func BenchmarkParse(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		cpu += processCPUTime() - cpuStart
 		if got != rows {
 			b.Fatalf("read %d rows, want %d", got, rows)
 		}
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(rows)*float64(b.N)/cpu.Seconds(), "rows/cpu-s")
+	}
 }

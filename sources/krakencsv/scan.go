@@ -163,6 +163,11 @@ func listFolder(d *Dump, known map[string]CacheEntry) ([]scanJob, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The dump folder itself may be a link (downloads -> /mnt/data): walk
+	// what it points to, so the walk does not stop at the link.
+	if root, err = filepath.EvalSymlinks(root); err != nil {
+		return nil, err
+	}
 	seen := map[ohlc.Series]string{}
 	var jobs []scanJob
 	err = filepath.WalkDir(root, func(path string, entry fs.DirEntry, err error) error {

@@ -292,6 +292,18 @@ func TestScanDoesNotFollowSymlinkedFolders(t *testing.T) {
 	if d := inv.Dumps[0]; len(d.Members) != 1 || !cmp.Equal(d.Ignored, []string{"loop"}) {
 		t.Errorf("members %+v, ignored %q; want STORJUSD_60.csv once and the link ignored", d.Members, d.Ignored)
 	}
+	// A dump path that is itself a link is followed.
+	link := filepath.Join(t.TempDir(), "dl")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	inv, err = scanOne(t, DumpSpec{Name: "d", Path: link}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := inv.Dumps[0]; len(d.Members) != 1 || d.Members[0].Path != "STORJUSD_60.csv" {
+		t.Errorf("through a link: members %+v; want STORJUSD_60.csv", d.Members)
+	}
 }
 
 func TestScanCacheHitSkipsReading(t *testing.T) {
