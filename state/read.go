@@ -43,22 +43,15 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 	return snap, nil
 }
 
+// readCoverage scans the table in storage order (an ORDER BY would walk
+// the index and look up every row) and sorts per series in NewSpanSet.
 func readCoverage(ctx context.Context, tx bun.Tx, into map[ohlc.Series]ohlc.SpanSet) error {
-	rows, err := tx.QueryContext(ctx, "SELECT pair, interval_min, start_ts, end_ts FROM coverage ORDER BY pair, interval_min, start_ts")
+	rows, err := tx.QueryContext(ctx, "SELECT pair, interval_min, start_ts, end_ts FROM coverage")
 	if err != nil {
 		return fmt.Errorf("read coverage: %w", err)
 	}
 	defer rows.Close()
-	var (
-		cur   ohlc.Series
-		spans []ohlc.Span
-	)
-	flush := func() {
-		if len(spans) > 0 {
-			into[cur] = ohlc.NewSpanSet(spans...)
-		}
-		spans = nil
-	}
+	spans := map[ohlc.Series][]ohlc.Span{}
 	for rows.Next() {
 		var (
 			ser ohlc.Series
@@ -67,15 +60,13 @@ func readCoverage(ctx context.Context, tx bun.Tx, into map[ohlc.Series]ohlc.Span
 		if err := rows.Scan(&ser.Pair, &ser.Interval, &sp.Start, &sp.End); err != nil {
 			return fmt.Errorf("read coverage: %w", err)
 		}
-		if ser != cur {
-			flush()
-			cur = ser
-		}
-		spans = append(spans, sp)
+		spans[ser] = append(spans[ser], sp)
 	}
-	flush()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read coverage: %w", err)
+	}
+	for ser, list := range spans {
+		into[ser] = ohlc.NewSpanSet(list...)
 	}
 	return nil
 }

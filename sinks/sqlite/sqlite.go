@@ -21,6 +21,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -47,8 +48,8 @@ type Sink struct {
 
 	writeMu sync.Mutex // serializes writers; guards everything below
 	wconn   *sql.Conn  // the one connection all writers share
-	inserts map[int]*sql.Stmt
-	args    []any
+	inserts map[int]driver.StmtExecContext // multi-row INSERTs by row count
+	args    []driver.NamedValue              // reused between statements
 	closed  bool
 }
 
@@ -71,7 +72,7 @@ func Open(ctx context.Context, path, table string) (*Sink, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("open sqlite sink %s: %w", path, err)
 	}
-	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate", busyTimeoutMillis)
+	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate", busyTimeoutMillis)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite sink %s: %w", path, err)
@@ -94,7 +95,7 @@ func Open(ctx context.Context, path, table string) (*Sink, error) {
 		table:   table,
 		quoted:  quoteIdent(table),
 		wconn:   wconn,
-		inserts: map[int]*sql.Stmt{},
+		inserts: map[int]driver.StmtExecContext{},
 	}, nil
 }
 
@@ -110,9 +111,16 @@ func (s *Sink) Close() error {
 	}
 	s.closed = true
 	var errs []error
-	for _, st := range s.inserts {
-		errs = append(errs, st.Close())
-	}
+	errs = append(errs, s.wconn.Raw(func(any) error {
+		// Driver statements belong to the connection: close them inside Raw.
+		var errs []error
+		for _, st := range s.inserts {
+			if c, ok := st.(driver.Stmt); ok {
+				errs = append(errs, c.Close())
+			}
+		}
+		return errors.Join(errs...)
+	}))
 	errs = append(errs, s.wconn.Close(), s.db.Close())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close sqlite sink %s: %w", s.path, err)

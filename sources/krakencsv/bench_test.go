@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/feefifofunds/candlekeep/bench/synth"
 	"github.com/feefifofunds/candlekeep/ohlc"
 )
 
@@ -29,25 +29,7 @@ func bigXBTUSD60() ([]byte, int, error) {
 			benchErr = err
 			return
 		}
-		lines := bytes.Split(bytes.TrimSuffix(data, []byte{'\n'}), []byte{'\n'})
-		times := make([]int64, len(lines))
-		for i, line := range lines {
-			ts, _, _ := bytes.Cut(line, []byte{','})
-			times[i], _ = strconv.ParseInt(string(ts), 10, 64)
-		}
-		shift := times[len(times)-1] + 3600 - times[0]
-		var out bytes.Buffer
-		for copyNo := int64(0); benchRows < 3_000_000; copyNo++ {
-			for i, line := range lines {
-				_, rest, _ := bytes.Cut(line, []byte{','})
-				out.WriteString(strconv.FormatInt(times[i]+copyNo*shift, 10))
-				out.WriteByte(',')
-				out.Write(rest)
-				out.WriteByte('\n')
-				benchRows++
-			}
-		}
-		benchInput = out.Bytes()
+		benchInput, benchRows, benchErr = synth.RepeatShifted(data, 3_000_000, 3600)
 	})
 	return benchInput, benchRows, benchErr
 }

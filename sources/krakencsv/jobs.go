@@ -1,10 +1,14 @@
 package krakencsv
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"sync"
@@ -64,6 +68,13 @@ func runJob(ctx context.Context, j *scanJob, buf []byte) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			if isCorruptContent(err) {
+				// One damaged member fails its own load, not the whole
+				// dump: it gets no profile and is not cached.
+				j.unreadable = true
+				m.Profile = Profile{}
+				return nil
+			}
 			return fmt.Errorf("dump %q: read %s in %s (is the zip corrupt or truncated?): %w", j.dump.Spec.Name, m.Path, j.dump.Spec.Path, err)
 		}
 		m.Profile = p
@@ -85,4 +96,11 @@ func runJob(ctx context.Context, j *scanJob, buf []byte) error {
 	m.Profile = p
 	m.Fingerprint = "sha256:" + hex.EncodeToString(h.Sum(nil))
 	return nil
+}
+
+// isCorruptContent reports whether a zip member's bytes are damaged (bad
+// checksum, broken deflate stream) as opposed to the zip being unreadable.
+func isCorruptContent(err error) bool {
+	var corrupt flate.CorruptInputError
+	return errors.Is(err, zip.ErrChecksum) || errors.As(err, &corrupt) || errors.Is(err, io.ErrUnexpectedEOF)
 }

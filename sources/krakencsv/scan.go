@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,11 +23,17 @@ type scanJob struct {
 	zipFile *zip.File // nil for a plain file
 	absPath string    // plain files only
 	key     string    // cache key
+	// unreadable is set when a zip member's content is damaged; it is
+	// then not cached, so a repaired zip is read again.
+	unreadable bool
 }
 
 // Scan lists, fingerprints and profiles every dump. Members found in known
 // (by cache key) are not read at all; the rest are read once each, in
-// parallel, and returned in CacheUpdates.
+// parallel, and returned in CacheUpdates. A dump that is missing, a file
+// that is not a valid zip, a zip member failing its CRC, or two files of
+// one series in a dump fail the whole scan, with the dump named.
+// A quarterly dump's Cutoff is 0: it covers its Quarter instead.
 func Scan(ctx context.Context, specs []DumpSpec, known map[string]CacheEntry) (*Inventory, error) {
 	inv := &Inventory{}
 	var jobs []scanJob
@@ -47,34 +54,25 @@ func Scan(ctx context.Context, specs []DumpSpec, known map[string]CacheEntry) (*
 
 	updates := map[string]CacheEntry{}
 	for _, j := range jobs {
+		if j.unreadable {
+			continue
+		}
 		m := j.dump.Members[j.index]
 		updates[j.key] = CacheEntry{Key: j.key, Fingerprint: m.Fingerprint, Profile: m.Profile}
 	}
-	for _, key := range slices.Sorted(mapKeys(updates)) {
+	for _, key := range slices.Sorted(maps.Keys(updates)) {
 		inv.CacheUpdates = append(inv.CacheUpdates, updates[key])
 	}
 
 	digest := sha256.New()
 	for _, d := range inv.Dumps {
-		if err := finishDump(d); err != nil {
-			return nil, err
-		}
+		finishDump(d)
 		for _, m := range d.Members {
 			fmt.Fprintf(digest, "%s\x00%s\x00%s\n", d.Spec.Name, m.Path, m.Fingerprint)
 		}
 	}
 	inv.Digest = hex.EncodeToString(digest.Sum(nil))
 	return inv, nil
-}
-
-func mapKeys(m map[string]CacheEntry) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // listDump finds the members of one dump without reading them. For a zip it
@@ -244,19 +242,17 @@ func resolveKind(spec DumpSpec, isZip bool) (Kind, ohlc.Span, error) {
 }
 
 // finishDump sorts the members and settles the cutoff of a full history.
-func finishDump(d *Dump) error {
+func finishDump(d *Dump) {
 	slices.SortFunc(d.Members, func(a, b Member) int { return a.Series.Compare(b.Series) })
-	if d.Kind != FullHistory {
-		return nil
-	}
-	if d.Spec.Until != 0 {
+	switch {
+	case d.Kind != FullHistory:
+	case d.Spec.Until != 0:
 		d.Cutoff = d.Spec.Until
-		return nil
-	}
-	for _, m := range d.Members {
-		if m.Profile.Rows > 0 {
-			d.Cutoff = max(d.Cutoff, m.Profile.Last+m.Series.Interval.Seconds())
+	default:
+		for _, m := range d.Members {
+			if m.Profile.Rows > 0 {
+				d.Cutoff = max(d.Cutoff, m.Profile.Last+m.Series.Interval.Seconds())
+			}
 		}
 	}
-	return nil
 }
