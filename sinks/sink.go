@@ -17,7 +17,9 @@ type Sink interface {
 	// NewWriter returns a writer for one worker; writers are not shared
 	// between goroutines.
 	NewWriter(ctx context.Context) (Writer, error)
-	// ReadBack reports, per series, what the sink holds inside span.
+	// ReadBack reports, per series, what the sink holds inside span,
+	// sorted by series (ohlc.Series.Compare); series with no candles
+	// there are left out.
 	ReadBack(ctx context.Context, span ohlc.Span) ([]SeriesStats, error)
 	Close() error
 }
@@ -26,7 +28,9 @@ type Sink interface {
 type Writer interface {
 	// Write upserts the candles of one series and returns nil only once
 	// the sink has committed them. On error nothing may be assumed
-	// written; writing the same batch again is harmless.
+	// written; writing the same batch again is harmless. With ctx
+	// already done, Write writes nothing and returns an error wrapping
+	// ctx.Err(). An empty batch is a no-op. sinks/sinktest checks these.
 	Write(ctx context.Context, s ohlc.Series, candles []ohlc.Candle) error
 	Close() error
 }

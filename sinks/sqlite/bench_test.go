@@ -12,7 +12,7 @@ import (
 )
 
 const (
-	benchRows  = 1 << 17 // a little over a million candles per write-through
+	benchRows  = 1 << 20 // a little over a million candles per write-through
 	benchBatch = 10000   // what the executor hands a writer at a time
 )
 

@@ -5,11 +5,11 @@
 // Durability: the database runs in WAL mode with synchronous=NORMAL. A Write
 // returns only after its transaction has committed to the WAL file, so a
 // confirmed batch survives the candlekeep process being killed at any
-// moment. An operating-system crash or power cut can lose the last commits
-// before the next checkpoint; candlekeep tolerates that because the next
-// refresh sees the difference and loads again (every write is an upsert).
-// synchronous=FULL would close that window at the cost of an fsync per
-// batch, which on slow disks dominates the load time.
+// moment. Only an operating-system crash or power cut can lose the last
+// commits before the next checkpoint, leaving state claiming rows the file
+// lost; drift detection (ReadBack) finds those and a reload is harmless,
+// every write being an upsert. synchronous=FULL would close that window at
+// the cost of an fsync per batch, which on slow disks dominates load time.
 //
 // Concurrency: SQLite admits one writer at a time. All writers of a Sink
 // share one connection behind a mutex, so workers queue in Go instead of
@@ -46,10 +46,10 @@ type Sink struct {
 	table  string // as configured
 	quoted string // table name quoted for SQL
 
-	writeMu sync.Mutex // serializes writers; guards everything below
-	wconn   *sql.Conn  // the one connection all writers share
-	inserts map[int]driver.StmtExecContext // multi-row INSERTs by row count
-	args    []driver.NamedValue              // reused between statements
+	writeMu sync.Mutex          // serializes writers; guards everything below
+	wconn   *sql.Conn           // the one connection all writers share
+	inserts map[int]insertStmt  // multi-row INSERTs by row count
+	args    []driver.NamedValue // reused between statements
 	closed  bool
 }
 
@@ -72,7 +72,7 @@ func Open(ctx context.Context, path, table string) (*Sink, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("open sqlite sink %s: %w", path, err)
 	}
-	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate", busyTimeoutMillis)
+	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate", busyTimeoutMillis)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite sink %s: %w", path, err)
@@ -95,7 +95,7 @@ func Open(ctx context.Context, path, table string) (*Sink, error) {
 		table:   table,
 		quoted:  quoteIdent(table),
 		wconn:   wconn,
-		inserts: map[int]driver.StmtExecContext{},
+		inserts: map[int]insertStmt{},
 	}, nil
 }
 
@@ -115,9 +115,7 @@ func (s *Sink) Close() error {
 		// Driver statements belong to the connection: close them inside Raw.
 		var errs []error
 		for _, st := range s.inserts {
-			if c, ok := st.(driver.Stmt); ok {
-				errs = append(errs, c.Close())
-			}
+			errs = append(errs, st.Close())
 		}
 		return errors.Join(errs...)
 	}))
