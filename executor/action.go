@@ -12,8 +12,10 @@ import (
 	"github.com/feefifofunds/candlekeep/state"
 )
 
-// errInterrupted is an action's error when the run was stopped under it.
-var errInterrupted = errors.New("interrupted")
+// ErrInterrupted is an action's error when the run was stopped under it:
+// what it wrote before the stop is recorded, the rest is left for the next
+// apply.
+var ErrInterrupted = errors.New("interrupted")
 
 // outcome is what one action did.
 type outcome struct {
@@ -107,7 +109,7 @@ func (l *load) run(ctx context.Context, writers *writerPool) (err error) {
 			if err := flush(); err != nil {
 				return l.fail(stateCtx, err, false)
 			}
-			return l.fail(stateCtx, errInterrupted, false)
+			return l.fail(stateCtx, ErrInterrupted, false)
 		}
 		n, rerr := src.Read(buf)
 		for _, c := range buf[:n] {
@@ -124,7 +126,7 @@ func (l *load) run(ctx context.Context, writers *writerPool) (err error) {
 					return l.fail(stateCtx, err, false)
 				}
 				if ctx.Err() != nil {
-					return l.fail(stateCtx, errInterrupted, false)
+					return l.fail(stateCtx, ErrInterrupted, false)
 				}
 			}
 		}
@@ -173,11 +175,14 @@ func (l *load) fail(ctx context.Context, cause error, sourceFault bool) error {
 	if l.unrecorded > 0 {
 		upTo = l.last + l.a.Series.Interval.Seconds()
 	}
-	fileStatus := state.FilePartial
-	if sourceFault {
+	status, fileStatus := state.ActionFailed, state.FilePartial
+	switch {
+	case sourceFault:
 		fileStatus = state.FileFailed
+	case errors.Is(cause, ErrInterrupted):
+		status = state.ActionInterrupted
 	}
-	if err := l.record(ctx, upTo, state.ActionFailed, fileStatus, cause.Error()); err != nil {
+	if err := l.record(ctx, upTo, status, fileStatus, cause.Error()); err != nil {
 		return errors.Join(cause, err)
 	}
 	return cause

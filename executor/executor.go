@@ -168,7 +168,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 		case o.skipped:
 			res.Skipped++
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapOpen})
-		case errors.Is(o.err, errInterrupted):
+		case errors.Is(o.err, ErrInterrupted):
 			// Stopped on request, not failed: the rest stays an open gap
 			// for the next apply.
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: ohlc.Span{Start: o.reached, End: a.Span.End}, Status: state.GapOpen})

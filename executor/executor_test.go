@@ -231,6 +231,10 @@ func TestInterruptStopsCleanlyAndResumes(t *testing.T) {
 	if err != nil || len(runs) != 1 || runs[0].Status != state.RunInterrupted {
 		t.Fatalf("run record: %+v, %v", runs, err)
 	}
+	actions, err := f.st.RunActions(context.Background(), runs[0].ID)
+	if err != nil || len(actions) != 1 || actions[0].Status != state.ActionInterrupted || actions[0].Rows != 5000 || actions[0].Checkpoint != stats.Last+3600 {
+		t.Fatalf("action record: %+v, %v; want interrupted with 5,000 rows, checkpoint at the last confirmed candle's end", actions, err)
+	}
 
 	resume := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV, Options: opts}
 	if res, err := resume.Apply(context.Background(), f.plan(t)); err != nil || res.Status != state.RunSucceeded {

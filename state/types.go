@@ -123,6 +123,9 @@ const (
 	ActionDone    ActionStatus = "done"
 	ActionFailed  ActionStatus = "failed"
 	ActionSkipped ActionStatus = "skipped" // not started: the run was cancelled
+	// ActionInterrupted: stopped on request after some batches; coverage
+	// is recorded up to its checkpoint.
+	ActionInterrupted ActionStatus = "interrupted"
 )
 
 // ActionRecord is one action of a run.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -47,6 +48,10 @@ func (v *applyView) handle(ev executor.Event) {
 	case executor.ActionFinished:
 		v.line("%s: %s %s candles in %s", actionTitle(e.Action), v.st.green("loaded"), count(e.Rows), seconds(e.Duration))
 	case executor.ActionFailed:
+		if errors.Is(e.Err, executor.ErrInterrupted) {
+			v.line("%s: %s after %s candles; recorded up to there", actionTitle(e.Action), v.st.yellow("stopped"), count(e.Rows))
+			return
+		}
 		v.line("%s: %s after %s candles: %v", actionTitle(e.Action), v.st.red("failed"), count(e.Rows), e.Err)
 	case executor.RunFinished:
 		if v.bar != nil {
@@ -80,8 +85,12 @@ func (v *applyView) summary(res executor.Result, unfillable int) {
 	written := fmt.Sprintf("%s candles written in %s", count(res.Rows), seconds(res.Duration))
 	switch {
 	case res.Interrupted:
-		fmt.Fprintf(v.w, "%s %s, %s; %d %s not started. The next apply resumes from the last checkpoint.\n",
-			v.st.yellow(v.st.bold("Apply interrupted:")), loads, written, res.Skipped, plural(res.Skipped, "action", "actions"))
+		notStarted := ""
+		if res.Skipped > 0 {
+			notStarted = fmt.Sprintf("; %d %s not started", res.Skipped, plural(res.Skipped, "action", "actions"))
+		}
+		fmt.Fprintf(v.w, "%s %s, %s%s. The next apply resumes where this one stopped.\n",
+			v.st.yellow(v.st.bold("Apply interrupted:")), loads, written, notStarted)
 	case len(res.Failures) > 0:
 		fmt.Fprintf(v.w, "%s %s, %d failed, %s.\n", v.st.red(v.st.bold("Apply failed:")), loads, len(res.Failures), written)
 		for _, f := range res.Failures {
