@@ -83,23 +83,12 @@ func TestFixturesParseUnchanged(t *testing.T) {
 	}
 }
 
-// TestAllSharedFixtures checks every file of a full fixtures folder named
-// by CANDLEKEEP_FIXTURES_CSV (the kraken/csv folder), for the files too
-// large to keep a copy of here.
-func TestAllSharedFixtures(t *testing.T) {
-	dir := os.Getenv("CANDLEKEEP_FIXTURES_CSV")
-	if dir == "" {
-		t.Skip("CANDLEKEEP_FIXTURES_CSV not set")
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "*", "*.csv"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures under %s: %v", dir, err)
-	}
-	for _, path := range files {
-		t.Run(filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path), func(t *testing.T) {
-			checkFixture(t, path, nil)
-		})
-	}
+// TestQuickstartFixtureParsesUnchanged checks the one real fixture that is
+// not copied into testdata, from the quickstart's copy, so that every file
+// of the real fixtures is checked.
+func TestQuickstartFixtureParsesUnchanged(t *testing.T) {
+	path := filepath.Join("..", "..", "examples", "quickstart", "data", "Kraken_OHLCVT_2020-10-01", "ETHUSD_60.csv")
+	checkFixture(t, path, &Profile{Rows: 41688, First: 1438956000, Last: 1601506800})
 }
 
 func checkFixture(t *testing.T, path string, want *Profile) {
