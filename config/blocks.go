@@ -36,7 +36,7 @@ var (
 	}}
 
 	tableName       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	quarterlyZip    = regexp.MustCompile(`(?i)^Kraken_OHLCVT_Q([1-4])_(\d{4})\.zip$`)
+	quarterlyName   = regexp.MustCompile(`(?i)^Kraken_OHLCVT_Q([1-4])_(\d{4})(\.zip)?$`) // a zip or the folder it unzips to
 	quarterNotation = regexp.MustCompile(`^(\d{4})-Q([1-4])$`)
 )
 
@@ -168,7 +168,7 @@ func (d *decoder) dump(b *hcl.Block, dir string) (Dump, bool) {
 	}
 	// The file name may say which quarter a dump holds.
 	nameQuarter, nameHasQuarter := ohlc.Span{}, false
-	if m := quarterlyZip.FindStringSubmatch(filepath.Base(path)); m != nil {
+	if m := quarterlyName.FindStringSubmatch(filepath.Base(path)); m != nil {
 		q, _ := strconv.Atoi(m[1])
 		y, _ := strconv.Atoi(m[2])
 		nameQuarter, nameHasQuarter = quarterSpan(y, q), true

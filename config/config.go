@@ -57,7 +57,8 @@ type Dump struct {
 	Name string
 	Path string // resolved against Dir
 	// Kind is declared, or implied: quarterly when the file name is
-	// Kraken_OHLCVT_Q<n>_<year>.zip or a quarter is declared, else full.
+	// Kraken_OHLCVT_Q<n>_<year>.zip (or the folder Kraken_OHLCVT_Q<n>_<year>
+	// it unzips to) or a quarter is declared, else full.
 	Kind DumpKind
 	// Until is the declared cutoff (Unix seconds), 0 when it is to be
 	// inferred from the data.

@@ -65,6 +65,9 @@ dump "folder_q" {
   path    = "dl/csv"
   quarter = "2024-Q2"
 }
+dump "unzipped_q" {
+  path = "dl/Kraken_OHLCVT_Q4_2018/"
+}
 `,
 		"b_want.hcl": `
 tier "TIER1" { pairs = ["XBTUSD", "ETHUSD"] }
@@ -85,6 +88,7 @@ coverage "recent" {
 		"dl/Kraken_OHLCVT.zip":         "",
 		"dl/kraken_ohlcvt_q1_2023.ZIP": "",
 		"dl/csv/":                      "",
+		"dl/Kraken_OHLCVT_Q4_2018/":    "",
 	})
 	cfg := mustLoad(t, dir, LoadOptions{Environ: []string{"PG_DSN=postgres://u:p@db/ck"}})
 	want := &Config{
@@ -98,6 +102,8 @@ coverage "recent" {
 			{Name: "folder", Path: filepath.Join(dir, "dl", "csv"), Kind: FullHistory},
 			{Name: "folder_q", Path: filepath.Join(dir, "dl", "csv"), Kind: Quarterly,
 				Quarter: ohlc.Span{Start: 1711929600, End: 1719792000}},
+			{Name: "unzipped_q", Path: filepath.Join(dir, "dl", "Kraken_OHLCVT_Q4_2018"), Kind: Quarterly,
+				Quarter: ohlc.Span{Start: 1538352000, End: 1546300800}},
 		},
 		Tiers: []Tier{
 			{Name: "TIER1", Pairs: []string{"XBTUSD", "ETHUSD"}},

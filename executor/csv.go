@@ -1,9 +1,7 @@
 package executor
 
 import (
-	"archive/zip"
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -18,9 +16,13 @@ func OpenCSV(ctx context.Context, a planner.Action) (CandleReader, error) {
 	if a.CSV == nil {
 		return nil, fmt.Errorf("load_csv %s has no file", a.Series)
 	}
-	f, err := krakencsv.Open(ctx, krakencsv.Source{DumpPath: a.CSV.DumpPath, IsZip: a.CSV.IsZip, Member: a.CSV.Member, Fingerprint: a.CSV.Fingerprint})
+	f, err := krakencsv.Open(ctx, krakencsv.Source{DumpPath: a.CSV.DumpPath, IsZip: a.CSV.IsZip, Member: a.CSV.Member, Fingerprint: a.CSV.Fingerprint, Size: a.CSV.Size, ModTime: a.CSV.ModTime})
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", a.CSV.Member, err)
+		err = fmt.Errorf("open %s: %w", a.CSV.Member, err)
+		if krakencsv.IsContentError(err) {
+			err = &SourceError{Err: err}
+		}
+		return nil, err
 	}
 	return csvReader{f}, nil
 }
@@ -29,15 +31,10 @@ type csvReader struct{ f *krakencsv.File }
 
 func (r csvReader) Read(buf []ohlc.Candle) (int, error) {
 	n, err := r.f.Read(buf)
-	if err != nil && isDataError(err) {
+	if krakencsv.IsContentError(err) {
 		err = &SourceError{Err: err}
 	}
 	return n, err
 }
 
 func (r csvReader) Close() error { return r.f.Close() }
-
-func isDataError(err error) bool {
-	var pe *krakencsv.ParseError
-	return errors.As(err, &pe) || errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat)
-}

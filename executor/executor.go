@@ -159,7 +159,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	}
 	p.Wait()
 
-	res := Result{RunID: run.ID, Interrupted: ctx.Err() != nil}
+	res := Result{RunID: run.ID}
 	var gaps []state.Gap
 	for k, idx := range work {
 		o, a := outcomes[k], plan.Actions[idx]
@@ -167,8 +167,10 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 		switch {
 		case o.skipped:
 			res.Skipped++
+			res.Interrupted = true
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapOpen})
 		case errors.Is(o.err, ErrInterrupted):
+			res.Interrupted = true
 			// Stopped on request, not failed: the rest stays an open gap
 			// for the next apply.
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: ohlc.Span{Start: o.reached, End: a.Span.End}, Status: state.GapOpen})

@@ -40,6 +40,7 @@ type fixture struct {
 	st   *state.Store
 	sink *sqlite.Sink
 	cfg  *config.Config
+	dump string // the dump folder the plan scans
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -66,14 +67,14 @@ func newFixture(t *testing.T) *fixture {
 			Window: config.Window{From: from, To: to},
 		}},
 	}
-	return &fixture{st: st, sink: sink, cfg: cfg}
+	return &fixture{st: st, sink: sink, cfg: cfg, dump: hourlyDump}
 }
 
 // plan computes the plan from the real dump and the current state.
 func (f *fixture) plan(t *testing.T) *planner.Plan {
 	t.Helper()
 	ctx := context.Background()
-	inv, err := krakencsv.Scan(ctx, []krakencsv.DumpSpec{{Name: "hourly", Path: hourlyDump, Kind: krakencsv.FullHistory, Until: to}}, nil)
+	inv, err := krakencsv.Scan(ctx, []krakencsv.DumpSpec{{Name: "hourly", Path: f.dump, Kind: krakencsv.FullHistory, Until: to}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

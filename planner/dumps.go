@@ -115,6 +115,7 @@ func (p *planner) fillFromDumps(w *seriesWork, actions []Action) []Action {
 			Member:      c.member.Path,
 			Fingerprint: c.member.Fingerprint,
 			Size:        c.member.Size,
+			ModTime:     c.member.ModTime,
 		}
 		for _, sp := range part {
 			actions = append(actions, Action{

@@ -71,6 +71,10 @@ type CSVSource struct {
 	Member      string // path inside the dump
 	Fingerprint string
 	Size        int64
+	// ModTime is a plain file's modification time (Unix nanoseconds) when
+	// it was planned, so a file changed since is refused before it is
+	// read; 0 for zip members, whose fingerprint is checked instead.
+	ModTime int64
 }
 
 // Plan is the ordered list of actions and what it was computed from.

@@ -20,7 +20,13 @@ type gapKey struct {
 // open, unfillable or failed gaps that no longer appear in found are marked
 // filled (resolved now), and existing ones get their status, reason and
 // suggestion updated. Gaps are matched by series and span; an empty status
-// in found means open. Bumps the serial when anything changed.
+// in found means open. A found gap with status failed is one more failed
+// attempt: a matching record's attempts grow by its Attempts (at least 1)
+// and its last error becomes the found gap's LastError; a found gap with
+// any other status leaves attempts and last error as recorded, so the
+// history of failures survives until the gap is filled. A new failed gap
+// is recorded with at least 1 attempt. Bumps the serial when anything
+// changed.
 func (s *Store) SyncGaps(ctx context.Context, found []Gap, now time.Time) error {
 	now = utc(now)
 	wanted := make(map[gapKey]Gap, len(found))
@@ -29,6 +35,9 @@ func (s *Store) SyncGaps(ctx context.Context, found []Gap, now time.Time) error 
 		k := gapKey{g.Series, g.Span}
 		if g.Status == "" {
 			g.Status = GapOpen
+		}
+		if g.Status == GapFailed {
+			g.Attempts = max(g.Attempts, 1)
 		}
 		if _, dup := wanted[k]; !dup {
 			order = append(order, k)
@@ -56,14 +65,18 @@ func (s *Store) SyncGaps(ctx context.Context, found []Gap, now time.Time) error 
 			case !ok || seen[k]:
 				// A duplicate record of the same gap is resolved too.
 				r.Status, r.ResolvedAt = string(GapFilled), now
-			case r.Status == string(want.Status) && r.Reason == want.Reason && r.Suggestion == want.Suggestion:
+			case want.Status != GapFailed && r.Status == string(want.Status) && r.Reason == want.Reason && r.Suggestion == want.Suggestion:
 				seen[k] = true
 				continue
 			default:
 				seen[k] = true
 				r.Status, r.Reason, r.Suggestion = string(want.Status), want.Reason, want.Suggestion
+				if want.Status == GapFailed {
+					r.Attempts += want.Attempts
+					r.LastError = want.LastError
+				}
 			}
-			if _, err := tx.NewUpdate().Model(&r).Column("status", "reason", "suggestion", "resolved_at").WherePK().Exec(ctx); err != nil {
+			if _, err := tx.NewUpdate().Model(&r).Column("status", "reason", "suggestion", "attempts", "last_error", "resolved_at").WherePK().Exec(ctx); err != nil {
 				return fmt.Errorf("update gap %d: %w", r.ID, err)
 			}
 			changed = true

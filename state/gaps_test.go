@@ -73,3 +73,72 @@ func TestSyncGaps(t *testing.T) {
 		}
 	})
 }
+
+// TestSyncGapsCountsFailedAttempts: each failed attempt at a gap adds to
+// its record; other outcomes keep the count and the last error.
+func TestSyncGapsCountsFailedAttempts(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, cfg Config) {
+		s := openStore(t, cfg)
+		ctx := context.Background()
+		t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		failed := func(attempts int, msg string) Gap {
+			return Gap{Series: xbt60, Span: span(0, 10), Status: GapFailed, Attempts: attempts, LastError: msg}
+		}
+		steps := []struct {
+			name  string
+			found Gap
+			want  Gap
+		}{
+			{"first failure", failed(1, "e1"),
+				Gap{Status: GapFailed, Attempts: 1, LastError: "e1"}},
+			{"failed again", failed(1, "e2"),
+				Gap{Status: GapFailed, Attempts: 2, LastError: "e2"}},
+			{"open again keeps the count", Gap{Series: xbt60, Span: span(0, 10)},
+				Gap{Status: GapOpen, Attempts: 2, LastError: "e2"}},
+			{"no attempts given counts one", failed(0, "e3"),
+				Gap{Status: GapFailed, Attempts: 3, LastError: "e3"}},
+			{"several attempts at once", failed(2, "e4"),
+				Gap{Status: GapFailed, Attempts: 5, LastError: "e4"}},
+			{"unfillable keeps the count", Gap{Series: xbt60, Span: span(0, 10), Status: GapUnfillable, Reason: "quarter_not_published"},
+				Gap{Status: GapUnfillable, Reason: "quarter_not_published", Attempts: 5, LastError: "e4"}},
+		}
+		for i, st := range steps {
+			before := serialOf(t, s)
+			if err := s.SyncGaps(ctx, []Gap{st.found}, t0); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			// Every step changes the record, a repeated failure included.
+			if serialOf(t, s) == before {
+				t.Errorf("%s: the serial did not move", st.name)
+			}
+			want := st.want
+			want.Series, want.Span, want.DetectedAt = xbt60, span(0, 10), t0
+			if diff := cmp.Diff([]Gap{want}, unfilledGaps(t, s), cmpopts.IgnoreFields(Gap{}, "ID")); diff != "" {
+				t.Errorf("step %d, %s: gaps (-want +got):\n%s", i, st.name, diff)
+			}
+		}
+		// A new failed gap without a count is one attempt.
+		if err := s.SyncGaps(ctx, []Gap{{Series: eth60, Span: span(0, 5), Status: GapFailed, LastError: "e"}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		want := []Gap{{Series: eth60, Span: span(0, 5), Status: GapFailed, Attempts: 1, LastError: "e", DetectedAt: t0}}
+		if diff := cmp.Diff(want, unfilledGaps(t, s), cmpopts.IgnoreFields(Gap{}, "ID")); diff != "" {
+			t.Errorf("new failed gap (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// unfilledGaps reads every gap record not yet filled, failed ones
+// included (Snapshot leaves those out).
+func unfilledGaps(t *testing.T, s *Store) []Gap {
+	t.Helper()
+	var rows []gapRow
+	if err := s.db.NewSelect().Model(&rows).Where("status <> ?", string(GapFilled)).OrderExpr("id").Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	gaps := make([]Gap, len(rows))
+	for i, r := range rows {
+		gaps[i] = r.gap()
+	}
+	return gaps
+}

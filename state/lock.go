@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // lockName is the key of the one logical lock row.
@@ -16,9 +19,14 @@ const lockName = "state"
 
 // Lock takes the state lock for operation, waiting up to timeout (0: try
 // once) while another live holder has it. A held lock is an error
-// (*LockedError) that says who holds it and since when. A lock whose
-// heartbeat has stopped is not taken over: its holder may only be
-// paused, so releasing it is left to ForceUnlock, and Lock fails at once.
+// (*LockedError) that says who holds it and since when.
+//
+// A holder on this host whose process no longer exists (killed, out of
+// memory) is taken over at once, and the returned Lock's TookOverFrom
+// says whose lock it was. Any other holder whose heartbeat has stopped is
+// not taken over: on another host it may only be paused or cut off, so
+// releasing it is left to ForceUnlock, and Lock fails at once.
+//
 // Taking or releasing the lock does not bump the serial: it says nothing
 // about the sink, and a saved plan must stay applicable under it.
 func (s *Store) Lock(ctx context.Context, operation string, timeout time.Duration) (*Lock, error) {
@@ -38,6 +46,18 @@ func (s *Store) Lock(ctx context.Context, operation string, timeout time.Duratio
 		}
 		if holder == nil {
 			continue // released between our insert and our read: try again
+		}
+		if s.holderDiedHere(*holder) {
+			info, err := s.takeOver(ctx, operation, holder.ID)
+			if err != nil {
+				return nil, fmt.Errorf("lock state: take over lock %s: %w", holder.ID, err)
+			}
+			if info.ID == "" {
+				continue // the dead holder's row went meanwhile: look again
+			}
+			l := s.startHeartbeat(info)
+			l.TookOverFrom = holder
+			return l, nil
 		}
 		if s.onLockBusy != nil {
 			s.onLockBusy()
@@ -59,11 +79,7 @@ func (s *Store) Lock(ctx context.Context, operation string, timeout time.Duratio
 // tryLock inserts the lock row unless one exists; a zero LockInfo means
 // someone else holds it.
 func (s *Store) tryLock(ctx context.Context, operation string) (LockInfo, error) {
-	now := utc(s.now())
-	row := &lockRow{
-		Name: lockName, ID: newRandomID(), Operation: operation,
-		Who: whoAmI(), PID: os.Getpid(), Since: now, Heartbeat: now,
-	}
+	row := s.newLockRow(operation)
 	res, err := s.db.NewInsert().Model(row).On("CONFLICT (name) DO NOTHING").Exec(ctx)
 	if err != nil {
 		return LockInfo{}, err
@@ -72,6 +88,47 @@ func (s *Store) tryLock(ctx context.Context, operation string) (LockInfo, error)
 		return LockInfo{}, err
 	}
 	return row.info(), nil
+}
+
+// takeOver replaces the lock row with ID deadID by ours, in one
+// transaction, so two processes taking over the same dead lock cannot
+// both win. A zero LockInfo means the row was no longer deadID's.
+func (s *Store) takeOver(ctx context.Context, operation, deadID string) (LockInfo, error) {
+	row := s.newLockRow(operation)
+	taken := false
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewDelete().Model((*lockRow)(nil)).Where("name = ? AND id = ?", lockName, deadID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+			return err
+		}
+		taken = true
+		return nil
+	})
+	if err != nil || !taken {
+		return LockInfo{}, err
+	}
+	return row.info(), nil
+}
+
+// holderDiedHere says whether h was taken by a process of this host that
+// no longer runs. Another host's processes cannot be checked from here.
+func (s *Store) holderDiedHere(h LockInfo) bool {
+	host, ok := hostname()
+	return ok && hostOf(h.Who) == host && !s.processAlive(h.PID)
+}
+
+func (s *Store) newLockRow(operation string) *lockRow {
+	now := utc(s.now())
+	return &lockRow{
+		Name: lockName, ID: newRandomID(), Operation: operation,
+		Who: whoAmI(), PID: os.Getpid(), Since: now, Heartbeat: now,
+	}
 }
 
 func (s *Store) lockHolder(ctx context.Context) (*LockInfo, error) {
@@ -122,6 +179,9 @@ func (s *Store) startHeartbeat(info LockInfo) *Lock {
 // until Unlock.
 type Lock struct {
 	Info LockInfo
+	// TookOverFrom is the lock this one replaced because its holder, a
+	// process of this host, no longer ran; nil when the lock was free.
+	TookOverFrom *LockInfo
 
 	store    *Store
 	stop     chan struct{}
@@ -170,8 +230,8 @@ func (l *Lock) Unlock(ctx context.Context) error {
 // LockedError says the state is locked by someone else.
 type LockedError struct {
 	Holder LockInfo
-	// Stale says the holder's heartbeat stopped: it probably died, and
-	// force-unlock with Holder.ID releases the lock.
+	// Stale says the holder's heartbeat stopped: it probably died, or it
+	// is paused or cut off from the store.
 	Stale bool
 	Age   time.Duration // since the holder's last heartbeat
 }
@@ -181,8 +241,7 @@ func (e *LockedError) Error() string {
 	msg := fmt.Sprintf("state is locked by %s (pid %d) for %s since %s (lock ID %s)",
 		h.Who, h.PID, h.Operation, h.Since.UTC().Format(time.RFC3339), h.ID)
 	if e.Stale {
-		msg += fmt.Sprintf("; its last heartbeat was %s ago, so its holder looks dead: if it is, release the lock with force-unlock %s",
-			e.Age.Round(time.Second), h.ID)
+		msg += fmt.Sprintf("; its heartbeat is %s old", e.Age.Round(time.Second))
 	}
 	return msg
 }
@@ -196,9 +255,25 @@ func whoAmI() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		name = u.Username
 	}
-	host, err := os.Hostname()
-	if err != nil {
+	host, ok := hostname()
+	if !ok {
 		host = "unknown-host"
 	}
 	return name + "@" + host
+}
+
+// hostname is this host's name; false when it cannot be known, and then
+// no holder counts as being on this host.
+func hostname() (string, bool) {
+	host, err := os.Hostname()
+	return host, err == nil && host != ""
+}
+
+// hostOf is the host part of a LockInfo.Who (user@host).
+func hostOf(who string) string {
+	i := strings.LastIndex(who, "@")
+	if i < 0 {
+		return ""
+	}
+	return who[i+1:]
 }

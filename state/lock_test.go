@@ -144,8 +144,11 @@ func TestStaleLockNeedsForceUnlock(t *testing.T) {
 		if !errors.As(err, &locked) || !locked.Stale {
 			t.Fatalf("Lock = %v, want a stale *LockedError", err)
 		}
-		if !strings.Contains(err.Error(), "looks dead") || !strings.Contains(err.Error(), "force-unlock "+dead.Info.ID) {
-			t.Errorf("error %q does not say the holder looks dead and how to force-unlock", err)
+		if !strings.Contains(err.Error(), "heartbeat is 5m0s old") || strings.Contains(err.Error(), "force-unlock") {
+			t.Errorf("error %q does not state the heartbeat's age, or gives advice", err)
+		}
+		if dead.TookOverFrom != nil {
+			t.Errorf("a free lock says it took over %+v", dead.TookOverFrom)
 		}
 		if err := b.ForceUnlock(ctx, "not-the-id"); err == nil || !strings.Contains(err.Error(), dead.Info.ID) {
 			t.Errorf("ForceUnlock with a wrong ID = %v, want an error naming the real ID", err)

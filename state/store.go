@@ -43,6 +43,9 @@ type lockTiming struct {
 	retryMax       time.Duration
 	onLockBusy     func() // called each time Lock finds the lock held
 	onBeat         func() // called after each heartbeat update
+	// processAlive says whether a process of this host runs; tests replace
+	// it so they need no dead process.
+	processAlive func(pid int) bool
 }
 
 func defaultLockTiming() lockTiming {
@@ -52,6 +55,7 @@ func defaultLockTiming() lockTiming {
 		heartbeatEvery: 15 * time.Second,
 		retryMin:       250 * time.Millisecond,
 		retryMax:       5 * time.Second,
+		processAlive:   processAlive,
 	}
 }
 

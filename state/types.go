@@ -46,7 +46,7 @@ type FileStatus string
 const (
 	FilePartial FileStatus = "partial" // some of its span loaded (checkpointed or interrupted)
 	FileLoaded  FileStatus = "loaded"  // its planned span fully loaded
-	FileFailed  FileStatus = "failed"  // rejected (bad row, corrupt zip)
+	FileFailed  FileStatus = "failed"  // rejected (bad row, corrupt zip); later loaded or partial records keep it
 )
 
 // FileRecord is a dump member seen or loaded.

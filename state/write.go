@@ -79,7 +79,11 @@ func mergeCoverage(ctx context.Context, tx bun.Tx, series ohlc.Series, source So
 
 // upsertFile adds f's rows to the stored record and widens its range. A
 // record or step with no rows has no range, so it never narrows the other.
-// Reading first is safe: writers are serialised by the serial bump.
+// Failed is sticky: actions loading other spans of the same file may
+// finish after one of them failed, and their loaded or partial must not
+// hide that failure (or its error). A replaced file has a new fingerprint,
+// so a new record. Reading first is safe: writers are serialised by the
+// serial bump.
 func upsertFile(ctx context.Context, tx bun.Tx, f FileRecord, now time.Time) error {
 	if f.Fingerprint == "" {
 		return errors.New("file record without a fingerprint")
@@ -109,7 +113,12 @@ func upsertFile(ctx context.Context, tx bun.Tx, f FileRecord, now time.Time) err
 		}
 	}
 	row.RowCount += old.RowCount
-	if row.Status == "" {
+	switch {
+	case old.Status == string(FileFailed) && row.Status != string(FileFailed):
+		row.Status, row.Error = old.Status, old.Error
+	case old.Status == string(FileFailed) && row.Error == "":
+		row.Error = old.Error // a failure without a message keeps the first one's
+	case row.Status == "":
 		row.Status = old.Status
 	}
 	if _, err := tx.NewUpdate().Model(&row).WherePK().Exec(ctx); err != nil {

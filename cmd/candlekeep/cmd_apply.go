@@ -33,35 +33,35 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(env, &cf)
-	if err != nil {
-		return err
-	}
 	if !*autoApprove && !isTerminal(env.stdin) {
 		return errors.New("apply needs approval, and there is no terminal to ask on: run 'candlekeep apply -auto-approve' to apply without asking")
 	}
 	out := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
 
-	st, err := openState(ctx, cfg)
+	sess, err := openSession(ctx, env, &cf, now)
 	if err != nil {
 		return err
 	}
-	defer closeWith(&err, st)
-	lock, err := st.Lock(ctx, "apply", *lockTimeout)
+	defer closeWith(&err, sess)
+	lock, err := sess.st.Lock(ctx, "apply", *lockTimeout)
 	if err != nil {
 		return lockError(err)
 	}
 	defer func() {
 		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))
 	}()
+	if prev := lock.TookOverFrom; prev != nil {
+		fmt.Fprintf(env.stderr, "%s took over the state lock of %s (pid %d, %s since %s): that process is gone.\n",
+			out.yellow("Note:"), prev.Who, prev.PID, prev.Operation, prev.Since.UTC().Format("2006-01-02 15:04:05 UTC"))
+	}
 
-	plan, err := computePlan(ctx, cfg, st, now)
+	plan, err := sess.plan(ctx)
 	if err != nil {
 		return err
 	}
 	renderPlan(env.stdout, plan, out)
 	if plan.HasChanges() && !*autoApprove {
-		ok, err := confirm(env)
+		ok, err := confirm(ctx, env)
 		if err != nil {
 			return err
 		}
@@ -71,34 +71,27 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	}
 
-	sink, err := openSink(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer closeWith(&err, sink)
+	ex := &executor.Executor{State: sess.st, Open: executor.OpenCSV, Options: executor.Options{Parallelism: *parallelism}}
+	var view *applyView
 	if plan.HasChanges() {
+		// The sink is only opened (and created) when there is work.
+		sink, err := openSink(ctx, sess.cfg)
+		if err != nil {
+			return err
+		}
+		defer closeWith(&err, sink)
 		if err := sink.Setup(ctx); err != nil {
 			return fmt.Errorf("set up sink: %w", err)
 		}
 		fmt.Fprintln(env.stdout)
+		view = newApplyView(env.stdout, out, isTerminal(env.stdout))
+		ex.Sink, ex.Emit = sink, view.handle
 	}
-
-	view := newApplyView(env.stdout, out, isTerminal(env.stdout))
 	stopNotice := noticeInterrupt(ctx, env)
-	ex := &executor.Executor{
-		Sink:    sink,
-		State:   st,
-		Open:    executor.OpenCSV,
-		Emit:    view.handle,
-		Options: executor.Options{Parallelism: *parallelism},
-	}
 	res, err := ex.Apply(ctx, plan)
 	stopNotice()
-	if err != nil {
+	if err != nil || view == nil {
 		return err
-	}
-	if !plan.HasChanges() {
-		return nil
 	}
 	view.summary(res, plan.Summary().Unfillable)
 	if len(res.Failures) > 0 || res.Interrupted {
@@ -107,17 +100,32 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	return nil
 }
 
-// confirm asks for "yes" on the terminal, as Terraform does.
-func confirm(env *cliEnv) (bool, error) {
+// confirm asks for "yes" on the terminal, as Terraform does. Ctrl-C at the
+// prompt cancels.
+func confirm(ctx context.Context, env *cliEnv) (bool, error) {
 	fmt.Fprintln(env.stdout, "\nDo you want to perform these actions?")
 	fmt.Fprintln(env.stdout, "  candlekeep will perform the actions described above.")
 	fmt.Fprintln(env.stdout, "  Only 'yes' will be accepted to approve.")
 	fmt.Fprint(env.stdout, "\n  Enter a value: ")
-	line, err := bufio.NewReader(env.stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return false, fmt.Errorf("read approval: %w", err)
+	type answer struct {
+		line string
+		err  error
 	}
-	return strings.TrimSpace(line) == "yes", nil
+	answers := make(chan answer, 1)
+	go func() {
+		line, err := bufio.NewReader(env.stdin).ReadString('\n')
+		answers <- answer{line, err}
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(env.stdout)
+		return false, nil
+	case a := <-answers:
+		if a.err != nil && a.line == "" {
+			return false, fmt.Errorf("read approval: %w", a.err)
+		}
+		return strings.TrimSpace(a.line) == "yes", nil
+	}
 }
 
 // noticeInterrupt tells the user, once, that a clean stop is under way.
@@ -138,11 +146,14 @@ func noticeInterrupt(ctx context.Context, env *cliEnv) (stop func()) {
 	}
 }
 
-// lockError explains a held lock and how to release a dead one.
+// lockError explains a held lock and what to do about it.
 func lockError(err error) error {
 	var le *state.LockedError
 	if !errors.As(err, &le) {
 		return fmt.Errorf("lock state: %w", err)
 	}
-	return fmt.Errorf("%w\n\nAnother candlekeep is using this state. Wait for it (or pass -lock-timeout=5m).\nIf that process is gone, release the lock with:\n  candlekeep force-unlock %s", err, le.Holder.ID)
+	if le.Stale {
+		return fmt.Errorf("%w\n\nThe holder has not renewed the lock for %s: it is probably gone. If you are sure no\ncandlekeep is running against this state, release the lock with:\n  candlekeep force-unlock %s", err, le.Age.Round(1e9), le.Holder.ID)
+	}
+	return fmt.Errorf("%w\n\nAnother candlekeep is using this state. Wait for it, or pass -lock-timeout=10m to wait here.\nIf that process is gone, release the lock with:\n  candlekeep force-unlock %s", err, le.Holder.ID)
 }

@@ -52,7 +52,7 @@ func runFmt(_ context.Context, env *cliEnv, args []string) error {
 	for _, path := range files {
 		src, err := os.ReadFile(path)
 		if err != nil {
-			return fmt.Errorf("read %s: %w", relPath(env.dir, path), err)
+			return err // names the path already
 		}
 		out, d := config.FormatFile(path, src)
 		if d.HasErrors() {

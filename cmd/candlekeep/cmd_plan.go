@@ -22,16 +22,12 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(env, &cf)
+	sess, err := openSession(ctx, env, &cf, now)
 	if err != nil {
 		return err
 	}
-	st, err := openState(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer closeWith(&err, st)
-	plan, err := computePlan(ctx, cfg, st, now)
+	defer closeWith(&err, sess)
+	plan, err := sess.plan(ctx)
 	if err != nil {
 		return err
 	}

@@ -13,10 +13,8 @@ import (
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/sinks"
 	"github.com/feefifofunds/candlekeep/sinks/sqlite"
-	"github.com/feefifofunds/candlekeep/sources/krakencsv"
 	"github.com/feefifofunds/candlekeep/state"
 )
 
@@ -105,50 +103,6 @@ func openSink(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
 		return s, nil
 	}
 	return nil, fmt.Errorf("sink type %q is not supported", cfg.Sink.Type)
-}
-
-// scanDumps scans every configured dump, using and refreshing the
-// fingerprint cache in state.
-func scanDumps(ctx context.Context, cfg *config.Config, st *state.Store) (*krakencsv.Inventory, error) {
-	cached, err := st.FileCache(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read fingerprint cache: %w", err)
-	}
-	known := make(map[string]krakencsv.CacheEntry, len(cached))
-	for k, e := range cached {
-		known[k] = krakencsv.CacheEntry{Key: e.Key, Fingerprint: e.Fingerprint, Profile: krakencsv.Profile{Rows: e.Rows, First: e.First, Last: e.Last}}
-	}
-	specs := make([]krakencsv.DumpSpec, len(cfg.Dumps))
-	for i, d := range cfg.Dumps {
-		specs[i] = krakencsv.DumpSpec{Name: d.Name, Path: d.Path, Kind: krakencsv.Kind(d.Kind), Until: d.Until, Quarter: d.Quarter}
-	}
-	inv, err := krakencsv.Scan(ctx, specs, known)
-	if err != nil {
-		return nil, err
-	}
-	if len(inv.CacheUpdates) > 0 {
-		updates := make([]state.FileCacheEntry, len(inv.CacheUpdates))
-		for i, e := range inv.CacheUpdates {
-			updates[i] = state.FileCacheEntry{Key: e.Key, Fingerprint: e.Fingerprint, Rows: e.Profile.Rows, First: e.Profile.First, Last: e.Profile.Last}
-		}
-		if err := st.SaveFileCache(ctx, updates); err != nil {
-			return nil, fmt.Errorf("save fingerprint cache: %w", err)
-		}
-	}
-	return inv, nil
-}
-
-// computePlan reads state and the dumps and returns the plan for now.
-func computePlan(ctx context.Context, cfg *config.Config, st *state.Store, now int64) (*planner.Plan, error) {
-	inv, err := scanDumps(ctx, cfg, st)
-	if err != nil {
-		return nil, err
-	}
-	snap, err := st.Snapshot(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read state: %w", err)
-	}
-	return planner.Compute(planner.Input{Config: cfg, State: snap, Inventory: inv, Now: now}), nil
 }
 
 // closeWith closes c and joins its error into *err.

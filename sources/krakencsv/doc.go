@@ -21,7 +21,9 @@
 //
 // A dump is a folder (walked at any depth, symlinked folders not followed)
 // or a zip (read in place, never extracted). Members are PAIR_INTERVAL.csv
-// by base name; other files are listed in Dump.Ignored. Scan does not
-// validate rows: it counts lines and reads the first and last timestamps,
-// and a member whose rows are broken fails only when it is loaded.
+// by base name; other files are listed in Dump.Ignored. Scan counts lines
+// and parses only the first and the last row, strictly; a member whose
+// first or last row is bad is left unprofiled (Member.Unprofiled) and out
+// of the inferred cutoff, and any member whose rows are broken fails only
+// its own load.
 package krakencsv

@@ -1,14 +1,11 @@
 package krakencsv
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
 	"sync"
@@ -57,50 +54,73 @@ func runJobs(ctx context.Context, jobs []scanJob) error {
 
 func runJob(ctx context.Context, j *scanJob, buf []byte) error {
 	m := &j.dump.Members[j.index]
+	name := memberName(j.dump.Spec.Path, m.Path)
+	var err error
 	if j.zipFile != nil {
-		rc, err := j.zipFile.Open()
-		if err != nil {
-			return fmt.Errorf("dump %q: open %s in %s: %w", j.dump.Spec.Name, m.Path, j.dump.Spec.Path, err)
-		}
-		defer rc.Close()
-		p, err := profileStream(ctx, rc, nil, buf)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if isCorruptContent(err) {
-				// One damaged member fails its own load, not the whole
-				// dump: it gets no profile and is not cached.
-				j.unreadable = true
-				m.Profile = Profile{}
-				return nil
-			}
-			return fmt.Errorf("dump %q: read %s in %s (is the zip corrupt or truncated?): %w", j.dump.Spec.Name, m.Path, j.dump.Spec.Path, err)
-		}
-		m.Profile = p
+		err = profileZipMember(ctx, j, m, name, buf)
+	} else {
+		err = profileFile(ctx, j, m, name, buf)
+	}
+	if err == nil {
 		return nil
 	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if !IsContentError(err) {
+		return err
+	}
+	// A member with bad content fails its own load, not the scan of the
+	// whole dump: it gets no profile and is not cached.
+	j.unprofiled = true
+	m.Profile, m.Unprofiled = Profile{}, err.Error()
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		m.Unprofiled = name + ": " + err.Error()
+	}
+	return nil
+}
+
+// profileZipMember profiles a zip member. Errors in the member's content
+// are returned as they are, for runJob to tell apart.
+func profileZipMember(ctx context.Context, j *scanJob, m *Member, name string, buf []byte) error {
+	rc, err := j.zipFile.Open()
+	if IsContentError(err) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("dump %q: open %s in %s: %w", j.dump.Spec.Name, m.Path, j.dump.Spec.Path, err)
+	}
+	defer rc.Close()
+	p, err := profileStream(ctx, rc, nil, buf, name, m.Series.Interval)
+	if IsContentError(err) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("dump %q: read %s in %s (is the zip corrupt or truncated?): %w", j.dump.Spec.Name, m.Path, j.dump.Spec.Path, err)
+	}
+	m.Profile = p
+	return nil
+}
+
+// profileFile hashes and profiles a plain file. A file whose rows are bad
+// still gets its fingerprint, which is over all of its bytes.
+func profileFile(ctx context.Context, j *scanJob, m *Member, name string, buf []byte) error {
 	f, err := os.Open(j.absPath)
 	if err != nil {
 		return fmt.Errorf("dump %q: %w", j.dump.Spec.Name, err)
 	}
 	defer f.Close()
 	h := sha256.New()
-	p, err := profileStream(ctx, f, h, buf)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	p, err := profileStream(ctx, f, h, buf, name, m.Series.Interval)
+	var pe *ParseError
+	if err != nil && !errors.As(err, &pe) {
 		return fmt.Errorf("dump %q: read %s: %w", j.dump.Spec.Name, j.absPath, err)
 	}
-	m.Profile = p
 	m.Fingerprint = "sha256:" + hex.EncodeToString(h.Sum(nil))
+	if err != nil {
+		return err
+	}
+	m.Profile = p
 	return nil
-}
-
-// isCorruptContent reports whether a zip member's bytes are damaged (bad
-// checksum, broken deflate stream) as opposed to the zip being unreadable.
-func isCorruptContent(err error) bool {
-	var corrupt flate.CorruptInputError
-	return errors.Is(err, zip.ErrChecksum) || errors.As(err, &corrupt) || errors.Is(err, io.ErrUnexpectedEOF)
 }

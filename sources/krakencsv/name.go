@@ -42,11 +42,12 @@ func ParseMemberName(name string) (ohlc.Series, bool) {
 	return ohlc.Series{Pair: pair, Interval: ohlc.Interval(n)}, true
 }
 
-var quarterlyName = regexp.MustCompile(`(?i)^Kraken_OHLCVT_Q([1-4])_(\d{4})\.zip$`)
+var quarterlyName = regexp.MustCompile(`(?i)^Kraken_OHLCVT_Q([1-4])_(\d{4})(\.zip)?$`)
 
 // QuarterFromName reads the quarter from a quarterly zip's file name,
-// Kraken_OHLCVT_Q3_2024.zip (any case): the half-open span from the first
-// day of the quarter to the first day of the next, in UTC.
+// Kraken_OHLCVT_Q3_2024.zip, or from the folder it unzips to,
+// Kraken_OHLCVT_Q3_2024 (any case): the half-open span from the first day
+// of the quarter to the first day of the next, in UTC.
 func QuarterFromName(fileName string) (ohlc.Span, bool) {
 	m := quarterlyName.FindStringSubmatch(fileName)
 	if m == nil {

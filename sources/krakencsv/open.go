@@ -2,6 +2,7 @@ package krakencsv
 
 import (
 	"archive/zip"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 )
@@ -24,16 +26,46 @@ type Source struct {
 	// Fingerprint is Member.Fingerprint at planning time; Open refuses a
 	// member whose content has changed since. Empty skips the check.
 	Fingerprint string
+	// Size and ModTime are Member.Size and Member.ModTime at planning time.
+	// Open compares them with a plain file's before reading a row, so a
+	// changed file is refused up front rather than when its hash is
+	// checked at the end; zip members are checked by fingerprint alone.
+	// 0 skips the check.
+	Size    int64
+	ModTime int64
 }
 
 // Source is how to open one of the dump's members for loading.
 func (d *Dump) Source(m Member) Source {
-	return Source{DumpPath: d.Spec.Path, IsZip: d.IsZip, Member: m.Path, Fingerprint: m.Fingerprint}
+	return Source{DumpPath: d.Spec.Path, IsZip: d.IsZip, Member: m.Path, Fingerprint: m.Fingerprint, Size: m.Size, ModTime: m.ModTime}
 }
 
 // ErrChanged is the error of a member whose content differs from the
 // fingerprint it was planned with.
 var ErrChanged = errors.New("changed since it was planned")
+
+// IsContentError reports whether err means a member's bytes are bad: a row
+// the parser refuses, or a zip member whose data fails its checksum, does
+// not inflate or ends early. Such a member fails its own load and stays
+// failed until its content changes. ErrChanged is not one: a file changed
+// since planning is not a bad file, only a different one.
+func IsContentError(err error) bool {
+	var parse *ParseError
+	var corrupt flate.CorruptInputError
+	return errors.As(err, &parse) ||
+		errors.Is(err, zip.ErrChecksum) ||
+		errors.Is(err, zip.ErrFormat) ||
+		errors.As(err, &corrupt) ||
+		// Only a zip member's stream ends early: a plain file's read
+		// gives io.EOF wherever the file ends.
+		errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// memberName is how errors refer to a member: the dump's base name and the
+// member path.
+func memberName(dumpPath, member string) string {
+	return filepath.Base(dumpPath) + "/" + member
+}
 
 // File is one member opened for loading: the strict parser over its rows.
 type File struct {
@@ -56,7 +88,7 @@ func Open(ctx context.Context, src Source) (*File, error) {
 	if !ok {
 		return nil, fmt.Errorf("open %s: %s is not named PAIR_INTERVAL.csv", src.DumpPath, src.Member)
 	}
-	name := filepath.Base(src.DumpPath) + "/" + src.Member
+	name := memberName(src.DumpPath, src.Member)
 	if src.IsZip {
 		return openZipMember(src, name, series)
 	}
@@ -67,11 +99,40 @@ func Open(ctx context.Context, src Source) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
+	if err := checkStat(f, src, name); err != nil {
+		f.Close()
+		return nil, err
+	}
 	var r io.Reader = f
 	if src.Fingerprint != "" {
 		r = &verifyingReader{r: f, h: sha256.New(), want: src.Fingerprint}
 	}
 	return &File{name: name, series: series, rows: NewReader(r, name, series.Interval), close: f.Close}, nil
+}
+
+// checkStat refuses a plain file whose size or modification time is not
+// what was planned. It stats the open file, so what is checked is what
+// will be read.
+func checkStat(f *os.File, src Source, name string) error {
+	if src.Size == 0 && src.ModTime == 0 {
+		return nil
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("open %s: %w", name, err)
+	}
+	if src.Size != 0 && info.Size() != src.Size {
+		return fmt.Errorf("open %s: %w (size %d bytes, planned %d)", name, ErrChanged, info.Size(), src.Size)
+	}
+	if mtime := info.ModTime().UnixNano(); src.ModTime != 0 && mtime != src.ModTime {
+		return fmt.Errorf("open %s: %w (modified %s, planned %s)", name, ErrChanged,
+			formatNanos(mtime), formatNanos(src.ModTime))
+	}
+	return nil
+}
+
+func formatNanos(ns int64) string {
+	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
 }
 
 func openZipMember(src Source, name string, series ohlc.Series) (*File, error) {

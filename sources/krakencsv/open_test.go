@@ -68,11 +68,15 @@ func TestOpenRefusesChangedMembers(t *testing.T) {
 	changed := bytes.Clone(xbt)
 	changed[len(changed)-2]++
 
-	t.Run("plain file", func(t *testing.T) {
+	t.Run("plain file, same size and time", func(t *testing.T) {
 		dir := t.TempDir()
 		path := writeFile(t, dir, "XBTUSD_1440.csv", xbt)
 		src := scanSource(t, dir)
 		if err := os.WriteFile(path, changed, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// Only the hash at the end can tell.
+		if err := os.Chtimes(path, time.Time{}, time.Unix(0, src.ModTime)); err != nil {
 			t.Fatal(err)
 		}
 		rows, err := readFile(t, src)
@@ -83,6 +87,41 @@ func TestOpenRefusesChangedMembers(t *testing.T) {
 			t.Error("no rows before the error: the check should come at the end")
 		}
 	})
+	// A plain file of another size or time is refused before a row is read.
+	for name, change := range map[string]func(path string, src Source) error{
+		"plain file, other size": func(path string, src Source) error {
+			if err := os.WriteFile(path, append(bytes.Clone(xbt), xbt[len(xbt)-50:]...), 0o644); err != nil {
+				return err
+			}
+			return os.Chtimes(path, time.Time{}, time.Unix(0, src.ModTime))
+		},
+		"plain file, other time": func(path string, src Source) error {
+			return os.Chtimes(path, time.Time{}, time.Unix(0, src.ModTime).Add(time.Second))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := writeFile(t, dir, "XBTUSD_1440.csv", xbt)
+			src := scanSource(t, dir)
+			if src.Size != int64(len(xbt)) || src.ModTime != modTime(t, path) {
+				t.Fatalf("source size %d, time %d; want the file's", src.Size, src.ModTime)
+			}
+			if err := change(path, src); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Open(context.Background(), src)
+			if !errors.Is(err, ErrChanged) || !strings.HasPrefix(err.Error(), "open "+filepath.Base(dir)+"/XBTUSD_1440.csv: changed since it was planned (") {
+				t.Fatalf("error = %v; want ErrChanged from Open, naming the file", err)
+			}
+			// Without the planned size and time, only the hash is checked.
+			src.Size, src.ModTime = 0, 0
+			f, err := Open(context.Background(), src)
+			if err != nil {
+				t.Fatalf("open without size and time: %v", err)
+			}
+			f.Close()
+		})
+	}
 	t.Run("zip directory", func(t *testing.T) {
 		path := writeFile(t, t.TempDir(), "Kraken_OHLCVT.zip", buildZip(t, []zipEntry{{name: "XBTUSD_1440.csv", data: xbt}}))
 		src := scanSource(t, path)

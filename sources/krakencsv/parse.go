@@ -20,6 +20,8 @@ const readBufferBytes = 256 << 10
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
+var errLineTooLong = fmt.Errorf("line longer than %d bytes", MaxLineBytes)
+
 // ParseError is a row the strict parser refused. Line is 1-based; 0 means
 // the file as a whole (an empty file).
 type ParseError struct {
@@ -132,7 +134,7 @@ func (r *Reader) nextLine() ([]byte, error) {
 func (r *Reader) takeLine(line []byte, rawLen int) ([]byte, error) {
 	r.line++
 	if rawLen > MaxLineBytes {
-		return nil, &ParseError{File: r.name, Line: r.line, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}
+		return nil, &ParseError{File: r.name, Line: r.line, Err: errLineTooLong}
 	}
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]

@@ -3,8 +3,11 @@ package krakencsv
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"hash"
 	"io"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
 )
 
 const (
@@ -13,12 +16,15 @@ const (
 	tailBytes         = 2 * MaxLineBytes
 )
 
-// profileStream reads a member once: it counts rows and takes the first and
-// last rows' timestamps, without validating anything else (the strict parser
-// does that when the member is loaded). When h is not nil it is fed every
-// byte, so a plain file is hashed in the same pass. buf is the caller's
-// scratch space.
-func profileStream(ctx context.Context, r io.Reader, h hash.Hash, buf []byte) (Profile, error) {
+// profileStream reads a member once: it counts rows and parses the first and
+// the last row with the loader's own row parser, so that a profile (and the
+// cutoff inferred from it) never rests on a row loading would refuse. The
+// rows between are checked only when the member is loaded. A bad first or
+// last row, or an empty member, is a *ParseError like loading gives, returned
+// after the whole stream has been read. When h is not nil it is fed every
+// byte, so a plain file is hashed in the same pass. name is how errors refer
+// to the member; buf is the caller's scratch space.
+func profileStream(ctx context.Context, r io.Reader, h hash.Hash, buf []byte, name string, interval ohlc.Interval) (Profile, error) {
 	head := make([]byte, 0, headBytes)
 	tail := make([]byte, 0, 2*tailBytes)
 	var newlines, total int64
@@ -48,23 +54,71 @@ func profileStream(ctx context.Context, r io.Reader, h hash.Hash, buf []byte) (P
 			return Profile{}, err
 		}
 	}
+	if total == 0 {
+		return Profile{}, &ParseError{File: name, Err: ErrNoRows}
+	}
 	p := Profile{Rows: newlines}
-	if total > 0 && lastByte != '\n' {
+	if lastByte != '\n' {
 		p.Rows++
 	}
-	if p.Rows > 0 {
-		first := head
-		if i := bytes.IndexByte(first, '\n'); i >= 0 {
-			first = first[:i]
-		}
-		last := bytes.TrimRight(tail, "\r\n")
-		if i := bytes.LastIndexByte(last, '\n'); i >= 0 {
-			last = last[i+1:]
-		}
-		p.First = leadingTimestamp(first)
-		p.Last = leadingTimestamp(last)
+	rows := &Reader{name: name, step: interval.Seconds()}
+	first, err := rows.parseTimestamp(firstLine(head), 1)
+	if err != nil {
+		return Profile{}, err
 	}
+	lastNumber := int(p.Rows)
+	last, err := rows.parseTimestamp(lastLine(tail), lastNumber)
+	if err != nil {
+		return Profile{}, err
+	}
+	if lastNumber > 1 && last <= first {
+		return Profile{}, &ParseError{File: name, Line: lastNumber,
+			Err: fmt.Errorf("timestamp %d is not after the first row's %d: rows must be in strictly increasing time", last, first)}
+	}
+	p.First, p.Last = first, last
 	return p, nil
+}
+
+// firstLine is the first line of the stream's head, without its line end.
+func firstLine(head []byte) []byte {
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		return head[:i]
+	}
+	return head
+}
+
+// lastLine is the last line of the stream's tail, without its line end. A
+// line longer than the tail comes back truncated but still too long, so it
+// is refused as the reader refuses it.
+func lastLine(tail []byte) []byte {
+	if n := len(tail); n > 0 && tail[n-1] == '\n' {
+		tail = tail[:n-1]
+	}
+	return tail[bytes.LastIndexByte(tail, '\n')+1:]
+}
+
+// parseTimestamp checks one line the way Reader does (length, CR, a BOM on
+// line 1, then parseRow) and returns its timestamp. number is the line's
+// 1-based number, for the error; the line is parsed as if it had no
+// previous row.
+func (r *Reader) parseTimestamp(line []byte, number int) (int64, error) {
+	if len(line) >= MaxLineBytes {
+		// With its line end (or, on the last line, without) the reader
+		// would hold more than MaxLineBytes of it.
+		return 0, &ParseError{File: r.name, Line: number, Err: errLineTooLong}
+	}
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	if number == 1 {
+		line = bytes.TrimPrefix(line, utf8BOM)
+	}
+	r.line = 1 // no previous row to compare with
+	var c ohlc.Candle
+	if err := r.parseRow(line, &c); err != nil {
+		return 0, &ParseError{File: r.name, Line: number, Err: err}
+	}
+	return c.Time, nil
 }
 
 // keepTail appends chunk to tail and keeps only the last tailBytes.
@@ -77,18 +131,4 @@ func keepTail(tail, chunk []byte) []byte {
 		tail = tail[:copy(tail, tail[extra:])]
 	}
 	return tail
-}
-
-// leadingTimestamp reads the timestamp field of a row, leniently: a row
-// without one gives 0, and loading the member reports it properly.
-func leadingTimestamp(line []byte) int64 {
-	line = bytes.TrimPrefix(line, utf8BOM)
-	if i := bytes.IndexByte(line, ','); i >= 0 {
-		line = line[:i]
-	}
-	ts, ok := parseUint(line)
-	if !ok {
-		return 0
-	}
-	return int64(ts)
 }

@@ -2,6 +2,8 @@ package krakencsv
 
 import (
 	"context"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -9,6 +11,10 @@ import (
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 )
+
+func profileString(input string) (Profile, error) {
+	return profileStream(context.Background(), strings.NewReader(input), nil, make([]byte, profileChunkBytes), "XBTUSD_60.csv", 60)
+}
 
 func TestProfileStream(t *testing.T) {
 	tests := []struct {
@@ -19,15 +25,16 @@ func TestProfileStream(t *testing.T) {
 		{"no final line end", row1 + row2 + strings.TrimSuffix(row3, "\n"), Profile{Rows: 3, First: 1381093200, Last: 1381197600}},
 		{"BOM and CRLF", "\xEF\xBB\xBF" + strings.ReplaceAll(row1+row2, "\n", "\r\n"), Profile{Rows: 2, First: 1381093200, Last: 1381176000}},
 		{"one row", row1, Profile{Rows: 1, First: 1381093200, Last: 1381093200}},
-		{"empty", "", Profile{}},
-		{"no timestamps", "a,b\nc,d\n", Profile{Rows: 2}},
+		{"one row with BOM and no line end", "\xEF\xBB\xBF" + strings.TrimSuffix(row1, "\n"), Profile{Rows: 1, First: 1381093200, Last: 1381093200}},
+		// Only the first and last rows are parsed; loading checks the rest.
+		{"bad row in the middle", row1 + "oops\n" + row3, Profile{Rows: 3, First: 1381093200, Last: 1381197600}},
 		// Longer than a read chunk, so the first and last rows are in
 		// different chunks and the tail is kept across reads.
 		{"long", row1 + strings.Repeat(row2, profileChunkBytes/len(row2)+10) + row3, Profile{Rows: int64(profileChunkBytes/len(row2) + 12), First: 1381093200, Last: 1381197600}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := profileStream(context.Background(), strings.NewReader(tt.input), nil, make([]byte, profileChunkBytes))
+			got, err := profileString(tt.input)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -35,6 +42,70 @@ func TestProfileStream(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestProfileStreamRefusesBadEnds: a first or last row that loading would
+// refuse gives no profile but the loader's own error.
+func TestProfileStreamRefusesBadEnds(t *testing.T) {
+	badLast := "1381197600,123.91,123.91,123.9,123.9,1.9916\n"
+	tests := []struct {
+		name, input, wantErr string
+	}{
+		{"empty", "", "XBTUSD_60.csv: no rows"},
+		{"header", "timestamp,open,high,low,close,volume,trades\n" + row1, `XBTUSD_60.csv line 1: timestamp "timestamp" is not a whole number of seconds`},
+		{"no timestamps", "a,b\nc,d\n", "XBTUSD_60.csv line 1: 2 fields, want 7"},
+		{"bad last row", row1 + row2 + badLast, "XBTUSD_60.csv line 3: 6 fields, want 7"},
+		{"bad last row without line end", row1 + strings.TrimSuffix(badLast, "\n"), "XBTUSD_60.csv line 2: 6 fields, want 7"},
+		{"trailing blank line", row1 + row2 + "\n", "XBTUSD_60.csv line 3: empty line"},
+		{"last row not aligned", row1 + "1381176060,123.61,123.61,123.61,123.61,0.1,1\n", "XBTUSD_60.csv line 2: timestamp 1381176060 is not aligned to the 60-minute interval"},
+		{"last timestamp too long", row1 + "99999999999999999999,1,1,1,1,1,1\n", `XBTUSD_60.csv line 2: timestamp "99999999999999999999" is not a whole number of seconds`},
+		{"last row before the first", row2 + row3 + row1, "XBTUSD_60.csv line 3: timestamp 1381093200 is not after the first row's 1381176000: rows must be in strictly increasing time"},
+		{"overlong first line", strings.Repeat("1", 5000) + "\n" + row1, "XBTUSD_60.csv line 1: line longer than 4096 bytes"},
+		{"overlong last line", row1 + strings.Repeat("1", 1<<20), "XBTUSD_60.csv line 2: line longer than 4096 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := profileString(tt.input)
+			var pe *ParseError
+			if !errors.As(err, &pe) || err.Error() != tt.wantErr {
+				t.Fatalf("error = %v; want the *ParseError %q", err, tt.wantErr)
+			}
+			if got != (Profile{}) {
+				t.Errorf("profile %+v; want none", got)
+			}
+		})
+	}
+}
+
+// TestProfileAgreesWithTheLoader: wherever the loader refuses the first or
+// the last line, profiling refuses it with the same error, and wherever the
+// loader accepts every line, profiling gives the rows it read. Line lengths
+// around MaxLineBytes check that both draw the limit in the same place.
+func TestProfileAgreesWithTheLoader(t *testing.T) {
+	var inputs []string
+	for _, n := range []int{MaxLineBytes - 2, MaxLineBytes - 1, MaxLineBytes, MaxLineBytes + 1} {
+		long := strings.Repeat("1", n)
+		inputs = append(inputs, long+"\n"+row1, long+"\r\n"+row1, row1+long+"\n", row1+long, row1+long+"\r\n", long, long+"\n")
+	}
+	inputs = append(inputs, row1+row2+row3, "\xEF\xBB\xBF"+row1, "\n", "\r\n", row1+"\r\n", row1+"1381176000,1,1,1,1,1,1E+1")
+	for _, input := range inputs {
+		candles, loadErr := readAll(t, NewReader(strings.NewReader(input), "XBTUSD_60.csv", 60))
+		got, err := profileString(input)
+		if loadErr == nil {
+			want := Profile{Rows: int64(len(candles)), First: candles[0].Time, Last: candles[len(candles)-1].Time}
+			if err != nil || got != want {
+				t.Errorf("%.40q…: profile %+v, %v; the loader read %+v", input, got, err, want)
+			}
+			continue
+		}
+		var pe *ParseError
+		if !errors.As(loadErr, &pe) || loadErr == io.EOF {
+			t.Fatalf("%.40q…: loader error %v", input, loadErr)
+		}
+		if err == nil || err.Error() != loadErr.Error() {
+			t.Errorf("%.40q… (%d bytes): profile error %v; the loader says %v", input, len(input), err, loadErr)
+		}
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 )
@@ -23,16 +24,19 @@ type scanJob struct {
 	zipFile *zip.File // nil for a plain file
 	absPath string    // plain files only
 	key     string    // cache key
-	// unreadable is set when a zip member's content is damaged; it is
-	// then not cached, so a repaired zip is read again.
-	unreadable bool
+	// unprofiled is set when the member's content is bad (see
+	// Member.Unprofiled); it is then not cached, so a repaired file is
+	// read again.
+	unprofiled bool
 }
 
 // Scan lists, fingerprints and profiles every dump. Members found in known
 // (by cache key) are not read at all; the rest are read once each, in
 // parallel, and returned in CacheUpdates. A dump that is missing, a file
-// that is not a valid zip, a zip member failing its CRC, or two files of
-// one series in a dump fail the whole scan, with the dump named.
+// that is not a valid zip, or two files of one series in a dump fail the
+// whole scan, with the dump named. A member whose content is bad (see
+// IsContentError) does not: it is left unprofiled and uncached, and fails
+// only its own load.
 // A quarterly dump's Cutoff is 0: it covers its Quarter instead.
 func Scan(ctx context.Context, specs []DumpSpec, known map[string]CacheEntry) (*Inventory, error) {
 	inv := &Inventory{}
@@ -54,7 +58,7 @@ func Scan(ctx context.Context, specs []DumpSpec, known map[string]CacheEntry) (*
 
 	updates := map[string]CacheEntry{}
 	for _, j := range jobs {
-		if j.unreadable {
+		if j.unprofiled {
 			continue
 		}
 		m := j.dump.Members[j.index]
@@ -83,7 +87,7 @@ func listDump(spec DumpSpec, known map[string]CacheEntry) (*Dump, []scanJob, fun
 		return nil, nil, nil, fmt.Errorf("dump %q: %w", spec.Name, err)
 	}
 	d := &Dump{Spec: spec, IsZip: !info.IsDir()}
-	d.Kind, d.Quarter, err = resolveKind(spec, d.IsZip)
+	d.Kind, d.Quarter, err = resolveKind(spec)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("dump %q: %w", spec.Name, err)
 	}
@@ -196,7 +200,7 @@ func listFolder(d *Dump, known map[string]CacheEntry) ([]scanJob, error) {
 		}
 		seen[series] = rel
 		key := fmt.Sprintf("file:%s:%d:%d", path, info.Size(), info.ModTime().UnixNano())
-		m := Member{Dump: d.Spec.Name, Path: rel, Series: series, Size: info.Size()}
+		m := Member{Dump: d.Spec.Name, Path: rel, Series: series, Size: info.Size(), ModTime: info.ModTime().UnixNano()}
 		e, hit := known[key]
 		if hit {
 			m.Fingerprint, m.Profile = e.Fingerprint, e.Profile
@@ -213,11 +217,9 @@ func listFolder(d *Dump, known map[string]CacheEntry) ([]scanJob, error) {
 }
 
 // resolveKind decides whether a dump is a full history or a quarter.
-func resolveKind(spec DumpSpec, isZip bool) (Kind, ohlc.Span, error) {
-	quarter, named := ohlc.Span{}, false
-	if isZip {
-		quarter, named = QuarterFromName(filepath.Base(spec.Path))
-	}
+func resolveKind(spec DumpSpec) (Kind, ohlc.Span, error) {
+	// A zip and the folder it unzips to are both named by the quarter.
+	quarter, named := QuarterFromName(filepath.Base(spec.Path))
 	kind := spec.Kind
 	switch kind {
 	case "":
@@ -236,12 +238,15 @@ func resolveKind(spec DumpSpec, isZip bool) (Kind, ohlc.Span, error) {
 		return kind, spec.Quarter, nil
 	}
 	if !named {
-		return "", ohlc.Span{}, fmt.Errorf("quarterly, but no quarter is declared and %s is not named like Kraken_OHLCVT_Q1_2024.zip", filepath.Base(spec.Path))
+		return "", ohlc.Span{}, fmt.Errorf("quarterly, but no quarter is declared and %s is not named like Kraken_OHLCVT_Q1_2024.zip (or the folder Kraken_OHLCVT_Q1_2024)", filepath.Base(spec.Path))
 	}
 	return kind, quarter, nil
 }
 
 // finishDump sorts the members and settles the cutoff of a full history.
+// An inferred cutoff trusts only members whose first and last rows parse
+// and whose last candle had closed by Spec.Now; the others are named in
+// Warnings.
 func finishDump(d *Dump) {
 	slices.SortFunc(d.Members, func(a, b Member) int { return a.Series.Compare(b.Series) })
 	switch {
@@ -250,8 +255,17 @@ func finishDump(d *Dump) {
 		d.Cutoff = d.Spec.Until
 	default:
 		for _, m := range d.Members {
-			if m.Profile.Rows > 0 {
-				d.Cutoff = max(d.Cutoff, m.Profile.Last+m.Series.Interval.Seconds())
+			end := m.Profile.Last + m.Series.Interval.Seconds()
+			switch {
+			case m.Unprofiled != "":
+				d.Warnings = append(d.Warnings, fmt.Sprintf("%s: it could not be profiled (%s); it is left out of the inferred cutoff and will fail when loaded",
+					m.Path, m.Unprofiled))
+			case m.Profile.Rows == 0:
+			case d.Spec.Now != 0 && end > d.Spec.Now:
+				d.Warnings = append(d.Warnings, fmt.Sprintf("%s: its last candle (%s) ends after now; it is left out of the inferred cutoff; declare until to say where the dump ends",
+					m.Path, time.Unix(m.Profile.Last, 0).UTC().Format("2006-01-02 15:04")))
+			default:
+				d.Cutoff = max(d.Cutoff, end)
 			}
 		}
 	}

@@ -80,6 +80,15 @@ func buildZip(t *testing.T, entries []zipEntry) []byte {
 	return buf.Bytes()
 }
 
+func modTime(t *testing.T, path string) int64 {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.ModTime().UnixNano()
+}
+
 func sha256Of(data []byte) string {
 	sum := sha256.Sum256(data)
 	return "sha256:" + hex.EncodeToString(sum[:])
@@ -100,8 +109,8 @@ const april2021 = 1617235200
 func TestScanFolderFindsNestedMembersAndIgnoresTheRest(t *testing.T) {
 	dir := t.TempDir()
 	xbt, ada := fixture(t, xbt1440v2021), fixture(t, ada1440)
-	writeFile(t, dir, "master_q4/XBTUSD_1440.csv", xbt)
-	writeFile(t, dir, "ADAUSD_1440.csv", ada)
+	xbtPath := writeFile(t, dir, "master_q4/XBTUSD_1440.csv", xbt)
+	adaPath := writeFile(t, dir, "ADAUSD_1440.csv", ada)
 	for _, ignored := range []string{"README.txt", "notes/xbtusd_60.csv", "XBTUSD_2.csv", "XBTUSD_10080.csv", "XBT-USD_60.csv"} {
 		writeFile(t, dir, ignored, []byte("x"))
 	}
@@ -114,9 +123,9 @@ func TestScanFolderFindsNestedMembersAndIgnoresTheRest(t *testing.T) {
 		Spec: DumpSpec{Name: "full", Path: dir}, Kind: FullHistory, Cutoff: april2021,
 		Members: []Member{
 			{Dump: "full", Path: "ADAUSD_1440.csv", Series: ohlc.Series{Pair: "ADAUSD", Interval: 1440}, Size: int64(len(ada)),
-				Fingerprint: sha256Of(ada), Profile: fixtureRows[ada1440]},
+				Fingerprint: sha256Of(ada), ModTime: modTime(t, adaPath), Profile: fixtureRows[ada1440]},
 			{Dump: "full", Path: "master_q4/XBTUSD_1440.csv", Series: ohlc.Series{Pair: "XBTUSD", Interval: 1440}, Size: int64(len(xbt)),
-				Fingerprint: sha256Of(xbt), Profile: fixtureRows[xbt1440v2021]},
+				Fingerprint: sha256Of(xbt), ModTime: modTime(t, xbtPath), Profile: fixtureRows[xbt1440v2021]},
 		},
 		Ignored: []string{"README.txt", "XBT-USD_60.csv", "XBTUSD_10080.csv", "XBTUSD_2.csv", "notes/xbtusd_60.csv"},
 	}
@@ -188,6 +197,7 @@ func TestScanKindAndQuarter(t *testing.T) {
 	tests := []struct {
 		name        string
 		file        string // zip file name; empty = a folder
+		folder      string // the folder's name, when it matters
 		spec        DumpSpec
 		wantKind    Kind
 		wantQuarter ohlc.Span
@@ -201,6 +211,11 @@ func TestScanKindAndQuarter(t *testing.T) {
 		{name: "other names are full", file: "Kraken_OHLCVT.zip", wantKind: FullHistory, wantCutoff: april2021},
 		{name: "declared until", file: "Kraken_OHLCVT.zip", spec: DumpSpec{Until: 1600000000}, wantKind: FullHistory, wantCutoff: 1600000000},
 		{name: "declared quarterly folder", spec: DumpSpec{Kind: Quarterly, Quarter: q1}, wantKind: Quarterly, wantQuarter: q1},
+		// An unzipped quarterly download is a folder named like the zip.
+		{name: "quarterly folder by name", folder: "Kraken_OHLCVT_Q3_2024", wantKind: Quarterly, wantQuarter: q3},
+		{name: "quarterly folder in other case", folder: "KRAKEN_ohlcvt_q3_2024", wantKind: Quarterly, wantQuarter: q3},
+		{name: "quarterly folder declared full", folder: "Kraken_OHLCVT_Q3_2024", spec: DumpSpec{Kind: FullHistory}, wantKind: FullHistory, wantCutoff: april2021},
+		{name: "other folders are full", folder: "Kraken_OHLCVT_Q3_2024_old", wantKind: FullHistory, wantCutoff: april2021},
 		{name: "quarterly without a quarter", spec: DumpSpec{Kind: Quarterly}, wantErr: "is not named like Kraken_OHLCVT_Q1_2024.zip"},
 		{name: "unknown kind", file: "x.zip", spec: DumpSpec{Kind: "weekly"}, wantErr: `kind "weekly" is neither "full" nor "quarterly"`},
 	}
@@ -209,7 +224,7 @@ func TestScanKindAndQuarter(t *testing.T) {
 			spec := tt.spec
 			spec.Name = "d"
 			if tt.file == "" {
-				spec.Path = filepath.Join(dir, fmt.Sprint("folder", i))
+				spec.Path = filepath.Join(dir, fmt.Sprint("folder", i), tt.folder)
 				writeFile(t, spec.Path, "XBTUSD_1440.csv", fixture(t, xbt1440v2021))
 			} else {
 				spec.Path = writeFile(t, filepath.Join(dir, fmt.Sprint(i)), tt.file, buildZip(t, member))
@@ -280,7 +295,8 @@ func TestScanToleratesOneDamagedMember(t *testing.T) {
 		t.Fatalf("scan failed for one damaged member: %v", err)
 	}
 	d := inv.Dumps[0]
-	if len(d.Members) != 2 || d.Members[1].Series.Pair != "XBTUSD" || d.Members[1].Profile != (Profile{}) {
+	if len(d.Members) != 2 || d.Members[1].Series.Pair != "XBTUSD" || d.Members[1].Profile != (Profile{}) ||
+		d.Members[1].Unprofiled != "crc.zip/XBTUSD_1440.csv: zip: checksum error" {
 		t.Fatalf("members = %+v; want both, the damaged one unprofiled", d.Members)
 	}
 	if len(inv.CacheUpdates) != 1 || inv.CacheUpdates[0].Fingerprint != d.Members[0].Fingerprint {

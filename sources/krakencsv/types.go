@@ -15,13 +15,21 @@ const (
 type DumpSpec struct {
 	Name string
 	Path string // a .zip file or a folder
-	Kind Kind   // "" = from the file name (Kraken_OHLCVT_Q3_2024.zip is quarterly), else full
+	// Kind "" takes it from the name: a zip Kraken_OHLCVT_Q3_2024.zip, or
+	// the folder it unzips to, Kraken_OHLCVT_Q3_2024 (any case), is
+	// quarterly; anything else is full history.
+	Kind Kind
 	// Until is the declared cutoff in Unix seconds; 0 infers it as the end
 	// of the newest candle in the whole dump.
 	Until int64
 	// Quarter is the declared quarter of a quarterly dump; empty takes it
 	// from the file name.
 	Quarter ohlc.Span
+	// Now is the current time in Unix seconds, 0 for no check. A member
+	// whose last candle has not closed by Now (or lies in the future) is
+	// left out of an inferred cutoff, with a warning: a clock or a file
+	// that is wrong must not move the cutoff past what can be true.
+	Now int64
 }
 
 // Profile is what reading a member once tells about it.
@@ -40,7 +48,15 @@ type Member struct {
 	// Fingerprint identifies the content: "crc32:<8 hex>:<size>" for zip
 	// members (from the zip directory), "sha256:<64 hex>" for plain files.
 	Fingerprint string
-	Profile     Profile
+	// ModTime is a plain file's modification time in Unix nanoseconds when
+	// it was scanned; 0 for zip members.
+	ModTime int64
+	Profile Profile
+	// Unprofiled says why the member could not be profiled (its first or
+	// last row does not parse, it is empty, or a zip member's bytes are
+	// damaged); Profile is then zero, the member does not count towards an
+	// inferred cutoff and it fails when loaded. Empty for a good member.
+	Unprofiled string
 }
 
 // Dump is a scanned dump: its members and the span it covers.
@@ -55,6 +71,9 @@ type Dump struct {
 	// PAIR_INTERVAL.csv members (and symlinked folders, which are not
 	// followed), so the user can be told about them.
 	Ignored []string
+	// Warnings are sentences for the user about members left out of the
+	// inferred cutoff, each naming the member and why.
+	Warnings []string
 }
 
 // Covers is the span the dump vouches for a series it holds a file of,
@@ -83,5 +102,13 @@ type Inventory struct {
 type CacheEntry struct {
 	Key         string
 	Fingerprint string
-	Profile     Profile
+	// ModTime is a plain file's modification time in Unix nanoseconds when
+	// it was scanned; 0 for zip members.
+	ModTime int64
+	Profile Profile
+	// Unprofiled says why the member could not be profiled (its first or
+	// last row does not parse, it is empty, or a zip member's bytes are
+	// damaged); Profile is then zero, the member does not count towards an
+	// inferred cutoff and it fails when loaded. Empty for a good member.
+	Unprofiled string
 }

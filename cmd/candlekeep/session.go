@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/sources/krakencsv"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// session is what plan and apply share: the configuration, the clock, the
+// open state store and the scanned dumps.
+type session struct {
+	env     *cliEnv
+	noColor bool
+	cfg     *config.Config
+	now     int64
+	st      *state.Store
+	// inv is the dumps scanned before state existed; nil once used.
+	inv *krakencsv.Inventory
+}
+
+// openSession loads the configuration and opens state. When the state store
+// does not exist yet, the dumps are scanned first, so that a broken dump
+// stops the command before anything is created.
+func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64) (*session, error) {
+	cfg, err := loadConfig(env, cf)
+	if err != nil {
+		return nil, err
+	}
+	s := &session{env: env, noColor: cf.noColor, cfg: cfg, now: now}
+	if !stateExists(cfg) {
+		if s.inv, err = s.scan(ctx, nil); err != nil {
+			return nil, err
+		}
+	}
+	if s.st, err = openState(ctx, cfg); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *session) Close() error { return s.st.Close() }
+
+// stateExists reports whether the state store is already there; a
+// PostgreSQL store is assumed to be.
+func stateExists(cfg *config.Config) bool {
+	if cfg.State.Backend == state.BackendPostgres {
+		return true
+	}
+	_, err := os.Stat(cfg.State.Path)
+	return !errors.Is(err, os.ErrNotExist)
+}
+
+// plan scans the dumps (through the fingerprint cache), reads state and
+// computes the plan.
+func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
+	inv := s.inv
+	s.inv = nil
+	if inv == nil {
+		cached, err := s.st.FileCache(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read fingerprint cache: %w", err)
+		}
+		known := make(map[string]krakencsv.CacheEntry, len(cached))
+		for k, e := range cached {
+			known[k] = krakencsv.CacheEntry{Key: e.Key, Fingerprint: e.Fingerprint, Profile: krakencsv.Profile{Rows: e.Rows, First: e.First, Last: e.Last}}
+		}
+		if inv, err = s.scan(ctx, known); err != nil {
+			return nil, err
+		}
+	}
+	if len(inv.CacheUpdates) > 0 {
+		updates := make([]state.FileCacheEntry, len(inv.CacheUpdates))
+		for i, e := range inv.CacheUpdates {
+			updates[i] = state.FileCacheEntry{Key: e.Key, Fingerprint: e.Fingerprint, Rows: e.Profile.Rows, First: e.Profile.First, Last: e.Profile.Last}
+		}
+		if err := s.st.SaveFileCache(ctx, updates); err != nil {
+			return nil, fmt.Errorf("save fingerprint cache: %w", err)
+		}
+	}
+	snap, err := s.st.Snapshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	return planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now}), nil
+}
+
+// scan scans every configured dump and prints what it noticed about them.
+func (s *session) scan(ctx context.Context, known map[string]krakencsv.CacheEntry) (*krakencsv.Inventory, error) {
+	specs := make([]krakencsv.DumpSpec, len(s.cfg.Dumps))
+	for i, d := range s.cfg.Dumps {
+		specs[i] = krakencsv.DumpSpec{Name: d.Name, Path: d.Path, Kind: krakencsv.Kind(d.Kind), Until: d.Until, Quarter: d.Quarter, Now: s.now}
+	}
+	inv, err := krakencsv.Scan(ctx, specs, known)
+	if err != nil {
+		return nil, err
+	}
+	warn := style{enabled: colorFor(s.env.stderr, s.noColor, s.env.environ)}
+	for _, d := range inv.Dumps {
+		for _, w := range d.Warnings {
+			fmt.Fprintf(s.env.stderr, "%s dump %q: %s\n", warn.yellow("Warning:"), d.Spec.Name, w)
+		}
+	}
+	return inv, nil
+}

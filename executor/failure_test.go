@@ -1,0 +1,217 @@
+package executor_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/sources/krakencsv"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// withDump points the fixture at a dump folder holding data as
+// XBTUSD_60.csv.
+func (f *fixture) withDump(t *testing.T, data []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "XBTUSD_60.csv"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.dump = dir
+	f.cfg.Dumps = []config.Dump{{Name: "hourly", Path: dir, Kind: config.FullHistory, Until: to}}
+	return dir
+}
+
+// realHourly is the real XBTUSD_60.csv.
+func realHourly(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(hourlyDump, "XBTUSD_60.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// A bad row deep inside the file fails the action with nothing written:
+// not to the sink, not as coverage; the file is recorded failed.
+func TestBadRowWritesNothing(t *testing.T) {
+	f := newFixture(t)
+	lines := strings.SplitAfter(string(realHourly(t)), "\n")
+	bad := len(lines) - 100 // well past several batches of the window
+	lines[bad] = strings.Replace(lines[bad], ",", ",x", 1)
+	f.withDump(t, []byte(strings.Join(lines, "")))
+
+	ex := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV, Options: executor.Options{BatchRows: 1000, CheckpointRows: 1000}}
+	res, err := ex.Apply(context.Background(), f.plan(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failures) != 1 || !strings.Contains(res.Failures[0].Err.Error(), "XBTUSD_60.csv line ") {
+		t.Fatalf("want one failure naming the file and line, got %+v", res.Failures)
+	}
+	if got := f.sinkStats(t).Count; got != 0 || res.Rows != 0 {
+		t.Errorf("a bad file wrote %d rows (result says %d)", got, res.Rows)
+	}
+	if got := f.covered(t); len(got) != 0 {
+		t.Errorf("a bad file left coverage %s", got)
+	}
+	snap, err := f.st.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := f.plan(t).Actions[0]
+	if fp.CSV != nil {
+		t.Fatalf("the failed file was planned again: %+v", fp)
+	}
+	var failed int
+	for _, rec := range snap.Files {
+		if rec.Status == state.FileFailed {
+			failed++
+		}
+	}
+	if failed != 1 {
+		t.Errorf("want the file recorded failed, got %+v", snap.Files)
+	}
+}
+
+// failingState fails every Record, as a state store that went away.
+type failingState struct{ executor.StateWriter }
+
+func (failingState) Record(context.Context, state.Progress) error {
+	return errors.New("state store unreachable")
+}
+
+// When state cannot record, the action fails with that error; coverage is
+// not claimed (the sink may hold rows state does not know, never the
+// reverse), and the next apply redoes the work.
+func TestStateFailureFailsTheAction(t *testing.T) {
+	f := newFixture(t)
+	ex := &executor.Executor{Sink: f.sink, State: failingState{f.st}, Open: executor.OpenCSV, Options: executor.Options{BatchRows: 1000, CheckpointRows: 1000}}
+	res, err := ex.Apply(context.Background(), f.plan(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failures) != 1 || !strings.Contains(res.Failures[0].Err.Error(), "state store unreachable") {
+		t.Fatalf("want the state error on the action, got %+v", res.Failures)
+	}
+	if got := f.covered(t); len(got) != 0 {
+		t.Errorf("coverage recorded though state failed: %s", got)
+	}
+	ok := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV}
+	if res, err := ok.Apply(context.Background(), f.plan(t)); err != nil || res.Status != state.RunSucceeded {
+		t.Fatalf("next apply: %+v, %v", res, err)
+	}
+	if got, want := f.sinkStats(t).Count, wantRows(t); got != want {
+		t.Errorf("sink holds %d rows, want %d", got, want)
+	}
+}
+
+// Two actions on different spans of one file run concurrently and both
+// land; the file is read by each for its own span only.
+func TestTwoSpansOfOneFile(t *testing.T) {
+	f := newFixture(t)
+	f.withDump(t, realHourly(t))
+	f.cfg.Coverage[0].Window = config.Window{From: mustTime("2016-01-01"), To: mustTime("2017-01-01")}
+	f.cfg.Coverage = append(f.cfg.Coverage, config.Coverage{Name: "later", Pairs: []string{"XBTUSD"}, Intervals: []ohlc.Interval{60}, Window: config.Window{From: mustTime("2019-01-01"), To: to}})
+	plan := f.plan(t)
+	if len(plan.Actions) != 2 || plan.Actions[0].CSV.Fingerprint != plan.Actions[1].CSV.Fingerprint {
+		t.Fatalf("want two loads of the same file, got %+v", plan.Actions)
+	}
+	ex := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV, Options: executor.Options{Parallelism: 2, BatchRows: 1000, CheckpointRows: 1000}}
+	if res, err := ex.Apply(context.Background(), plan); err != nil || res.Loads != 2 {
+		t.Fatalf("apply: %+v, %v", res, err)
+	}
+	want := ohlc.SpanSet{{Start: mustTime("2016-01-01"), End: mustTime("2017-01-01")}, {Start: mustTime("2019-01-01"), End: to}}
+	if diff := cmp.Diff(want, f.covered(t)); diff != "" {
+		t.Errorf("coverage (-want +got):\n%s", diff)
+	}
+}
+
+// A file changed between plan and apply is refused before anything is
+// written, and no record is made under the fingerprint it no longer has:
+// the next plan sees the new file and loads it.
+func TestFileChangedSincePlan(t *testing.T) {
+	f := newFixture(t)
+	dir := f.withDump(t, realHourly(t))
+	plan := f.plan(t)
+	lines := strings.SplitAfter(string(realHourly(t)), "\n")
+	if err := os.WriteFile(filepath.Join(dir, "XBTUSD_60.csv"), []byte(strings.Join(lines[:len(lines)-1000], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ex := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV}
+	res, err := ex.Apply(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failures) != 1 || !errors.Is(res.Failures[0].Err, krakencsv.ErrChanged) {
+		t.Fatalf("want the action refused as changed, got %+v", res.Failures)
+	}
+	if got := f.sinkStats(t).Count; got != 0 {
+		t.Errorf("a changed file wrote %d rows", got)
+	}
+	snap, err := f.st.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Files) != 0 {
+		t.Errorf("file records after a refused load: %+v", snap.Files)
+	}
+	if next := f.plan(t); len(next.Actions) != 1 || next.Actions[0].Kind != planner.LoadCSV {
+		t.Errorf("the changed file should be planned again, got %+v", next.Actions)
+	}
+}
+
+// A zip member whose bytes are damaged fails its load, is recorded failed,
+// and is not planned again.
+func TestDamagedZipMemberIsRecordedFailed(t *testing.T) {
+	f := newFixture(t)
+	data := realHourly(t)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "XBTUSD_60.csv", Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	damaged := buf.Bytes()
+	// One digit of the last row's trade count: the rows stay valid, the
+	// checksum does not.
+	damaged[bytes.Index(damaged, data)+len(data)-2]++
+	path := filepath.Join(t.TempDir(), "Kraken_OHLCVT.zip")
+	if err := os.WriteFile(path, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.dump = path
+	f.cfg.Dumps = []config.Dump{{Name: "hourly", Path: path, Kind: config.FullHistory, Until: to}}
+
+	ex := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV}
+	res, err := ex.Apply(context.Background(), f.plan(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failures) != 1 || !errors.Is(res.Failures[0].Err, zip.ErrChecksum) {
+		t.Fatalf("want a checksum failure, got %+v", res.Failures)
+	}
+	if got := f.sinkStats(t).Count; got != 0 {
+		t.Errorf("a damaged member wrote %d rows", got)
+	}
+	if next := f.plan(t); next.HasChanges() {
+		t.Errorf("the damaged member was planned again: %+v", next.Actions)
+	}
+}

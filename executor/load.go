@@ -1,0 +1,197 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/sinks"
+	"github.com/feefifofunds/candlekeep/sources/krakencsv"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// load streams one source into the sink, batch by batch, checkpointing
+// coverage in state after the sink confirmed the rows.
+type load struct {
+	e     *Executor
+	opts  Options
+	emit  func(Event)
+	runID int64
+	rec   *state.ActionRecord
+	idx   int
+	a     planner.Action
+
+	rows       int64 // confirmed by the sink
+	unrecorded int64 // confirmed rows not yet in state
+	first      int64 // first confirmed candle since the last record
+	last       int64 // last confirmed candle
+	checkpoint int64 // coverage recorded up to here
+}
+
+func (l *load) run(ctx context.Context, writers *writerPool) error {
+	stateCtx := context.WithoutCancel(ctx)
+	if l.a.Kind != planner.LoadCSV {
+		return l.fail(stateCtx, fmt.Errorf("action kind %s is not supported by this version", l.a.Kind))
+	}
+	// Read the span once before writing anything: a bad row anywhere in
+	// it fails the action with nothing written to the sink or to state.
+	// Parsing is an order of magnitude faster than writing, so this costs
+	// little.
+	if err := l.validate(ctx); err != nil {
+		return l.fail(stateCtx, err)
+	}
+	src, err := l.e.Open(ctx, l.a)
+	if err != nil {
+		return l.fail(stateCtx, err)
+	}
+	defer src.Close()
+	w, err := writers.get(ctx)
+	if err != nil {
+		return l.fail(stateCtx, fmt.Errorf("open sink writer: %w", err))
+	}
+	defer writers.put(w)
+
+	buf := make([]ohlc.Candle, l.opts.BatchRows)
+	batch := make([]ohlc.Candle, 0, l.opts.BatchRows)
+	for done := false; !done; {
+		if ctx.Err() != nil {
+			return l.fail(stateCtx, ErrInterrupted)
+		}
+		n, rerr := src.Read(buf)
+		for _, c := range buf[:n] {
+			if c.Time < l.a.Span.Start {
+				continue
+			}
+			if c.Time >= l.a.Span.End {
+				done = true
+				break
+			}
+			batch = append(batch, c)
+			if len(batch) < cap(batch) {
+				continue
+			}
+			if err := l.write(stateCtx, w, batch); err != nil {
+				return l.fail(stateCtx, err)
+			}
+			batch = batch[:0]
+			if ctx.Err() != nil {
+				// Ctrl-C: the batch in flight was confirmed and
+				// recorded; nothing new starts.
+				return l.fail(stateCtx, ErrInterrupted)
+			}
+		}
+		switch {
+		case rerr == io.EOF:
+			done = true
+		case rerr != nil:
+			// The file changed after validation: rows of the
+			// unfinished batch are not written.
+			return l.fail(stateCtx, rerr)
+		}
+	}
+	if err := l.write(stateCtx, w, batch); err != nil {
+		return l.fail(stateCtx, err)
+	}
+	return l.record(stateCtx, l.a.Span.End, state.ActionDone, state.FileLoaded, "")
+}
+
+// validate reads the action's span through the strict parser and discards
+// it.
+func (l *load) validate(ctx context.Context) error {
+	src, err := l.e.Open(ctx, l.a)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	buf := make([]ohlc.Candle, l.opts.BatchRows)
+	for {
+		if ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		n, err := src.Read(buf)
+		switch {
+		case n > 0 && buf[n-1].Time >= l.a.Span.End, err == io.EOF:
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+}
+
+// write sends one batch to the sink and, every CheckpointRows confirmed
+// rows, records the coverage they prove. It runs to completion even after
+// the first Ctrl-C, so a stop is clean; only a second one cuts it short.
+func (l *load) write(ctx context.Context, w sinks.Writer, batch []ohlc.Candle) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	if err := w.Write(ctx, l.a.Series, batch); err != nil {
+		return fmt.Errorf("write %d candles to sink: %w", len(batch), err)
+	}
+	if l.unrecorded == 0 {
+		l.first = batch[0].Time
+	}
+	l.last = batch[len(batch)-1].Time
+	l.rows += int64(len(batch))
+	l.unrecorded += int64(len(batch))
+	l.emit(ActionProgress{Index: l.idx, Rows: l.rows, Delta: int64(len(batch))})
+	if l.unrecorded >= int64(l.opts.CheckpointRows) {
+		return l.record(ctx, l.last+l.a.Series.Interval.Seconds(), state.ActionRunning, state.FilePartial, "")
+	}
+	return nil
+}
+
+// record stores coverage [checkpoint, upTo) with the action's status and,
+// unless fileStatus is empty, the file's, in one state transaction.
+func (l *load) record(ctx context.Context, upTo int64, status state.ActionStatus, fileStatus state.FileStatus, msg string) error {
+	p := state.Progress{
+		RunID: l.runID, ActionID: l.rec.ID, Series: l.a.Series,
+		Covered: ohlc.Span{Start: l.checkpoint, End: upTo}, Source: state.SourceCSV,
+		Rows: l.unrecorded, Checkpoint: max(upTo, l.checkpoint), Status: status, Error: msg,
+	}
+	if l.a.CSV != nil && fileStatus != "" {
+		f := &state.FileRecord{Fingerprint: l.a.CSV.Fingerprint, Dump: l.a.CSV.Dump, Member: l.a.CSV.Member, Series: l.a.Series, Rows: l.unrecorded, Status: fileStatus, Error: msg}
+		if l.unrecorded > 0 {
+			f.First, f.Last = l.first, l.last
+		}
+		p.File = f
+	}
+	if err := l.e.State.Record(ctx, p); err != nil {
+		return fmt.Errorf("record progress in state: %w", err)
+	}
+	l.unrecorded = 0
+	l.checkpoint = max(upTo, l.checkpoint)
+	return nil
+}
+
+// fail records what the sink confirmed before cause and marks the action
+// failed (or interrupted). Bad content marks the file failed, so it is not
+// planned again; a file that changed since the plan gets no record under
+// the fingerprint it no longer has.
+func (l *load) fail(ctx context.Context, cause error) error {
+	upTo := l.checkpoint
+	if l.unrecorded > 0 {
+		upTo = l.last + l.a.Series.Interval.Seconds()
+	}
+	status, fileStatus := state.ActionFailed, state.FilePartial
+	switch {
+	case errors.Is(cause, ErrInterrupted):
+		status = state.ActionInterrupted
+	case errors.Is(cause, krakencsv.ErrChanged):
+		fileStatus = ""
+	case isSourceError(cause):
+		fileStatus = state.FileFailed
+	}
+	if err := l.record(ctx, upTo, status, fileStatus, cause.Error()); err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
+}
+
+func isSourceError(err error) bool {
+	var se *SourceError
+	return errors.As(err, &se)
+}
