@@ -90,8 +90,14 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	stopNotice := noticeInterrupt(ctx, env)
 	res, err := ex.Apply(ctx, plan)
 	stopNotice()
-	if err != nil || view == nil {
+	if err != nil {
 		return err
+	}
+	if view == nil {
+		if n := plan.Summary().Unfillable; n > 0 {
+			fmt.Fprintf(env.stdout, "\nNothing to apply; %d unfillable %s recorded in state.\n", n, plural(n, "gap", "gaps"))
+		}
+		return nil
 	}
 	view.summary(res, plan.Summary().Unfillable)
 	if len(res.Failures) > 0 || res.Interrupted {
