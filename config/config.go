@@ -4,6 +4,8 @@
 package config
 
 import (
+	"time"
+
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -19,6 +21,7 @@ type Config struct {
 	Dumps     []Dump     // in declaration order
 	Tiers     []Tier     // in declaration order
 	Coverage  []Coverage // in declaration order
+	API       API
 	Variables map[string]string
 
 	// Digest is a SHA-256 over the names and bytes of the *.hcl files and
@@ -106,4 +109,24 @@ func (w Window) Span(now int64) ohlc.Span {
 		start = now - w.Lookback
 	}
 	return ohlc.Span{Start: start, End: end}
+}
+
+// API configures backfill from Kraken's public REST API. Without an api
+// block it is enabled with these defaults.
+type API struct {
+	Enabled   bool    // default true; `enabled = false` keeps candlekeep offline
+	BaseURL   string  // default "https://api.kraken.com"
+	RateLimit float64 // requests per second; "1/s" (default), "10/s", "30/m"
+	Burst     int     // requests allowed at once; default 1
+	// MaxRetries bounds the retries of one request on throttling, 5xx and
+	// network errors; default 5.
+	MaxRetries int
+	Timeout    time.Duration // one HTTP request; default 30s
+	// KeepEmpty stores the API's zero-trade filler candles
+	// (empty_candles = "keep"); by default ("omit") they are dropped, as the
+	// CSV downloads have no such rows.
+	KeepEmpty bool
+	// Margin is how many candles short of 720 the API window stops, since
+	// Kraken has been seen to answer fewer than 720; default 10.
+	Margin int
 }

@@ -54,8 +54,11 @@ type Action struct {
 	// CSV is the file to load, for load_csv.
 	CSV *CSVSource
 	// Estimate is the expected number of candles (load_csv: from the
-	// member's profile, prorated to Span).
+	// member's profile, prorated to Span; backfill_api: the candle slots
+	// of Span, an upper bound since trade-less intervals have none).
 	Estimate int64
+	// Requests is how many API requests a backfill_api action makes.
+	Requests int
 
 	// Reason and Suggestion explain an unfillable gap and name the
 	// download that would fill it.
@@ -93,6 +96,7 @@ type Summary struct {
 	LoadCandles           int64
 	Backfills             int
 	BackfillCandles       int64
+	Requests              int // API requests of all backfills
 	Unfillable            int
 	UnfillableCandleSlots int64
 }
@@ -119,6 +123,7 @@ func (p *Plan) Summary() Summary {
 		case BackfillAPI:
 			s.Backfills++
 			s.BackfillCandles += a.Estimate
+			s.Requests += a.Requests
 		case Unfillable:
 			s.Unfillable++
 			s.UnfillableCandleSlots += a.Span.Candles(a.Series.Interval)
