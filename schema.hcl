@@ -101,6 +101,37 @@ dump "q4_2024" {
   quarter = "2024-Q4"
 }
 
+# api: backfill of recent candles from Kraken's public REST API, for what
+# the dumps cannot fill. At most one block; without it the API is used
+# with the defaults below. Kraken answers only the newest 720 candles of
+# an interval, and never interval 720.
+api {
+  # enabled: false keeps candlekeep offline: what the dumps cannot fill is
+  # reported as unfillable. Default true.
+  enabled = true
+  # base_url: an absolute http or https URL without query string; trailing
+  # slashes are dropped. Default "https://api.kraken.com".
+  base_url = "https://api.kraken.com"
+  # rate_limit: requests per second ("N/s"), minute ("N/m") or hour ("N/h");
+  # N > 0, fractions allowed ("0.5/s"). Shared by every worker. Default
+  # "1/s", which stays within Kraken's public limit.
+  rate_limit = "50/m"
+  # burst: how many requests may start at once, at least 1. Default 1.
+  burst = 1
+  # max_retries: retries of one request on throttling, 5xx, timeouts and
+  # network errors, with exponential backoff; 0 to 20. Default 5.
+  max_retries = 8
+  # timeout: one HTTP request, a duration ("30s", "2m"). Default "30s".
+  timeout = "1m"
+  # empty_candles: "omit" (default) drops the zero-trade filler candles the
+  # API adds, so the sink holds the same as from the CSV downloads; "keep"
+  # stores them.
+  empty_candles = "omit"
+  # margin: how many candles short of 720 the API window stops, since
+  # Kraken has been seen to answer a few less; 1 to 700. Default 10.
+  margin = 20
+}
+
 # tier "NAME": a named list of pairs, unique by name. pairs is required and
 # not empty: Kraken altnames in upper case (XBTUSD, not xbtusd or XBT/USD),
 # each listed once.

@@ -234,7 +234,7 @@ coverage "c" {
 		},
 		{
 			name:  "unknown block and attribute",
-			files: map[string]string{"main.hcl": "api {\n}\ntier \"T\" {\n  pairs = [\"XBTUSD\"]\n  pair = \"ETHUSD\"\n}\n"},
+			files: map[string]string{"main.hcl": "provider {\n}\ntier \"T\" {\n  pairs = [\"XBTUSD\"]\n  pair = \"ETHUSD\"\n}\n"},
 			want: []diagSummary{
 				{hcl.DiagError, "Unsupported block type", "main.hcl", 1},
 				{hcl.DiagError, "Unsupported argument", "main.hcl", 5},

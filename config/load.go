@@ -34,6 +34,7 @@ var rootSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "dump", LabelNames: []string{"name"}},
 	{Type: "tier", LabelNames: []string{"name"}},
 	{Type: "coverage", LabelNames: []string{"name"}},
+	{Type: "api"},
 }}
 
 // loader holds what one Load call shares between its steps.
@@ -98,6 +99,7 @@ func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	cfg.Dumps = d.dumps(blocks["dump"], dir)
 	cfg.Tiers = d.tiers(blocks["tier"])
 	cfg.Coverage = d.coverages(blocks["coverage"], cfg.Tiers)
+	cfg.API = d.api(blocks["api"])
 	cfg.Variables = renderVariables(vals)
 	diags = append(diags, d.diags...)
 	sortDiagnostics(diags)

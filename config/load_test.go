@@ -32,6 +32,7 @@ coverage "c" {
 		Sink:  Sink{Type: "sqlite", Path: filepath.Join(dir, ".candlekeep", "candles.db"), Table: "candles"},
 		Coverage: []Coverage{{Name: "c", Pairs: []string{"XBTUSD"}, Intervals: []ohlc.Interval{60},
 			Window: Window{From: jan2020, ToNow: true}}},
+		API:       DefaultAPI(),
 		Variables: map[string]string{},
 	}
 	if diff := cmp.Diff(want, cfg, ignoreRanges); diff != "" {
@@ -115,6 +116,7 @@ coverage "recent" {
 			{Name: "recent", Pairs: []string{"XBTUSD"}, Intervals: []ohlc.Interval{1},
 				Window: Window{ToNow: true, Lookback: 36 * 3600}},
 		},
+		API:       DefaultAPI(),
 		Variables: map[string]string{},
 	}
 	if diff := cmp.Diff(want, cfg, ignoreRanges); diff != "" {

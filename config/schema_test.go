@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -47,6 +48,8 @@ func TestSchemaReference(t *testing.T) {
 			{Name: "recent", Tiers: []string{"TIER1", "TIER2"}, Pairs: []string{"ADAUSD", "DOTUSD", "ETHUSD", "SOLUSD", "XBTUSD"},
 				Intervals: []ohlc.Interval{5, 15}, Window: Window{ToNow: true, Lookback: 30 * day}},
 		},
+		API: API{Enabled: true, BaseURL: "https://api.kraken.com", RateLimit: 50.0 / 60, Burst: 1,
+			MaxRetries: 8, Timeout: time.Minute, Margin: 20},
 		Variables: map[string]string{"history_from": "2020-01-01", "recent_days": "30", "extra_pairs": `["dotusd"]`},
 	}
 	if diff := cmp.Diff(want, cfg, ignoreRanges); diff != "" {

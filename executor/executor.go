@@ -83,6 +83,8 @@ type Executor struct {
 	State StateWriter
 	// Open opens the source of a load_csv action.
 	Open func(ctx context.Context, a planner.Action) (CandleReader, error)
+	// API serves backfill_api actions.
+	API Backfiller
 	// Emit receives progress events, one at a time (never concurrently).
 	Emit    func(Event)
 	Options Options

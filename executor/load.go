@@ -33,7 +33,11 @@ type load struct {
 
 func (l *load) run(ctx context.Context, writers *writerPool) error {
 	stateCtx := context.WithoutCancel(ctx)
-	if l.a.Kind != planner.LoadCSV {
+	switch l.a.Kind {
+	case planner.BackfillAPI:
+		return l.backfill(ctx, writers)
+	case planner.LoadCSV:
+	default:
 		return l.fail(stateCtx, fmt.Errorf("action kind %s is not supported by this version", l.a.Kind))
 	}
 	// Read the span once before writing anything: a bad row anywhere in
@@ -147,9 +151,13 @@ func (l *load) write(ctx context.Context, w sinks.Writer, batch []ohlc.Candle) e
 // record stores coverage [checkpoint, upTo) with the action's status and,
 // unless fileStatus is empty, the file's, in one state transaction.
 func (l *load) record(ctx context.Context, upTo int64, status state.ActionStatus, fileStatus state.FileStatus, msg string) error {
+	source := state.SourceCSV
+	if l.a.Kind == planner.BackfillAPI {
+		source = state.SourceAPI
+	}
 	p := state.Progress{
 		RunID: l.runID, ActionID: l.rec.ID, Series: l.a.Series,
-		Covered: ohlc.Span{Start: l.checkpoint, End: upTo}, Source: state.SourceCSV,
+		Covered: ohlc.Span{Start: l.checkpoint, End: upTo}, Source: source,
 		Rows: l.unrecorded, Checkpoint: max(upTo, l.checkpoint), Status: status, Error: msg,
 	}
 	if l.a.CSV != nil && fileStatus != "" {

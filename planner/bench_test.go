@@ -12,7 +12,8 @@ import (
 
 // benchInput is the sizing: 1,000 pairs × 8 intervals over ten
 // years, 100,000 covered spans, 20,000 file records, and a full-history
-// dump holding a member per series.
+// dump holding a member per series. The API is enabled, so every series
+// but the 720-minute ones ends with a backfill.
 func benchInput(b *testing.B) Input {
 	const (
 		pairs         = 1000
@@ -29,6 +30,7 @@ func benchInput(b *testing.B) Input {
 		names[p] = fmt.Sprintf("P%04dUSD", p)
 	}
 	cfg := &config.Config{
+		API:   config.API{Enabled: true},
 		Tiers: []config.Tier{{Name: "ALL", Pairs: names}},
 		Coverage: []config.Coverage{{
 			Name: "all", Tiers: []string{"ALL"}, Pairs: names, Intervals: ivs,

@@ -17,9 +17,13 @@ type planner struct {
 	candidates map[ohlc.Series][]candidate
 	files      map[string]state.FileRecord
 
+	now            int64
 	publishedUntil int64 // end of the newest quarter Kraken has published
 	hasFullDump    bool
 	newestCutoff   int64 // newest full-history cutoff of any configured dump
+
+	apiEnabled bool // rule 4 runs, and unfillable reasons speak of the API
+	apiMargin  int
 
 	// fillers turn gaps into actions appended to dst, in order; each
 	// takes what the previous ones left. The last one must leave nothing.
@@ -94,10 +98,13 @@ func compute(in Input) *Plan {
 func newPlanner(in Input) *planner {
 	p := &planner{
 		candidates:     indexCandidates(in.Inventory),
+		now:            in.Now,
 		publishedUntil: PublishedUntil(in.Now),
 	}
 	if in.Config != nil {
 		p.dir = in.Config.Dir
+		p.apiEnabled = in.Config.API.Enabled
+		p.apiMargin = in.Config.API.Margin
 	}
 	if in.State != nil {
 		p.files = in.State.Files
@@ -116,8 +123,11 @@ func newPlanner(in Input) *planner {
 			}
 		}
 	}
-	// Rule 4 (API backfill) slots in between the dumps and the report.
-	p.fillers = []func(*seriesWork, []Action) []Action{p.fillFromDumps, p.reportUnfillable}
+	p.fillers = []func(*seriesWork, []Action) []Action{p.fillFromDumps}
+	if p.apiEnabled {
+		p.fillers = append(p.fillers, p.fillFromAPI)
+	}
+	p.fillers = append(p.fillers, p.reportUnfillable)
 	return p
 }
 

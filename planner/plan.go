@@ -25,14 +25,23 @@ type Reason string
 
 // Unfillable reasons.
 const (
-	// ReasonNoDump: no configured dump holds a file of this series for the span,
-	// though a published Kraken download would.
+	// ReasonNoDump: no configured dump holds a file of this series for the
+	// span, though a published Kraken download would, and the API is
+	// disabled.
 	ReasonNoDump Reason = "no_dump"
+	// ReasonOlderThanAPIWindow: the API serves the interval but the span is
+	// older than its window, and no configured dump holds it; a published
+	// Kraken download would.
+	ReasonOlderThanAPIWindow Reason = "older_than_api_window"
+	// ReasonNotInAPI: the API never serves this interval (720), and no
+	// configured dump holds the span; a published Kraken download would.
+	ReasonNotInAPI Reason = "interval_not_in_api"
 	// ReasonNotPublished: the span lies in a quarter Kraken has not yet
 	// published a download for.
 	ReasonNotPublished Reason = "not_published"
 	// ReasonNotInCSV: Kraken's downloads never carry this interval
-	// (10080, 21600).
+	// (10080, 21600), and the span is outside the API window (or the API
+	// is disabled).
 	ReasonNotInCSV Reason = "interval_not_in_csv"
 	// ReasonFileFailed: the dump member that holds the span failed to
 	// load before (bad row, corrupt zip) and is not retried until its

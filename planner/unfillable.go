@@ -32,6 +32,11 @@ func (p *planner) reportUnfillable(w *seriesWork, dst []Action) []Action {
 	if !w.series.Interval.InCSV() {
 		msg := fmt.Sprintf("no Kraken download holds %d-minute candles; only the REST API serves them, and only the latest 720",
 			int(w.series.Interval))
+		if p.apiEnabled {
+			// Rule 4 took the API window; what is left is older.
+			msg = fmt.Sprintf("no Kraken download holds %d-minute candles and the REST API serves only the latest 720: older ones can never be filled",
+				int(w.series.Interval))
+		}
 		for _, sp := range gaps {
 			add(sp, ReasonNotInCSV, msg)
 		}
@@ -59,6 +64,7 @@ func (p *planner) reportUnfillable(w *seriesWork, dst []Action) []Action {
 // history; after it, one quarterly zip per quarter; from the first quarter
 // not yet published, a not-published piece per quarter.
 func (p *planner) classify(s ohlc.Series, sp ohlc.Span, add func(ohlc.Span, Reason, string)) {
+	reason, unpublishedNote := p.downloadReason(s.Interval)
 	published := s.Interval.AlignDown(p.publishedUntil)
 	quarterlyFrom := published
 	if p.hasFullDump {
@@ -66,19 +72,34 @@ func (p *planner) classify(s ohlc.Series, sp ohlc.Span, add func(ohlc.Span, Reas
 	}
 	file := fmt.Sprintf("%s_%d.csv", s.Pair, int(s.Interval))
 	if full := sp.Intersect(ohlc.Span{Start: sp.Start, End: quarterlyFrom}); !full.Empty() {
-		add(full, ReasonNoDump, fmt.Sprintf("%s → %s (full history): add the zip as a dump", FullHistoryZip, file))
+		add(full, reason, fmt.Sprintf("%s → %s (full history): add the zip as a dump", FullHistoryZip, file))
 	}
 	eachQuarter(sp.Intersect(ohlc.Span{Start: quarterlyFrom, End: published}), func(q, part ohlc.Span) {
 		where := "add the zip as a dump"
 		if dir := p.quarterFolder(q); dir != "" {
 			where = "copy the file into dump folder " + dir
 		}
-		add(part, ReasonNoDump, fmt.Sprintf("%s → %s: %s", quarterZip(q), file, where))
+		add(part, reason, fmt.Sprintf("%s → %s: %s", quarterZip(q), file, where))
 	})
 	eachQuarter(sp.Intersect(ohlc.Span{Start: published, End: sp.End}), func(q, part ohlc.Span) {
-		add(part, ReasonNotPublished, fmt.Sprintf("%s → %s, once Kraken publishes it (some weeks after %s)",
-			quarterZip(q), file, ohlc.FormatTime(q.End)))
+		add(part, ReasonNotPublished, fmt.Sprintf("%s → %s, once Kraken publishes it (some weeks after %s)%s",
+			quarterZip(q), file, ohlc.FormatTime(q.End), unpublishedNote))
 	})
+}
+
+// downloadReason is why a published download is needed for a piece no
+// dump holds: the API is disabled, the interval is not served by it, or
+// the piece is older than its window (rule 4 took the rest). The note is
+// added to not-published suggestions of an interval the API never serves,
+// so nobody waits for a backfill that cannot come.
+func (p *planner) downloadReason(iv ohlc.Interval) (Reason, string) {
+	switch {
+	case !p.apiEnabled:
+		return ReasonNoDump, ""
+	case !iv.InAPI():
+		return ReasonNotInAPI, fmt.Sprintf("; the REST API does not serve %d-minute candles", int(iv))
+	}
+	return ReasonOlderThanAPIWindow, ""
 }
 
 // quarterFolder is the configured quarterly folder dump of quarter q, if

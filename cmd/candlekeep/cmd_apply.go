@@ -86,6 +86,9 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		fmt.Fprintln(env.stdout)
 		view = newApplyView(env.stdout, out, isTerminal(env.stdout))
 		ex.Sink, ex.Emit = sink, view.handle
+		if plan.Summary().Backfills > 0 {
+			ex.API = newAPIClient(sess.cfg)
+		}
 	}
 	stopNotice := noticeInterrupt(ctx, env)
 	res, err := ex.Apply(ctx, plan)

@@ -46,7 +46,11 @@ func (v *applyView) handle(ev executor.Event) {
 			_ = v.bar.Add64(e.Delta)
 		}
 	case executor.ActionFinished:
-		v.line("%s: %s %s candles in %s", actionTitle(e.Action), v.st.green("loaded"), count(e.Rows), seconds(e.Duration))
+		verb := "loaded"
+		if e.Action.Kind == planner.BackfillAPI {
+			verb = "backfilled"
+		}
+		v.line("%s: %s %s candles in %s", actionTitle(e.Action), v.st.green(verb), count(e.Rows), seconds(e.Duration))
 	case executor.ActionFailed:
 		if errors.Is(e.Err, executor.ErrInterrupted) {
 			v.line("%s: %s after %s candles; recorded up to there", actionTitle(e.Action), v.st.yellow("stopped"), count(e.Rows))
@@ -71,8 +75,11 @@ func (v *applyView) line(format string, args ...any) {
 func actionTitle(a planner.Action) string { return a.Series.String() + " " + a.Span.String() }
 
 func startVerb(a planner.Action) string {
-	if a.CSV != nil {
+	switch {
+	case a.CSV != nil:
 		return "loading " + a.CSV.Dump + " › " + a.CSV.Member
+	case a.Kind == planner.BackfillAPI:
+		return "fetching from Kraken's REST API"
 	}
 	return string(a.Kind)
 }
@@ -82,6 +89,9 @@ func startVerb(a planner.Action) string {
 func (v *applyView) summary(res executor.Result, unfillable int) {
 	fmt.Fprintln(v.w)
 	loads := fmt.Sprintf("%d CSV %s", res.Loads, plural(res.Loads, "load", "loads"))
+	if res.Backfills > 0 {
+		loads += fmt.Sprintf(", %d API %s", res.Backfills, plural(res.Backfills, "backfill", "backfills"))
+	}
 	written := fmt.Sprintf("%s candles written in %s", count(res.Rows), seconds(res.Duration))
 	switch {
 	case res.Interrupted:

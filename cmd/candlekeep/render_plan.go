@@ -11,10 +11,12 @@ import (
 
 // reasonText explains an unfillable reason code to a person.
 var reasonText = map[planner.Reason]string{
-	planner.ReasonNoDump:       "no configured dump holds these candles",
-	planner.ReasonNotPublished: "Kraken has not yet published a download for this quarter",
-	planner.ReasonNotInCSV:     "Kraken's CSV downloads do not carry this interval",
-	planner.ReasonFileFailed:   "the only file that holds these candles failed to load",
+	planner.ReasonNoDump:             "no configured dump holds these candles",
+	planner.ReasonNotPublished:       "Kraken has not yet published a download for this quarter",
+	planner.ReasonNotInCSV:           "Kraken's CSV downloads do not carry this interval",
+	planner.ReasonFileFailed:         "the only file that holds these candles failed to load",
+	planner.ReasonOlderThanAPIWindow: "older than the REST API reaches, and no configured dump holds these candles",
+	planner.ReasonNotInAPI:           "the REST API does not serve this interval, and no configured dump holds these candles",
 }
 
 func describeReason(r planner.Reason) string {
@@ -36,9 +38,19 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 			st.green(st.bold("No changes.")), unfillable, plural(unfillable, "gap", "gaps"))
 	default:
 		fmt.Fprintf(w, "candlekeep compared the configuration with state and the dumps, as of %s UTC.\n", ohlc.FormatTime(p.Now))
+		// Like Terraform, the legend lists only the symbols the plan uses.
+		s := p.Summary()
 		fmt.Fprintln(w, "Actions are shown with these symbols:")
-		fmt.Fprintf(w, "  %s load from a CSV dump\n", st.green("+"))
-		fmt.Fprintf(w, "  %s unfillable gap: reported, not a change\n\n", st.yellow("!"))
+		if s.Loads > 0 {
+			fmt.Fprintf(w, "  %s load from a CSV dump\n", st.green("+"))
+		}
+		if s.Backfills > 0 {
+			fmt.Fprintf(w, "  %s backfill from Kraken's REST API\n", st.green("~"))
+		}
+		if s.Unfillable > 0 {
+			fmt.Fprintf(w, "  %s unfillable gap: reported, not a change\n", st.yellow("!"))
+		}
+		fmt.Fprintln(w)
 	}
 	for i := 0; i < len(p.Actions); {
 		j := i
@@ -69,6 +81,8 @@ func renderSeries(w io.Writer, actions []planner.Action, st style) {
 				src = a.CSV.Dump + " › " + a.CSV.Member
 			}
 			fmt.Fprintf(w, "  %s load_csv    %-26s %s, ~%s candles\n", st.green("+"), a.Span, src, count(a.Estimate))
+		case planner.BackfillAPI:
+			fmt.Fprintf(w, "  %s backfill_api %-26s Kraken REST API, up to %s candles, %d %s\n", st.green("~"), a.Span, count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"))
 		case planner.Unfillable:
 			fmt.Fprintf(w, "  %s unfillable  %-26s %s\n", st.yellow("!"), a.Span, describeReason(a.Reason))
 			if a.Suggestion != "" {
@@ -85,8 +99,11 @@ func renderSeries(w io.Writer, actions []planner.Action, st style) {
 // candles), 0 API backfills, 2 unfillable gaps."
 func planSummary(p *planner.Plan, st style) string {
 	s := p.Summary()
-	return fmt.Sprintf("%s %d CSV %s (%s candles), %d API %s, %d unfillable %s.",
+	backfills := fmt.Sprintf("%d API %s", s.Backfills, plural(s.Backfills, "backfill", "backfills"))
+	if s.Backfills > 0 {
+		backfills += fmt.Sprintf(" (up to %s candles, %d %s)", count(s.BackfillCandles), s.Requests, plural(s.Requests, "request", "requests"))
+	}
+	return fmt.Sprintf("%s %d CSV %s (%s candles), %s, %d unfillable %s.",
 		st.bold("Plan:"), s.Loads, plural(s.Loads, "load", "loads"), count(s.LoadCandles),
-		s.Backfills, plural(s.Backfills, "backfill", "backfills"),
-		s.Unfillable, plural(s.Unfillable, "gap", "gaps"))
+		backfills, s.Unfillable, plural(s.Unfillable, "gap", "gaps"))
 }

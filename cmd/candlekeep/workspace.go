@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/time/rate"
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/sinks"
 	"github.com/feefifofunds/candlekeep/sinks/sqlite"
+	"github.com/feefifofunds/candlekeep/sources/krakenapi"
 	"github.com/feefifofunds/candlekeep/state"
 )
 
@@ -108,4 +110,22 @@ func openSink(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
 // closeWith closes c and joins its error into *err.
 func closeWith(err *error, c interface{ Close() error }) {
 	*err = errors.Join(*err, c.Close())
+}
+
+// newAPIClient returns a Kraken REST client for the plan's backfills, with
+// one rate limiter for all workers. Kraken's pair list is cached next to
+// the default state, for a day.
+func newAPIClient(cfg *config.Config) *krakenapi.Client {
+	retries := cfg.API.MaxRetries
+	if retries == 0 {
+		retries = -1 // the client reads 0 as "the default"
+	}
+	return krakenapi.New(krakenapi.Options{
+		BaseURL:    cfg.API.BaseURL,
+		Limiter:    rate.NewLimiter(rate.Limit(cfg.API.RateLimit), cfg.API.Burst),
+		MaxRetries: retries,
+		Timeout:    cfg.API.Timeout,
+		KeepEmpty:  cfg.API.KeepEmpty,
+		PairCache:  filepath.Join(cfg.Dir, ".candlekeep", "assetpairs.json"),
+	})
 }

@@ -22,7 +22,7 @@ type Options struct {
 	// Limiter is shared by every caller of the client, so concurrency never
 	// exceeds the configured request rate. Default: 1 request per second.
 	Limiter    *rate.Limiter
-	MaxRetries int           // default 5
+	MaxRetries int           // default 5 (0); negative means no retries
 	Timeout    time.Duration // one HTTP request; default 30s
 	// KeepEmpty keeps the zero-trade filler candles; by default they are
 	// dropped, as the CSV downloads have no such rows.

@@ -1,0 +1,347 @@
+package krakenapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"unsafe"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+)
+
+// envelope is every Kraken REST answer: an error array and a result.
+type envelope[T any] struct {
+	Error  []string `json:"error"`
+	Result T        `json:"result"`
+}
+
+// ohlcAnswer is a decoded and checked OHLC answer.
+type ohlcAnswer struct {
+	candles     []ohlc.Candle
+	from, until int64
+}
+
+// decodeOHLC decodes one OHLC answer for the pair key asked for, checks
+// every row like the CSV parser does, drops the forming candle and, unless
+// keepEmpty, the zero-trade fillers. A non-empty error array comes back as
+// an *attemptError with the codes; anything else wrong is permanent.
+func decodeOHLC(body []byte, key string, interval ohlc.Interval, keepEmpty bool) (ohlcAnswer, *attemptError) {
+	var env envelope[map[string]json.RawMessage]
+	if err := json.Unmarshal(body, &env); err != nil {
+		return ohlcAnswer{}, permanent(200, malformed(err))
+	}
+	if codes := errorCodes(env.Error); len(codes) > 0 {
+		return ohlcAnswer{}, codesError(200, codes)
+	}
+	if env.Result == nil {
+		return ohlcAnswer{}, permanent(200, errors.New("answer has no result"))
+	}
+	for k := range env.Result {
+		if k != "last" && k != key {
+			return ohlcAnswer{}, permanent(200, fmt.Errorf("answered pair %s, asked for %s", k, key))
+		}
+	}
+	raw, ok := env.Result[key]
+	if !ok {
+		return ohlcAnswer{}, permanent(200, fmt.Errorf("answer has no rows for pair %s", key))
+	}
+	last, ok := env.Result["last"]
+	if !ok {
+		return ohlcAnswer{}, permanent(200, errors.New(`answer has no "last"`))
+	}
+	if _, ok := parseUint(last); !ok {
+		return ohlcAnswer{}, permanent(200, fmt.Errorf(`"last" %s is not a whole number of seconds`, last))
+	}
+	ans, err := parseRows(raw, interval, keepEmpty)
+	if err != nil {
+		return ohlcAnswer{}, permanent(200, err)
+	}
+	return ans, nil
+}
+
+func malformed(err error) error {
+	return fmt.Errorf("malformed JSON: %w", err)
+}
+
+var columnNames = [8]string{"time", "open", "high", "low", "close", "vwap", "volume", "count"}
+
+// parseRows reads the rows array [[time, "open", "high", "low", "close",
+// "vwap", "volume", count], ...]. The bytes are valid JSON already
+// (json.Unmarshal checked them), so the scanner only checks the shape; it
+// allocates nothing but the candles.
+func parseRows(raw []byte, interval ohlc.Interval, keepEmpty bool) (ohlcAnswer, error) {
+	c := cursor{b: raw}
+	if !c.consume('[') {
+		return ohlcAnswer{}, errors.New("rows are not an array")
+	}
+	step := interval.Seconds()
+	// Real answers hold 720 rows, half of them fillers.
+	candles := make([]ohlc.Candle, 0, 512)
+	var row, pending ohlc.Candle
+	n := 0
+	from := int64(0)
+	for !c.consume(']') {
+		if n > 0 && !c.consume(',') {
+			return ohlcAnswer{}, errors.New("rows are not an array")
+		}
+		row = ohlc.Candle{}
+		if err := parseRow(&c, &row); err != nil {
+			return ohlcAnswer{}, rowError(n, row.Time, err)
+		}
+		if err := checkRow(&row, step, n, pending.Time); err != nil {
+			return ohlcAnswer{}, rowError(n, row.Time, err)
+		}
+		if n == 0 {
+			from = row.Time
+		} else if keepEmpty || pending.Trades > 0 {
+			// The previous row is closed: another one follows it.
+			candles = append(candles, pending)
+		}
+		pending = row
+		n++
+	}
+	if n == 0 {
+		return ohlcAnswer{}, errors.New("answer has no rows, not even the forming candle")
+	}
+	// pending is the last row, the forming candle: never stored.
+	return ohlcAnswer{candles: candles, from: from, until: pending.Time}, nil
+}
+
+func rowError(n int, t int64, err error) error {
+	if t != 0 {
+		return fmt.Errorf("row %d (time %d): %w", n, t, err)
+	}
+	return fmt.Errorf("row %d: %w", n, err)
+}
+
+// parseRow reads one row into c: time, the six decimal strings, count.
+func parseRow(cur *cursor, c *ohlc.Candle) error {
+	if !cur.consume('[') {
+		return errors.New("is not an array")
+	}
+	var vals [6]float64
+	for k := 0; k < 8; k++ {
+		if k > 0 && !cur.consume(',') {
+			if cur.consume(']') {
+				return fmt.Errorf("has %d columns, want 8", k)
+			}
+			return errors.New("is not an array")
+		}
+		switch k {
+		case 0, 7:
+			tok, ok := cur.number()
+			if !ok {
+				return fmt.Errorf("%s %s is not a number", columnNames[k], cur.describe())
+			}
+			v, ok := parseUint(tok)
+			if !ok {
+				return fmt.Errorf("%s %s is not a non-negative whole number", columnNames[k], tok)
+			}
+			if k == 0 {
+				c.Time = int64(v)
+			} else {
+				c.Trades = int64(v)
+			}
+		default:
+			tok, ok := cur.str()
+			if !ok {
+				return fmt.Errorf("%s %s is not a string", columnNames[k], cur.describe())
+			}
+			v, err := parseDecimal(tok)
+			if err != nil {
+				return fmt.Errorf("%s %q %w", columnNames[k], tok, err)
+			}
+			vals[k-1] = v
+		}
+	}
+	if !cur.consume(']') {
+		return errors.New("has more than 8 columns")
+	}
+	c.Open, c.High, c.Low, c.Close, c.Volume = vals[0], vals[1], vals[2], vals[3], vals[5]
+	// A filler's vwap "0.00" is not a price: without trades there is none.
+	if c.Trades > 0 {
+		c.VWAP, c.HasVWAP = vals[4], true
+	}
+	return nil
+}
+
+// checkRow applies the CSV parser's checks; prev is the previous row's time.
+func checkRow(c *ohlc.Candle, step int64, n int, prev int64) error {
+	if c.Time%step != 0 {
+		return fmt.Errorf("time %d is not aligned to the %d-minute interval", c.Time, step/60)
+	}
+	if n > 0 && c.Time <= prev {
+		return fmt.Errorf("time %d is not after the previous row's %d: rows must be in strictly increasing time", c.Time, prev)
+	}
+	if c.Low > c.Open || c.Low > c.Close {
+		return fmt.Errorf("low %v is above open %v or close %v", c.Low, c.Open, c.Close)
+	}
+	if c.High < c.Open || c.High < c.Close {
+		return fmt.Errorf("high %v is below open %v or close %v", c.High, c.Open, c.Close)
+	}
+	return nil
+}
+
+var (
+	errNotDecimal = errors.New("is not a plain non-negative decimal number")
+	errOutOfRange = errors.New("is out of range")
+)
+
+// exactPow10 are the powers of ten a float64 holds exactly.
+var exactPow10 = [...]float64{
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+}
+
+// parseDecimal reads a non-negative decimal as Kraken writes it: digits, an
+// optional point and digits, an optional exponent. Signs, NaN, Inf, hex and
+// underscores, which strconv.ParseFloat would take, are refused. Values of
+// up to 15 significant digits ("564.24", "0.77970687": all of Kraken's) are
+// m / 10^k with both exact, one correctly rounded division, the same as
+// ParseFloat (Clinger's fast path); anything else goes to ParseFloat.
+func parseDecimal(b []byte) (float64, error) {
+	var mant uint64
+	nd, i := 0, 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		mant = mant*10 + uint64(b[i]-'0')
+		nd++
+	}
+	if i == 0 {
+		return 0, errNotDecimal
+	}
+	frac := 0
+	if i < len(b) && b[i] == '.' {
+		i++
+		start := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			mant = mant*10 + uint64(b[i]-'0')
+			nd++
+		}
+		if i == start {
+			return 0, errNotDecimal
+		}
+		frac = i - start
+	}
+	if i == len(b) && nd <= 15 && frac < len(exactPow10) {
+		return float64(mant) / exactPow10[frac], nil
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
+			return 0, errNotDecimal
+		}
+		i = j
+	}
+	if i != len(b) {
+		return 0, errNotDecimal
+	}
+	// ParseFloat keeps no reference to its input, so a string view of the
+	// bytes saves an allocation per value.
+	v, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 64)
+	if err != nil || math.IsInf(v, 0) {
+		return 0, errOutOfRange
+	}
+	return v, nil
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// parseUint reads 1 to 18 decimal digits: any timestamp or trade count,
+// without overflow.
+func parseUint(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		d := c - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + uint64(d)
+	}
+	return n, true
+}
+
+// cursor walks JSON that is known to be valid.
+type cursor struct {
+	b []byte
+	i int
+}
+
+func (c *cursor) skipSpace() {
+	for c.i < len(c.b) {
+		switch c.b[c.i] {
+		case ' ', '\t', '\n', '\r':
+			c.i++
+		default:
+			return
+		}
+	}
+}
+
+// consume skips whitespace and takes ch if it comes next.
+func (c *cursor) consume(ch byte) bool {
+	c.skipSpace()
+	if c.i < len(c.b) && c.b[c.i] == ch {
+		c.i++
+		return true
+	}
+	return false
+}
+
+// number takes a JSON number token.
+func (c *cursor) number() ([]byte, bool) {
+	c.skipSpace()
+	start := c.i
+	for c.i < len(c.b) {
+		ch := c.b[c.i]
+		if (ch >= '0' && ch <= '9') || ch == '-' || ch == '+' || ch == '.' || ch == 'e' || ch == 'E' {
+			c.i++
+			continue
+		}
+		break
+	}
+	return c.b[start:c.i], c.i > start
+}
+
+// str takes a JSON string without escapes (no number Kraken sends has one)
+// and returns its contents.
+func (c *cursor) str() ([]byte, bool) {
+	c.skipSpace()
+	if c.i >= len(c.b) || c.b[c.i] != '"' {
+		return nil, false
+	}
+	start := c.i + 1
+	for j := start; j < len(c.b); j++ {
+		switch c.b[j] {
+		case '"':
+			c.i = j + 1
+			return c.b[start:j], true
+		case '\\':
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// describe names what the cursor is looking at, for errors.
+func (c *cursor) describe() string {
+	c.skipSpace()
+	end := c.i
+	for end < len(c.b) && end-c.i < 24 && c.b[end] != ',' && c.b[end] != ']' {
+		end++
+	}
+	return string(c.b[c.i:end])
+}
