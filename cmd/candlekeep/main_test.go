@@ -6,8 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/feefifofunds/candlekeep/sources/krakenapi/krakenfake"
 )
 
 func TestMain(m *testing.M) {
@@ -18,8 +21,12 @@ func TestMain(m *testing.M) {
 	})
 }
 
+// scriptNow is the clock of the scripts' fake Kraken, which the scripts
+// pass to candlekeep as -now=$NOW: 2026-11-28 00:30 UTC.
+const scriptNow = 1795825800
+
 // TestScripts runs the txtar scripts in testdata/script. Each starts with a
-// fresh copy of examples/quickstart in $WORK/quickstart. Set
+// fresh copy of examples/quickstart in $WORK/quickstart and a fake Kraken. Set
 // CANDLEKEEP_UPDATE_GOLDEN=1 to rewrite the golden files inside the scripts.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
@@ -27,11 +34,19 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("CANDLEKEEP_UPDATE_GOLDEN") != "",
 		Setup: func(env *testscript.Env) error {
+			// Every script gets its own fake Kraken, its clock at
+			// $NOW, its address in $KRAKEN_URL.
+			kraken := krakenfake.New(krakenfake.Options{Now: scriptNow})
+			env.Defer(kraken.Close)
+			env.Values[krakenKey{}] = kraken
+			env.Setenv("KRAKEN_URL", kraken.URL())
+			env.Setenv("NOW", time.Unix(scriptNow, 0).UTC().Format(time.RFC3339))
 			return copyQuickstart(filepath.Join(env.WorkDir, "quickstart"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sinkcount":  cmdSinkCount,
 			"corruptzip": cmdCorruptZip,
+			"kraken":     cmdKraken,
 		},
 	})
 }

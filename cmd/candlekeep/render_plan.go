@@ -57,13 +57,23 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 		for j < len(p.Actions) && p.Actions[j].Series == p.Actions[i].Series {
 			j++
 		}
-		renderSeries(w, p.Actions[i:j], st)
+		renderSeries(w, p.Actions[i:j], spanWidth(p.Actions), st)
 		i = j
 	}
 	fmt.Fprintln(w, planSummary(p, st))
 }
 
-func renderSeries(w io.Writer, actions []planner.Action, st style) {
+// spanWidth is the width of the span column: the longest span of the plan,
+// so columns line up across series.
+func spanWidth(actions []planner.Action) int {
+	width := 0
+	for _, a := range actions {
+		width = max(width, len(a.Span.String()))
+	}
+	return width
+}
+
+func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
 	a := actions[0]
 	var from []string
 	for _, c := range a.Coverage {
@@ -80,13 +90,13 @@ func renderSeries(w io.Writer, actions []planner.Action, st style) {
 			if a.CSV != nil {
 				src = a.CSV.Dump + " › " + a.CSV.Member
 			}
-			fmt.Fprintf(w, "  %s load_csv    %-26s %s, ~%s candles\n", st.green("+"), a.Span, src, count(a.Estimate))
+			fmt.Fprintf(w, "  %s load_csv     %-*s  %s, ~%s candles\n", st.green("+"), width, a.Span, src, count(a.Estimate))
 		case planner.BackfillAPI:
-			fmt.Fprintf(w, "  %s backfill_api %-26s Kraken REST API, up to %s candles, %d %s\n", st.green("~"), a.Span, count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"))
+			fmt.Fprintf(w, "  %s backfill_api %-*s  Kraken REST API, up to %s candles, %d %s\n", st.green("~"), width, a.Span, count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"))
 		case planner.Unfillable:
-			fmt.Fprintf(w, "  %s unfillable  %-26s %s\n", st.yellow("!"), a.Span, describeReason(a.Reason))
+			fmt.Fprintf(w, "  %s unfillable   %-*s  %s\n", st.yellow("!"), width, a.Span, describeReason(a.Reason))
 			if a.Suggestion != "" {
-				fmt.Fprintf(w, "                %s\n", st.dim("fill: "+a.Suggestion))
+				fmt.Fprintf(w, "                 %*s  %s\n", width, "", st.dim("fill: "+a.Suggestion))
 			}
 		default:
 			fmt.Fprintf(w, "  ? %-11s %s\n", a.Kind, a.Span)

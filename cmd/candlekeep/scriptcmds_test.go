@@ -7,6 +7,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
+
+	"github.com/feefifofunds/candlekeep/sources/krakenapi/krakenfake"
 )
 
 // cmdSinkCount checks how many candles the SQLite sink holds:
@@ -43,4 +45,42 @@ func cmdCorruptZip(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s is too small to truncate", args[0])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), data[:len(data)/2], 0o644))
+}
+
+// krakenKey finds a script's fake Kraken in its values.
+type krakenKey struct{}
+
+// cmdKraken drives and checks the script's fake Kraken:
+//
+//	kraken fault SPEC       queue faults for the next OHLC requests (krakenfake.ParseFaults)
+//	kraken limit N          answer throttling errors past N requests in any second
+//	kraken check N          fail if more than N requests arrived in any second
+//	kraken requests N       fail unless exactly N OHLC requests arrived
+func cmdKraken(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: kraken fault SPEC | limit N | check N | requests N")
+	}
+	k := ts.Value(krakenKey{}).(*krakenfake.Server)
+	if args[0] == "fault" {
+		faults, err := krakenfake.ParseFaults(args[1])
+		ts.Check(err)
+		k.Script(faults...)
+		return
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	switch args[0] {
+	case "limit":
+		k.SetLimit(n)
+	case "check":
+		if k.Violations() > 0 || k.MaxPerSecond() > n {
+			ts.Fatalf("the fake Kraken saw up to %d requests in one second (%d over its limit); want at most %d", k.MaxPerSecond(), k.Violations(), n)
+		}
+	case "requests":
+		if got := k.OHLCRequests(); got != n {
+			ts.Fatalf("the fake Kraken got %d OHLC requests, want %d", got, n)
+		}
+	default:
+		ts.Fatalf("unknown kraken subcommand %q", args[0])
+	}
 }
