@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/state"
 )
@@ -19,6 +20,7 @@ type outcome struct {
 	rows    int64
 	reached int64 // coverage was recorded up to here
 	skipped bool  // never started: the run was stopped first
+	short   ohlc.SpanSet
 	err     error
 }
 
@@ -37,6 +39,6 @@ func (e *Executor) runAction(ctx context.Context, opts Options, writers *writerP
 		emit(ActionFailed{Index: idx, Action: a, Rows: l.rows, Err: err})
 		return outcome{rows: l.rows, reached: l.checkpoint, err: err}
 	}
-	emit(ActionFinished{Index: idx, Action: a, Rows: l.rows, Duration: time.Since(began)})
-	return outcome{rows: l.rows, reached: a.Span.End}
+	emit(ActionFinished{Index: idx, Action: a, Rows: l.rows, Duration: time.Since(began), Short: l.short})
+	return outcome{rows: l.rows, reached: a.Span.End, short: l.short}
 }

@@ -26,9 +26,10 @@ func (l *load) backfill(ctx context.Context, writers *writerPool) error {
 	if l.e.API == nil {
 		return l.fail(stateCtx, errors.New("the plan has an API backfill but the API is not configured"))
 	}
-	// since asks for entries after it: one interval before the span so the
-	// span's first candle is included.
-	res, err := l.e.API.OHLC(ctx, l.a.Series, l.a.Span.Start-l.a.Series.Interval.Seconds())
+	// No since: Kraken answers its newest 720 entries, which start before
+	// the API window by the margin, so a missing row at the span's start
+	// reads as "no trades" like any other inside the answer.
+	res, err := l.e.API.OHLC(ctx, l.a.Series, 0)
 	if err != nil {
 		if ctx.Err() != nil {
 			err = ErrInterrupted
@@ -45,16 +46,19 @@ func (l *load) backfill(ctx context.Context, writers *writerPool) error {
 			batch = append(batch, c)
 		}
 	}
-	w, err := writers.get(ctx)
+	// The answer is in hand: it is written and recorded even if Ctrl-C
+	// comes now.
+	w, err := writers.get(stateCtx)
 	if err != nil {
 		return l.fail(stateCtx, fmt.Errorf("open sink writer: %w", err))
 	}
 	defer writers.put(w)
-	// Coverage starts where the answer starts: before it, the API said
-	// nothing.
-	l.checkpoint = reached.Start
 	if err := l.write(stateCtx, w, batch); err != nil {
 		return l.fail(stateCtx, err)
 	}
+	// Coverage starts where the answer starts: before it, the API said
+	// nothing. What it did not reach stays open for the next plan.
+	l.checkpoint = reached.Start
+	l.short = ohlc.Difference(ohlc.SpanSet{l.a.Span}, ohlc.SpanSet{reached})
 	return l.record(stateCtx, reached.End, state.ActionDone, "", "")
 }

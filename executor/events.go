@@ -3,6 +3,7 @@ package executor
 import (
 	"time"
 
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 )
 
@@ -36,6 +37,9 @@ type ActionFinished struct {
 	Action   planner.Action
 	Rows     int64
 	Duration time.Duration
+	// Short are parts of the span the source did not reach; they stay
+	// open gaps for the next plan.
+	Short ohlc.SpanSet
 }
 
 // ActionFailed is sent when an action stopped with an error. What it

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -153,8 +154,8 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	writers := newWriterPool(e.Sink)
 	defer writers.closeAll()
 	p := pool.New().WithMaxGoroutines(opts.Parallelism)
-	for k, idx := range work {
-		k, idx := k, idx
+	for _, k := range startOrder(plan, work) {
+		idx := work[k]
 		p.Go(func() {
 			outcomes[k] = e.runAction(ctx, opts, writers, emit, run.ID, &records[k], idx, plan.Actions[idx])
 		})
@@ -183,6 +184,9 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 			res.Loads++
 		case a.Kind == planner.BackfillAPI:
 			res.Backfills++
+		}
+		for _, sp := range o.short {
+			gaps = append(gaps, state.Gap{Series: a.Series, Span: sp, Status: state.GapOpen})
 		}
 	}
 	gaps = append(gaps, unfillableGaps(plan)...)
@@ -255,4 +259,31 @@ func unfillableGaps(plan *planner.Plan) []state.Gap {
 		}
 	}
 	return gaps
+}
+
+// startOrder is the order in which work starts: API backfills first,
+// shortest interval first, because the API window slides with the clock
+// (at one minute, ten candles of margin last ten minutes) while CSV loads
+// can wait; otherwise the plan's order.
+func startOrder(plan *planner.Plan, work []int) []int {
+	order := make([]int, len(work))
+	for k := range order {
+		order[k] = k
+	}
+	rank := func(k int) (int, ohlc.Interval) {
+		a := plan.Actions[work[k]]
+		if a.Kind == planner.BackfillAPI {
+			return 0, a.Series.Interval
+		}
+		return 1, 0
+	}
+	slices.SortStableFunc(order, func(x, y int) int {
+		rx, ix := rank(x)
+		ry, iy := rank(y)
+		if rx != ry {
+			return rx - ry
+		}
+		return int(ix - iy)
+	})
+	return order
 }

@@ -29,6 +29,9 @@ type load struct {
 	first      int64 // first confirmed candle since the last record
 	last       int64 // last confirmed candle
 	checkpoint int64 // coverage recorded up to here
+	// short are the parts of a completed action's span its source did
+	// not reach (an API answer starting late or ending early).
+	short ohlc.SpanSet
 }
 
 func (l *load) run(ctx context.Context, writers *writerPool) error {

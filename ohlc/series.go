@@ -45,17 +45,3 @@ func ParseSeries(v string) (Series, error) {
 	}
 	return Series{Pair: pair, Interval: interval}, nil
 }
-
-// Candle is one OHLCVT row. Time is the candle's open time.
-type Candle struct {
-	Time   int64 // Unix seconds, aligned to the series interval
-	Open   float64
-	High   float64
-	Low    float64
-	Close  float64
-	Volume float64
-	Trades int64
-	// VWAP is only known for candles from the REST API; CSV rows have none.
-	VWAP    float64
-	HasVWAP bool
-}

@@ -1,9 +1,11 @@
 package state
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -15,35 +17,35 @@ type gapKey struct {
 	span   ohlc.Span
 }
 
-// SyncGaps makes the gap records match what the latest plan found: gaps in
-// found that are not yet recorded are inserted (detected now), recorded
-// open, unfillable or failed gaps that no longer appear in found are marked
-// filled (resolved now), and existing ones get their status, reason and
-// suggestion updated. Gaps are matched by series and span; an empty status
-// in found means open. A found gap with status failed is one more failed
-// attempt: a matching record's attempts grow by its Attempts (at least 1)
-// and its last error becomes the found gap's LastError; a found gap with
-// any other status leaves attempts and last error as recorded, so the
-// history of failures survives until the gap is filled. A new failed gap
-// is recorded with at least 1 attempt. Bumps the serial when anything
-// changed.
+// SyncGaps makes the gap records match what the latest plan found. An empty
+// status in found means open; two found gaps of the same series and span
+// are one, the later one's fields winning.
+//
+// Each found gap continues at most one unresolved record (open, unfillable
+// or failed) of its series, and each such record continues at most one
+// found gap. Spans move from run to run when a window ends "now" or looks
+// back a fixed time, so matching by exact span alone would resolve records
+// nothing filled and lose their history. Matching goes in two passes:
+//
+//  1. A found gap whose span a record has exactly continues that record
+//     (the lowest ID when several have it).
+//  2. Per series, the remaining found gaps in span order (start, then end)
+//     each continue the first remaining record in span order (start, end,
+//     ID) whose span overlaps or touches theirs ([a,b) touches [b,c)).
+//
+// A continued record takes the found gap's span, status, reason and
+// suggestion and keeps its detection time. A found gap with status failed
+// is one more failed attempt: the record's attempts grow by its Attempts
+// (at least 1) and its last error becomes the found gap's LastError; any
+// other status leaves attempts and last error as recorded, so the history
+// of failures survives until the gap is filled. A found gap continuing no
+// record is inserted, detected now (a failed one with at least 1 attempt).
+// An unresolved record continuing no found gap is marked filled, resolved
+// now. All of it is one transaction, and the serial moves only when a
+// record changed.
 func (s *Store) SyncGaps(ctx context.Context, found []Gap, now time.Time) error {
 	now = utc(now)
-	wanted := make(map[gapKey]Gap, len(found))
-	order := make([]gapKey, 0, len(found))
-	for _, g := range found {
-		k := gapKey{g.Series, g.Span}
-		if g.Status == "" {
-			g.Status = GapOpen
-		}
-		if g.Status == GapFailed {
-			g.Attempts = max(g.Attempts, 1)
-		}
-		if _, dup := wanted[k]; !dup {
-			order = append(order, k)
-		}
-		wanted[k] = g
-	}
+	wanted := distinctGaps(found)
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		// Take the serial's row lock before reading, as every writer does;
 		// undone by the rollback below when nothing changes.
@@ -52,43 +54,37 @@ func (s *Store) SyncGaps(ctx context.Context, found []Gap, now time.Time) error 
 		}
 		var recorded []gapRow
 		if err := tx.NewSelect().Model(&recorded).
-			Where("status <> ?", string(GapFilled)).Scan(ctx); err != nil {
+			Where("status <> ?", string(GapFilled)).OrderExpr("id").Scan(ctx); err != nil {
 			return fmt.Errorf("read gaps: %w", err)
 		}
+		continues := matchGaps(recorded, wanted)
 		changed := false
-		seen := make(map[gapKey]bool, len(recorded))
-		for _, r := range recorded {
-			g := r.gap()
-			k := gapKey{g.Series, g.Span}
-			want, ok := wanted[k]
-			switch {
-			case !ok || seen[k]:
-				// A duplicate record of the same gap is resolved too.
+		continued := make([]bool, len(wanted))
+		for i := range recorded {
+			r := &recorded[i]
+			j := continues[i]
+			if j < 0 {
 				r.Status, r.ResolvedAt = string(GapFilled), now
-			case want.Status != GapFailed && r.Status == string(want.Status) && r.Reason == want.Reason && r.Suggestion == want.Suggestion:
-				seen[k] = true
-				continue
-			default:
-				seen[k] = true
-				r.Status, r.Reason, r.Suggestion = string(want.Status), want.Reason, want.Suggestion
-				if want.Status == GapFailed {
-					r.Attempts += want.Attempts
-					r.LastError = want.LastError
+			} else {
+				continued[j] = true
+				if !continueGap(r, wanted[j]) {
+					continue
 				}
 			}
-			if _, err := tx.NewUpdate().Model(&r).Column("status", "reason", "suggestion", "attempts", "last_error", "resolved_at").WherePK().Exec(ctx); err != nil {
+			if _, err := tx.NewUpdate().Model(r).
+				Column("start_ts", "end_ts", "status", "reason", "suggestion", "attempts", "last_error", "resolved_at").
+				WherePK().Exec(ctx); err != nil {
 				return fmt.Errorf("update gap %d: %w", r.ID, err)
 			}
 			changed = true
 		}
 		var fresh []gapRow
-		for _, k := range order {
-			if seen[k] {
+		for j, g := range wanted {
+			if continued[j] {
 				continue
 			}
-			g := wanted[k]
 			fresh = append(fresh, gapRow{
-				Pair: k.series.Pair, IntervalMin: int(k.series.Interval), StartTS: k.span.Start, EndTS: k.span.End,
+				Pair: g.Series.Pair, IntervalMin: int(g.Series.Interval), StartTS: g.Span.Start, EndTS: g.Span.End,
 				Status: string(g.Status), Reason: g.Reason, Suggestion: g.Suggestion,
 				Attempts: g.Attempts, LastError: g.LastError, DetectedAt: now,
 			})
@@ -109,6 +105,117 @@ func (s *Store) SyncGaps(ctx context.Context, found []Gap, now time.Time) error 
 		return fmt.Errorf("record gaps: %w", err)
 	}
 	return nil
+}
+
+// distinctGaps normalizes found gaps (empty status is open, a failed gap
+// counts at least one attempt) and keeps one per series and span, in the
+// order each first appears, with the fields of the last.
+func distinctGaps(found []Gap) []Gap {
+	at := make(map[gapKey]int, len(found))
+	gaps := make([]Gap, 0, len(found))
+	for _, g := range found {
+		if g.Status == "" {
+			g.Status = GapOpen
+		}
+		if g.Status == GapFailed {
+			g.Attempts = max(g.Attempts, 1)
+		}
+		k := gapKey{g.Series, g.Span}
+		if i, dup := at[k]; dup {
+			gaps[i] = g
+			continue
+		}
+		at[k] = len(gaps)
+		gaps = append(gaps, g)
+	}
+	return gaps
+}
+
+// matchGaps pairs recorded gaps with the found gaps that continue them, by
+// the rule on SyncGaps. It returns, per record, the index in found of the
+// gap continuing it, or -1. found must hold distinct series and spans.
+func matchGaps(recorded []gapRow, found []Gap) []int {
+	continues := make([]int, len(recorded))
+	for i := range continues {
+		continues[i] = -1
+	}
+	taken := make([]bool, len(found))
+
+	// Pass 1: exact spans. recorded is in ID order, so the lowest ID wins.
+	exact := make(map[gapKey]int, len(found))
+	for j, g := range found {
+		exact[gapKey{g.Series, g.Span}] = j
+	}
+	for i, r := range recorded {
+		g := r.gap()
+		if j, ok := exact[gapKey{g.Series, g.Span}]; ok && !taken[j] {
+			continues[i], taken[j] = j, true
+		}
+	}
+
+	// Pass 2: overlapping or touching spans, per series in span order.
+	records := make(map[ohlc.Series][]int)
+	for i, r := range recorded {
+		if continues[i] < 0 {
+			sr := ohlc.Series{Pair: r.Pair, Interval: ohlc.Interval(r.IntervalMin)}
+			records[sr] = append(records[sr], i)
+		}
+	}
+	gaps := make(map[ohlc.Series][]int)
+	for j, g := range found {
+		if !taken[j] && len(records[g.Series]) > 0 {
+			gaps[g.Series] = append(gaps[g.Series], j)
+		}
+	}
+	for sr, js := range gaps {
+		is := records[sr]
+		slices.SortFunc(is, func(a, b int) int {
+			ra, rb := recorded[a], recorded[b]
+			return cmp.Or(cmp.Compare(ra.StartTS, rb.StartTS), cmp.Compare(ra.EndTS, rb.EndTS), cmp.Compare(ra.ID, rb.ID))
+		})
+		slices.SortFunc(js, func(a, b int) int {
+			sa, sb := found[a].Span, found[b].Span
+			return cmp.Or(cmp.Compare(sa.Start, sb.Start), cmp.Compare(sa.End, sb.End))
+		})
+		// Records before lo are taken or end before every remaining found
+		// gap starts (those start no earlier), so they are never looked at
+		// again.
+		lo := 0
+		for _, j := range js {
+			span := found[j].Span
+			for lo < len(is) && (continues[is[lo]] >= 0 || recorded[is[lo]].EndTS < span.Start) {
+				lo++
+			}
+			for _, i := range is[lo:] {
+				r := recorded[i]
+				if r.StartTS > span.End {
+					break // sorted by start: no later record reaches back
+				}
+				if continues[i] < 0 && r.EndTS >= span.Start {
+					continues[i] = j
+					break
+				}
+			}
+		}
+	}
+	return continues
+}
+
+// continueGap updates record r to the found gap g continuing it and
+// reports whether anything changed. A failed g always changes r: it is one
+// more attempt.
+func continueGap(r *gapRow, g Gap) bool {
+	if g.Status != GapFailed && r.StartTS == g.Span.Start && r.EndTS == g.Span.End &&
+		r.Status == string(g.Status) && r.Reason == g.Reason && r.Suggestion == g.Suggestion {
+		return false
+	}
+	r.StartTS, r.EndTS = g.Span.Start, g.Span.End
+	r.Status, r.Reason, r.Suggestion = string(g.Status), g.Reason, g.Suggestion
+	if g.Status == GapFailed {
+		r.Attempts += g.Attempts
+		r.LastError = g.LastError
+	}
+	return true
 }
 
 // errNoChange rolls back a write transaction that found nothing to do, so

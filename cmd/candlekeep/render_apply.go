@@ -50,13 +50,17 @@ func (v *applyView) handle(ev executor.Event) {
 		if e.Action.Kind == planner.BackfillAPI {
 			verb = "backfilled"
 		}
-		v.line("%s: %s %s candles in %s", actionTitle(e.Action), v.st.green(verb), count(e.Rows), seconds(e.Duration))
+		short := ""
+		if len(e.Short) > 0 {
+			short = v.st.yellow("; the answer did not reach " + e.Short.String() + ", left open")
+		}
+		v.line("%s: %s %s %s in %s%s", actionTitle(e.Action), v.st.green(verb), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"), seconds(e.Duration), short)
 	case executor.ActionFailed:
 		if errors.Is(e.Err, executor.ErrInterrupted) {
-			v.line("%s: %s after %s candles; recorded up to there", actionTitle(e.Action), v.st.yellow("stopped"), count(e.Rows))
+			v.line("%s: %s after %s %s; recorded up to there", actionTitle(e.Action), v.st.yellow("stopped"), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"))
 			return
 		}
-		v.line("%s: %s after %s candles: %v", actionTitle(e.Action), v.st.red("failed"), count(e.Rows), e.Err)
+		v.line("%s: %s after %s %s: %v", actionTitle(e.Action), v.st.red("failed"), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"), e.Err)
 	case executor.RunFinished:
 		if v.bar != nil {
 			_ = v.bar.Finish()

@@ -2,11 +2,11 @@ package krakencsv
 
 import "github.com/feefifofunds/candlekeep/ohlc"
 
-// parseRowFast handles the common row in one pass over the bytes, with no
-// field splitting: plain digits, at most one point, mantissas under 2^53.
-// It reports false for anything else — a bad row, or merely an unusual one
-// such as a volume with an exponent — and parseRow then decides, so the
-// two always agree on what is accepted and on every value.
+// parseRowFast handles a good row in one pass over the bytes, with no field
+// splitting. It reports false for anything else, and parseRow then decides
+// and words the error; both read numbers with the same ohlc functions and
+// apply the same candle check, so they agree on what is accepted and on
+// every value.
 func (r *Reader) parseRowFast(line []byte, c *ohlc.Candle) bool {
 	ts, i, ok := fastUint(line, 0)
 	if !ok || i >= len(line) || line[i] != ',' {
@@ -18,22 +18,24 @@ func (r *Reader) parseRowFast(line []byte, c *ohlc.Candle) bool {
 	}
 	var v [5]float64
 	for k := range v {
-		x, next, ok := fastDecimal(line, i+1)
-		if !ok || next >= len(line) || line[next] != ',' {
+		i++ // the comma
+		x, n, status := ohlc.ParseDecimalPrefix(line[i:])
+		i += n
+		if status != ohlc.DecimalOK || i >= len(line) || line[i] != ',' {
 			return false
 		}
-		v[k], i = x, next
+		v[k] = x
 	}
 	trades, end, ok := fastUint(line, i+1)
 	if !ok || end != len(line) {
 		return false
 	}
-	open, high, low, closing := v[0], v[1], v[2], v[3]
-	if low > open || low > closing || high < open || high < closing {
+	candle := ohlc.Candle{Time: t, Open: v[0], High: v[1], Low: v[2], Close: v[3], Volume: v[4], Trades: int64(trades)}
+	if candle.CheckPrices() != nil {
 		return false
 	}
 	r.prev = t
-	*c = ohlc.Candle{Time: t, Open: open, High: high, Low: low, Close: closing, Volume: v[4], Trades: int64(trades)}
+	*c = candle
 	return true
 }
 
@@ -52,43 +54,4 @@ func fastUint(line []byte, i int) (uint64, int, bool) {
 		return 0, i, false
 	}
 	return n, i, true
-}
-
-// fastDecimal reads digits, optionally a point and digits, from line[i:],
-// when the mantissa has at most 15 digits (so it is below 2^53 and the
-// result is exact; see parseDecimal) and stops at anything else.
-func fastDecimal(line []byte, i int) (float64, int, bool) {
-	start := i
-	var mant uint64
-	for ; i < len(line); i++ {
-		d := line[i] - '0'
-		if d > 9 {
-			break
-		}
-		mant = mant*10 + uint64(d)
-	}
-	intDigits := i - start
-	if intDigits == 0 {
-		return 0, i, false
-	}
-	decimals := 0
-	if i < len(line) && line[i] == '.' {
-		i++
-		fracStart := i
-		for ; i < len(line); i++ {
-			d := line[i] - '0'
-			if d > 9 {
-				break
-			}
-			mant = mant*10 + uint64(d)
-		}
-		decimals = i - fracStart
-		if decimals == 0 {
-			return 0, i, false
-		}
-	}
-	if intDigits+decimals > 15 {
-		return 0, i, false
-	}
-	return float64(mant) / exactPow10[decimals], i, true
 }

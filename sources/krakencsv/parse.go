@@ -192,26 +192,24 @@ func (r *Reader) parseRow(line []byte, c *ohlc.Candle) error {
 
 	var v [5]float64
 	for k := 0; k < 5; k++ {
-		x, res := parseDecimal(fields[k+1])
-		if res != decimalOK {
-			return decimalError(fieldNames[k+1], fields[k+1], res)
+		x, status := ohlc.ParseDecimal(fields[k+1])
+		if status != ohlc.DecimalOK {
+			return decimalError(fieldNames[k+1], fields[k+1], status)
 		}
 		v[k] = x
 	}
-	open, high, low, closing := v[0], v[1], v[2], v[3]
-	if low > open || low > closing {
-		return fmt.Errorf("low %s is above open %s or close %s", fields[3], fields[1], fields[4])
-	}
-	if high < open || high < closing {
-		return fmt.Errorf("high %s is below open %s or close %s", fields[2], fields[1], fields[4])
+	candle := ohlc.Candle{Time: t, Open: v[0], High: v[1], Low: v[2], Close: v[3], Volume: v[4]}
+	if err := candle.CheckPrices(); err != nil {
+		return err
 	}
 	trades, ok := parseUint(fields[6])
 	if !ok {
 		return fmt.Errorf("trades %q is not a non-negative whole number", fields[6])
 	}
 
+	candle.Trades = int64(trades)
 	r.prev = t
-	*c = ohlc.Candle{Time: t, Open: open, High: high, Low: low, Close: closing, Volume: v[4], Trades: int64(trades)}
+	*c = candle
 	return nil
 }
 
@@ -219,12 +217,29 @@ func fieldCountError(line []byte) error {
 	return fmt.Errorf("%d fields, want 7", bytes.Count(line, []byte{','})+1)
 }
 
-func decimalError(field string, text []byte, res decimalResult) error {
+func decimalError(field string, text []byte, status ohlc.DecimalStatus) error {
 	switch {
-	case res == decimalOutOfRange:
+	case status == ohlc.DecimalOutOfRange:
 		return fmt.Errorf("%s %q is out of range", field, text)
 	case len(text) > 0 && text[0] == '-':
 		return fmt.Errorf("%s %q is negative", field, text)
 	}
 	return fmt.Errorf("%s %q is not a plain decimal number", field, text)
+}
+
+// parseUint reads 1 to 18 decimal digits: enough for any timestamp or trade
+// count, and never overflows.
+func parseUint(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		d := c - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + uint64(d)
+	}
+	return n, true
 }
