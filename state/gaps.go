@@ -25,13 +25,14 @@ type gapKey struct {
 // or failed) of its series, and each such record continues at most one
 // found gap. Spans move from run to run when a window ends "now" or looks
 // back a fixed time, so matching by exact span alone would resolve records
-// nothing filled and lose their history. Matching goes in two passes:
+// nothing filled and lose their history. Matching goes in three passes:
 //
 //  1. A found gap whose span a record has exactly continues that record
 //     (the lowest ID when several have it).
 //  2. Per series, the remaining found gaps in span order (start, then end)
 //     each continue the first remaining record in span order (start, end,
-//     ID) whose span overlaps or touches theirs ([a,b) touches [b,c)).
+//     ID) whose span overlaps theirs.
+//  3. The same again for spans that merely touch ([a,b) touches [b,c)).
 //
 // A continued record takes the found gap's span, status, reason and
 // suggestion and keeps its detection time. A found gap with status failed
@@ -153,7 +154,10 @@ func matchGaps(recorded []gapRow, found []Gap) []int {
 		}
 	}
 
-	// Pass 2: overlapping or touching spans, per series in span order.
+	// Passes 2 and 3: overlapping, then merely touching spans, per series
+	// in span order. Overlap goes first so a gap that moved keeps its own
+	// record rather than taking its neighbour's (an unfillable span often
+	// ends where a fillable one starts).
 	records := make(map[ohlc.Series][]int)
 	for i, r := range recorded {
 		if continues[i] < 0 {
@@ -177,28 +181,48 @@ func matchGaps(recorded []gapRow, found []Gap) []int {
 			sa, sb := found[a].Span, found[b].Span
 			return cmp.Or(cmp.Compare(sa.Start, sb.Start), cmp.Compare(sa.End, sb.End))
 		})
-		// Records before lo are taken or end before every remaining found
-		// gap starts (those start no earlier), so they are never looked at
-		// again.
-		lo := 0
-		for _, j := range js {
-			span := found[j].Span
-			for lo < len(is) && (continues[is[lo]] >= 0 || recorded[is[lo]].EndTS < span.Start) {
-				lo++
-			}
-			for _, i := range is[lo:] {
-				r := recorded[i]
-				if r.StartTS > span.End {
-					break // sorted by start: no later record reaches back
-				}
-				if continues[i] < 0 && r.EndTS >= span.Start {
-					continues[i] = j
-					break
-				}
-			}
+		for _, touching := range []bool{false, true} {
+			matchSpans(recorded, is, found, js, taken, continues, touching)
 		}
 	}
 	return continues
+}
+
+// matchSpans is one greedy pass of matchGaps over one series: each found
+// gap js[k] not yet taken continues the first record is[k'] not yet
+// continued whose span overlaps its own, or with touching also merely
+// touches it. is and js must be in span order.
+func matchSpans(recorded []gapRow, is []int, found []Gap, js []int, taken []bool, continues []int, touching bool) {
+	// reaches reports whether a span ending at end reaches one starting at
+	// start.
+	reaches := func(end, start int64) bool {
+		if touching {
+			return end >= start
+		}
+		return end > start
+	}
+	lo := 0
+	for _, j := range js {
+		if taken[j] {
+			continue
+		}
+		span := found[j].Span
+		// Records before lo are continued or end before every remaining
+		// found gap starts (those start no earlier): never looked at again.
+		for lo < len(is) && (continues[is[lo]] >= 0 || !reaches(recorded[is[lo]].EndTS, span.Start)) {
+			lo++
+		}
+		for _, i := range is[lo:] {
+			r := recorded[i]
+			if !reaches(span.End, r.StartTS) {
+				break // sorted by start: no later record reaches back
+			}
+			if continues[i] < 0 && reaches(r.EndTS, span.Start) {
+				continues[i], taken[j] = j, true
+				break
+			}
+		}
+	}
 }
 
 // continueGap updates record r to the found gap g continuing it and
