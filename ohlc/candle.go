@@ -27,7 +27,7 @@ type Candle struct {
 func (c Candle) CheckPrices() error {
 	// Open and close lying between low and high, low being non-negative and
 	// high finite put all four in range; NaN fails every comparison. The
-	// error is worked out only on failure, so this inlines into row loops.
+	// reason is worked out only once this fails.
 	if c.Low >= 0 && c.High <= math.MaxFloat64 &&
 		c.Low <= c.Open && c.Low <= c.Close && c.High >= c.Open && c.High >= c.Close {
 		return nil

@@ -46,21 +46,21 @@ var exactPow10 = [...]float64{
 // all of which strconv.ParseFloat would take, are refused. The value is
 // exactly strconv.ParseFloat's.
 func ParseDecimal(b []byte) (float64, DecimalStatus) {
-	v, n, status := ParseDecimalPrefix(b)
-	if status == DecimalOK && n != len(b) {
+	v, end, status := ScanDecimal(b, 0)
+	if status == DecimalOK && end != len(b) {
 		return 0, DecimalSyntax
 	}
 	return v, status
 }
 
-// ParseDecimalPrefix is ParseDecimal for the number at the start of b: it
-// stops at the first byte that cannot continue the number and says how many
-// bytes it took, so a caller can parse a delimited row in one pass without
-// splitting it into fields first. An exponent marker commits: "1E" and
-// "1E+12345" are DecimalSyntax, whatever follows.
-func ParseDecimalPrefix(b []byte) (v float64, n int, status DecimalStatus) {
+// ScanDecimal is ParseDecimal for the number that starts at b[i]: it stops
+// at the first byte that cannot continue the number and returns where that
+// is, so a caller can read a delimited row in one pass, without splitting it
+// into fields first. An exponent marker commits: "1E" and "1E+12345" are
+// DecimalSyntax, whatever follows.
+func ScanDecimal(b []byte, i int) (float64, int, DecimalStatus) {
+	start := i
 	var mant uint64
-	i := 0
 	for ; i < len(b); i++ {
 		d := b[i] - '0'
 		if d > 9 {
@@ -68,13 +68,13 @@ func ParseDecimalPrefix(b []byte) (v float64, n int, status DecimalStatus) {
 		}
 		mant = mant*10 + uint64(d)
 	}
-	if i == 0 {
-		return 0, 0, DecimalSyntax
+	if i == start {
+		return 0, i, DecimalSyntax
 	}
-	digits, exp10 := i, 0
+	intDigits, frac := i-start, 0
 	if i < len(b) && b[i] == '.' {
 		i++
-		start := i
+		fracStart := i
 		for ; i < len(b); i++ {
 			d := b[i] - '0'
 			if d > 9 {
@@ -82,13 +82,24 @@ func ParseDecimalPrefix(b []byte) (v float64, n int, status DecimalStatus) {
 			}
 			mant = mant*10 + uint64(d)
 		}
-		if i == start {
+		frac = i - fracStart
+		if frac == 0 {
 			return 0, i, DecimalSyntax
 		}
-		digits += i - start
-		exp10 = start - i
 	}
-	if i < len(b) && (b[i] == 'E' || b[i] == 'e') {
+	if (i == len(b) || b[i]|0x20 != 'e') && intDigits+frac <= 15 {
+		// Every price and nearly every volume Kraken writes: 15 digits are
+		// below 2^53, so this is Clinger's fast path (below) in one step.
+		return float64(mant) / exactPow10[frac], i, DecimalOK
+	}
+	return scanDecimalTail(b, start, i, mant, intDigits+frac, -frac)
+}
+
+// scanDecimalTail finishes ScanDecimal for the rare number with an exponent
+// or many digits; kept apart so the common case stays a short function.
+// b[start:i] holds the number so far: mant of the given digits, times 10^exp10.
+func scanDecimalTail(b []byte, start, i int, mant uint64, digits, exp10 int) (float64, int, DecimalStatus) {
+	if i < len(b) && b[i]|0x20 == 'e' { // 'E' or 'e'
 		e, next, ok := parseExponent(b, i+1)
 		if !ok {
 			return 0, next, DecimalSyntax
@@ -110,7 +121,7 @@ func ParseDecimalPrefix(b []byte) (v float64, n int, status DecimalStatus) {
 	}
 	// The syntax is checked, and ParseFloat keeps no reference to its input
 	// on success, so a string view of the bytes avoids an allocation.
-	v, err := strconv.ParseFloat(unsafe.String(&b[0], i), 64)
+	v, err := strconv.ParseFloat(unsafe.String(&b[start], i-start), 64)
 	if err != nil || math.IsInf(v, 0) {
 		return 0, i, DecimalOutOfRange
 	}

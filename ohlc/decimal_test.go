@@ -77,10 +77,10 @@ func TestParseDecimalRefuses(t *testing.T) {
 	}
 }
 
-func TestParseDecimalPrefix(t *testing.T) {
+func TestScanDecimal(t *testing.T) {
 	type result struct {
 		V      float64
-		N      int
+		End    int
 		Status DecimalStatus
 	}
 	tests := []struct {
@@ -99,9 +99,14 @@ func TestParseDecimalPrefix(t *testing.T) {
 		{"1E+12345,", result{0, 7, DecimalSyntax}},
 	}
 	for _, tt := range tests {
-		v, n, status := ParseDecimalPrefix([]byte(tt.in))
-		if diff := cmp.Diff(tt.want, result{v, n, status}); diff != "" {
-			t.Errorf("ParseDecimalPrefix(%q) (-want +got):\n%s", tt.in, diff)
+		// Scanning from inside a row gives the same value, offset.
+		for _, prefix := range []string{"", "1381093200,"} {
+			v, end, status := ScanDecimal([]byte(prefix+tt.in), len(prefix))
+			want := tt.want
+			want.End += len(prefix)
+			if diff := cmp.Diff(want, result{v, end, status}); diff != "" {
+				t.Errorf("ScanDecimal(%q, %d) (-want +got):\n%s", prefix+tt.in, len(prefix), diff)
+			}
 		}
 	}
 }
@@ -112,10 +117,11 @@ func FuzzParseDecimal(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		got, status := ParseDecimal([]byte(in))
-		// A delimited field reads the same through the prefix parser.
-		pv, pn, pstatus := ParseDecimalPrefix([]byte(in + ","))
-		if status == DecimalOK && (pstatus != DecimalOK || pv != got || pn != len(in)) {
-			t.Fatalf("ParseDecimalPrefix(%q) = %v, %d, %v; ParseDecimal says %v", in+",", pv, pn, pstatus, got)
+		// A field inside a row reads the same through ScanDecimal.
+		row := []byte("7," + in + ",")
+		sv, send, sstatus := ScanDecimal(row, 2)
+		if status == DecimalOK && (sstatus != DecimalOK || sv != got || send != len(row)-1) {
+			t.Fatalf("ScanDecimal(%q, 2) = %v, %d, %v; ParseDecimal says %v", row, sv, send, sstatus, got)
 		}
 		if status != DecimalOK {
 			return

@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
-	"unsafe"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 )
@@ -149,9 +146,9 @@ func parseRow(cur *cursor, c *ohlc.Candle) error {
 			if !ok {
 				return fmt.Errorf("%s %s is not a string", columnNames[k], cur.describe())
 			}
-			v, err := parseDecimal(tok)
-			if err != nil {
-				return fmt.Errorf("%s %q %w", columnNames[k], tok, err)
+			v, status := ohlc.ParseDecimal(tok)
+			if status != ohlc.DecimalOK {
+				return fmt.Errorf("%s %q %w", columnNames[k], tok, decimalError(status))
 			}
 			vals[k-1] = v
 		}
@@ -167,7 +164,8 @@ func parseRow(cur *cursor, c *ohlc.Candle) error {
 	return nil
 }
 
-// checkRow applies the CSV parser's checks; prev is the previous row's time.
+// checkRow holds a row to the CSV parser's rules: aligned, strictly
+// increasing times and Candle.CheckPrices; prev is the previous row's time.
 func checkRow(c *ohlc.Candle, step int64, n int, prev int64) error {
 	if c.Time%step != 0 {
 		return fmt.Errorf("time %d is not aligned to the %d-minute interval", c.Time, step/60)
@@ -175,13 +173,7 @@ func checkRow(c *ohlc.Candle, step int64, n int, prev int64) error {
 	if n > 0 && c.Time <= prev {
 		return fmt.Errorf("time %d is not after the previous row's %d: rows must be in strictly increasing time", c.Time, prev)
 	}
-	if c.Low > c.Open || c.Low > c.Close {
-		return fmt.Errorf("low %v is above open %v or close %v", c.Low, c.Open, c.Close)
-	}
-	if c.High < c.Open || c.High < c.Close {
-		return fmt.Errorf("high %v is below open %v or close %v", c.High, c.Open, c.Close)
-	}
-	return nil
+	return c.CheckPrices()
 }
 
 var (
@@ -189,72 +181,11 @@ var (
 	errOutOfRange = errors.New("is out of range")
 )
 
-// exactPow10 are the powers of ten a float64 holds exactly.
-var exactPow10 = [...]float64{
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
-	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-}
-
-// parseDecimal reads a non-negative decimal as Kraken writes it: digits, an
-// optional point and digits, an optional exponent. Signs, NaN, Inf, hex and
-// underscores, which strconv.ParseFloat would take, are refused. Values of
-// up to 15 significant digits ("564.24", "0.77970687": all of Kraken's) are
-// m / 10^k with both exact, one correctly rounded division, the same as
-// ParseFloat (Clinger's fast path); anything else goes to ParseFloat.
-func parseDecimal(b []byte) (float64, error) {
-	var mant uint64
-	nd, i := 0, 0
-	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		mant = mant*10 + uint64(b[i]-'0')
-		nd++
+func decimalError(status ohlc.DecimalStatus) error {
+	if status == ohlc.DecimalOutOfRange {
+		return errOutOfRange
 	}
-	if i == 0 {
-		return 0, errNotDecimal
-	}
-	frac := 0
-	if i < len(b) && b[i] == '.' {
-		i++
-		start := i
-		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-			mant = mant*10 + uint64(b[i]-'0')
-			nd++
-		}
-		if i == start {
-			return 0, errNotDecimal
-		}
-		frac = i - start
-	}
-	if i == len(b) && nd <= 15 && frac < len(exactPow10) {
-		return float64(mant) / exactPow10[frac], nil
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := digits(b, i)
-		if j == i {
-			return 0, errNotDecimal
-		}
-		i = j
-	}
-	if i != len(b) {
-		return 0, errNotDecimal
-	}
-	// ParseFloat keeps no reference to its input, so a string view of the
-	// bytes saves an allocation per value.
-	v, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 64)
-	if err != nil || math.IsInf(v, 0) {
-		return 0, errOutOfRange
-	}
-	return v, nil
-}
-
-func digits(b []byte, i int) int {
-	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		i++
-	}
-	return i
+	return errNotDecimal
 }
 
 // parseUint reads 1 to 18 decimal digits: any timestamp or trade count,

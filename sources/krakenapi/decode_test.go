@@ -1,7 +1,6 @@
 package krakenapi
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
@@ -177,29 +176,6 @@ func TestDecodeAssetPairs(t *testing.T) {
 	for _, bad := range []string{`{"error":[],"result":{}}`, `{"error":[],"result":{"X":{"wsname":"X/Y"}}}`, `{"error":[],"result":`, `{"error":["EService:Unavailable"]}`} {
 		if _, aerr := decodeAssetPairs([]byte(bad)); aerr == nil {
 			t.Errorf("accepted %s", bad)
-		}
-	}
-}
-
-func TestParseDecimalMatchesParseFloat(t *testing.T) {
-	values := []string{"0", "0.0", "564.24", "0.77970687", "0.00000000", "2.46460000", "869.92", "123456789012345",
-		"1234567890123456", "0.1234567890123456789", "99999.99999", "1E+1", "2.5e-3", "1e22", "1e23", "65000.1"}
-	for k := 0; k < 2000; k++ {
-		values = append(values, strconv.FormatFloat(float64(k)*1.37+float64(k%7)/1000, 'f', k%9, 64))
-	}
-	for _, v := range values {
-		want, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := parseDecimal([]byte(v))
-		if err != nil || got != want {
-			t.Errorf("parseDecimal(%q) = %v, %v; ParseFloat says %v", v, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", ".5", "5.", "-1", "+1", "1e", "Inf", "NaN", "0x10", "1_000", "1.2.3", " 1"} {
-		if _, err := parseDecimal([]byte(bad)); err == nil {
-			t.Errorf("parseDecimal(%q) accepted", bad)
 		}
 	}
 }

@@ -13,6 +13,8 @@
 // way ("1E+1", "2.5E+2" occur in the real files) — no sign, bare point, NaN
 // or Inf; low ≤ min(open, close) and max(open, close) ≤ high;
 // trades a whole number. Values are exactly what strconv.ParseFloat gives.
+// The number syntax and the price rules are ohlc.ParseDecimal and
+// ohlc.Candle.CheckPrices, shared with the REST API source.
 // Kraken writes "\n" line ends and no byte order mark, but a file that went
 // through an editor may have "\r\n" or a UTF-8 BOM: both are accepted,
 // because neither changes a value. Blank lines, an empty file and lines over
