@@ -18,6 +18,7 @@ type envelope[T any] struct {
 type ohlcAnswer struct {
 	candles     []ohlc.Candle
 	from, until int64
+	lastClosed  int64 // open time of the row before the forming one; 0 if none
 }
 
 // decodeOHLC decodes one OHLC answer for the pair key asked for, checks
@@ -48,12 +49,19 @@ func decodeOHLC(body []byte, key string, interval ohlc.Interval, keepEmpty bool)
 	if !ok {
 		return ohlcAnswer{}, permanent(200, errors.New(`answer has no "last"`))
 	}
-	if _, ok := parseUint(last); !ok {
+	lastTime, ok := parseUint(last)
+	if !ok {
 		return ohlcAnswer{}, permanent(200, fmt.Errorf(`"last" %s is not a whole number of seconds`, last))
 	}
 	ans, err := parseRows(raw, interval, keepEmpty)
 	if err != nil {
 		return ohlcAnswer{}, permanent(200, err)
+	}
+	// Kraken's "last" is the open time of the last closed candle: if it is
+	// not the row before the final one, that final row is not the forming
+	// candle and the answer cannot be trusted to end where it seems to.
+	if ans.lastClosed != 0 && int64(lastTime) != ans.lastClosed {
+		return ohlcAnswer{}, permanent(200, fmt.Errorf(`"last" %d is not the open time of the last closed candle, %d`, lastTime, ans.lastClosed))
 	}
 	return ans, nil
 }
@@ -78,7 +86,7 @@ func parseRows(raw []byte, interval ohlc.Interval, keepEmpty bool) (ohlcAnswer, 
 	candles := make([]ohlc.Candle, 0, 512)
 	var row, pending ohlc.Candle
 	n := 0
-	from := int64(0)
+	from, lastClosed := int64(0), int64(0)
 	for !c.consume(']') {
 		if n > 0 && !c.consume(',') {
 			return ohlcAnswer{}, errors.New("rows are not an array")
@@ -92,9 +100,12 @@ func parseRows(raw []byte, interval ohlc.Interval, keepEmpty bool) (ohlcAnswer, 
 		}
 		if n == 0 {
 			from = row.Time
-		} else if keepEmpty || pending.Trades > 0 {
+		} else {
 			// The previous row is closed: another one follows it.
-			candles = append(candles, pending)
+			lastClosed = pending.Time
+			if keepEmpty || pending.Trades > 0 {
+				candles = append(candles, pending)
+			}
 		}
 		pending = row
 		n++
@@ -103,7 +114,7 @@ func parseRows(raw []byte, interval ohlc.Interval, keepEmpty bool) (ohlcAnswer, 
 		return ohlcAnswer{}, errors.New("answer has no rows, not even the forming candle")
 	}
 	// pending is the last row, the forming candle: never stored.
-	return ohlcAnswer{candles: candles, from: from, until: pending.Time}, nil
+	return ohlcAnswer{candles: candles, from: from, until: pending.Time, lastClosed: lastClosed}, nil
 }
 
 func rowError(n int, t int64, err error) error {
@@ -173,7 +184,16 @@ func checkRow(c *ohlc.Candle, step int64, n int, prev int64) error {
 	if n > 0 && c.Time <= prev {
 		return fmt.Errorf("time %d is not after the previous row's %d: rows must be in strictly increasing time", c.Time, prev)
 	}
-	return c.CheckPrices()
+	if err := c.CheckPrices(); err != nil {
+		return err
+	}
+	// A traded candle's VWAP lies between its low and high. Rounding may
+	// put it a hair outside; a volume in the VWAP column (the two are
+	// easily swapped) lands far outside.
+	if c.HasVWAP && c.Trades > 0 && (c.VWAP < c.Low*0.99 || c.VWAP > c.High*1.01) {
+		return fmt.Errorf("vwap %v is outside low %v and high %v", c.VWAP, c.Low, c.High)
+	}
+	return nil
 }
 
 var (
