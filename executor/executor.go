@@ -34,6 +34,7 @@ type StateWriter interface {
 	Record(ctx context.Context, p state.Progress) error
 	FinishRun(ctx context.Context, run *state.Run) error
 	SyncGaps(ctx context.Context, found []state.Gap, now time.Time) error
+	ForgetCoverage(ctx context.Context, series ohlc.Series, spans ohlc.SpanSet) error
 }
 
 // CandleReader streams the candles of one source in time order.

@@ -49,6 +49,7 @@ func TestScripts(t *testing.T) {
 			"sinkcount":  cmdSinkCount,
 			"corruptzip": cmdCorruptZip,
 			"kraken":     cmdKraken,
+			"sinkdelete": cmdSinkDelete,
 		},
 	})
 }

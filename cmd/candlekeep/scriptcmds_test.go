@@ -8,6 +8,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
 
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/sources/krakenapi/krakenfake"
 )
 
@@ -82,5 +83,25 @@ func cmdKraken(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	default:
 		ts.Fatalf("unknown kraken subcommand %q", args[0])
+	}
+}
+
+// cmdSinkDelete deletes candles from the SQLite sink behind candlekeep's
+// back, as a dropped partition would: sinkdelete DB PAIR INTERVAL FROM TO
+func cmdSinkDelete(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 5 {
+		ts.Fatalf("usage: sinkdelete DB PAIR INTERVAL FROM TO")
+	}
+	from, err := ohlc.ParseTime(args[3])
+	ts.Check(err)
+	to, err := ohlc.ParseTime(args[4])
+	ts.Check(err)
+	db, err := sql.Open("sqlite", "file:"+ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer db.Close()
+	res, err := db.Exec("DELETE FROM candles WHERE pair = ? AND interval = ? AND ts >= ? AND ts < ?", args[1], args[2], from, to)
+	ts.Check(err)
+	if n, _ := res.RowsAffected(); n == 0 {
+		ts.Fatalf("sinkdelete deleted nothing")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/sources/krakencsv"
 	"github.com/feefifofunds/candlekeep/state"
@@ -22,6 +23,29 @@ type session struct {
 	st      *state.Store
 	// inv is the dumps scanned before state existed; nil once used.
 	inv *krakencsv.Inventory
+	// refresh reads the sink before planning and plans as if drifted
+	// coverage were forgotten (plan -refresh); it writes nothing.
+	refresh bool
+}
+
+// refreshed reports drift between state and the sink and returns the
+// snapshot without the drifted coverage.
+func (s *session) refreshed(ctx context.Context, snap *state.Snapshot) (*state.Snapshot, error) {
+	sink, err := openSink(ctx, s.cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer sink.Close()
+	drifts, err := executor.DetectDrift(ctx, sink, snap)
+	if err != nil {
+		return nil, err
+	}
+	if len(drifts) > 0 {
+		renderDrift(s.env.stdout, s.cfg, drifts, style{enabled: colorFor(s.env.stdout, s.noColor, s.env.environ)})
+		fmt.Fprintln(s.env.stdout, "This plan loads them again; 'candlekeep refresh' makes state forget them.")
+		fmt.Fprintln(s.env.stdout)
+	}
+	return executor.WithoutDrift(snap, drifts), nil
 }
 
 // openSession loads the configuration and opens state. When the state store
@@ -86,6 +110,11 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 	snap, err := s.st.Snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read state: %w", err)
+	}
+	if s.refresh {
+		if snap, err = s.refreshed(ctx, snap); err != nil {
+			return nil, err
+		}
 	}
 	return planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now}), nil
 }
