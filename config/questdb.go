@@ -114,12 +114,9 @@ func (d *decoder) questdbConf(conf string, attr *hcl.Attribute) (string, bool) {
 	switch schema {
 	case "http", "https":
 	case "tcp", "tcps", "udp":
-		if problem == "" || !strings.HasPrefix(problem, "it has no") {
-			d.errorf(rng, "Unsupported questdb transport",
-				"The conf starts with %q, but candlekeep writes to QuestDB with ILP over HTTP: only an HTTP request is acknowledged, so only then can candlekeep know a batch was written before recording it in state. Use \"http::\" or \"https::\" with QuestDB's HTTP port (9000 by default).", schema+"::")
-			return "", false
-		}
-		fallthrough
+		d.errorf(rng, "Unsupported questdb transport",
+			"The conf starts with %q, but candlekeep writes to QuestDB with ILP over HTTP: only an HTTP request is acknowledged, so only then can candlekeep know a batch was written before recording it in state. Use \"http::\" or \"https::\" with QuestDB's HTTP port (9000 by default).", schema+"::")
+		return "", false
 	default:
 		return invalid("must start with \"http::\" or \"https::\" (ILP over HTTP, whose writes are acknowledged).")
 	}
