@@ -62,15 +62,30 @@ state {
 #   dsn     = env("CANDLEKEEP_STATE_DSN")
 # }
 
-# sink "TYPE": where candles are written. At most one block; without it:
-# sqlite at .candlekeep/candles.db, table "candles". This version supports
-# the type "sqlite" only.
+# sink "TYPE": where candles are written, "sqlite" or "questdb". At most
+# one block; without it: sqlite at .candlekeep/candles.db, table "candles".
 sink "sqlite" {
-  # path: the candle database file. Default .candlekeep/candles.db.
+  # path: sqlite only; the candle database file. Default
+  # .candlekeep/candles.db.
   path = ".candlekeep/candles.db"
   # table: a plain identifier (letters, digits, underscores). Default "candles".
   table = "candles"
 }
+# For a team, write the candles to QuestDB (see docs/questdb.md). conf is
+# required for questdb and not allowed for sqlite, path the other way round.
+# conf is the QuestDB client's configuration string: "http::" or "https::"
+# (ILP over HTTP, whose writes are acknowledged; tcp:: and udp:: are
+# refused), then key=value settings each ending in ";", a ";" inside a value
+# written ";;". addr (host:port, QuestDB's HTTP port is 9000) is required;
+# then username and password, or token; tls_verify ("on" or "unsafe_off",
+# https:: only); request_timeout, retry_timeout (milliseconds),
+# request_min_throughput, init_buf_size, max_buf_size. auto_flush settings
+# are refused: candlekeep flushes each batch itself. It holds credentials, so
+# build it from the environment; it is never printed.
+# sink "questdb" {
+#   conf  = "https::addr=${env("QDB_ADDR")};username=${env("QDB_USER")};password=${replace(env("QDB_PASSWORD"), ";", ";;")};"
+#   table = "candles"
+# }
 
 # dump "NAME": one Kraken OHLCVT download on disk, read in place. NAME is an
 # identifier, unique among dumps.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,14 +23,14 @@ const (
 )
 
 // SinkTypes are the sink types this version supports.
-var SinkTypes = []string{"sqlite"}
+var SinkTypes = []string{"sqlite", "questdb"}
 
 var (
 	stateSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "backend"}, {Name: "path"}, {Name: "dsn"},
 	}}
-	sqliteSinkSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-		{Name: "path"}, {Name: "table"},
+	sinkSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "path"}, {Name: "table"}, {Name: "conf"},
 	}}
 	dumpSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "path", Required: true}, {Name: "kind"}, {Name: "until"}, {Name: "quarter"},
@@ -109,22 +110,48 @@ func (d *decoder) sink(blocks []*hcl.Block, dir string) Sink {
 	if b == nil {
 		return sk
 	}
-	if b.Labels[0] != "sqlite" {
+	sk.Type = b.Labels[0]
+	if !slices.Contains(SinkTypes, sk.Type) {
 		d.errorf(b.LabelRanges[0], "Unsupported sink type",
 			"Sink type %q is not supported by this version of candlekeep. Supported sink types: %s.%s",
 			b.Labels[0], quoteJoin(SinkTypes), didYouMean(suggest(b.Labels[0], SinkTypes)))
-		return sk
+		return Sink{Type: "sqlite", Path: sk.Path, Table: sk.Table}
 	}
-	content, diags := b.Body.Content(sqliteSinkSchema)
+	content, diags := b.Body.Content(sinkSchema)
 	d.diags = append(d.diags, diags...)
-	if path, attr, ok := d.str(content.Attributes, "path"); ok {
-		if path == "" {
-			d.errorf(attr.Expr.Range(), "Empty sink path", "The sink path must not be empty; omit it for %s.", DefaultSinkPath)
-		} else {
-			sk.Path = resolvePath(dir, path)
+	attrs := content.Attributes
+	path, pathAttr, pathOK := d.str(attrs, "path")
+	conf, confAttr, confOK := d.str(attrs, "conf") // never echo conf: it holds credentials
+	switch sk.Type {
+	case "sqlite":
+		if confAttr != nil {
+			d.errorf(confAttr.NameRange, "Argument not allowed for the sqlite sink",
+				"The sqlite sink takes a path, not a conf; conf is for sink \"questdb\".")
+		}
+		if pathOK {
+			if path == "" {
+				d.errorf(pathAttr.Expr.Range(), "Empty sink path", "The sink path must not be empty; omit it for %s.", DefaultSinkPath)
+			} else {
+				sk.Path = resolvePath(dir, path)
+			}
+		}
+	case "questdb":
+		sk.Path = ""
+		if pathAttr != nil {
+			d.errorf(pathAttr.NameRange, "Argument not allowed for the questdb sink",
+				"The questdb sink takes a conf, such as conf = \"http::addr=localhost:9000;\", not a path; path is for sink \"sqlite\".")
+		}
+		switch {
+		case confAttr == nil:
+			d.errorf(b.DefRange, "Missing conf for the questdb sink",
+				"The questdb sink needs a conf, such as conf = \"http::addr=localhost:9000;\"; take credentials from the environment: conf = \"https::addr=${env(\"QDB_ADDR\")};username=${env(\"QDB_USER\")};password=${env(\"QDB_PASSWORD\")};\".")
+		case confOK:
+			if conf, ok := d.questdbConf(conf, confAttr); ok {
+				sk.Conf = conf
+			}
 		}
 	}
-	if table, attr, ok := d.str(content.Attributes, "table"); ok {
+	if table, attr, ok := d.str(attrs, "table"); ok {
 		if !tableName.MatchString(table) {
 			d.errorf(attr.Expr.Range(), "Invalid table name",
 				"The table name must be a plain identifier (letters, digits and underscores, not starting with a digit), not %q.", table)

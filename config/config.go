@@ -4,6 +4,7 @@
 package config
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -43,8 +44,20 @@ type Sink struct {
 	Type  string // "sqlite" (default) or "questdb"
 	Path  string // sqlite: resolved path, default <Dir>/.candlekeep/candles.db
 	Table string // default "candles"
-	Conf  string // questdb (not yet supported): client configuration string, secret
+	Conf  string // questdb: go-questdb-client configuration string ending in ";"; secret, never printed
 }
+
+// String describes the sink without its conf, so that printing a Sink, or
+// a Config holding it, with %v or %+v cannot leak credentials.
+func (s Sink) String() string {
+	if s.Type == "questdb" {
+		return fmt.Sprintf("sink %q (table %s, conf redacted)", s.Type, s.Table)
+	}
+	return fmt.Sprintf("sink %q (path %s, table %s)", s.Type, s.Path, s.Table)
+}
+
+// GoString is String, for %#v.
+func (s Sink) GoString() string { return s.String() }
 
 // DumpKind says which span a dump covers for each series it holds.
 type DumpKind string

@@ -222,10 +222,10 @@ coverage "c" {
 			want:  []diagSummary{{hcl.DiagError, "Missing dsn for postgres state", "main.hcl", 1}},
 		},
 		{
-			name:    "questdb sink not in this version",
-			files:   map[string]string{"main.hcl": "sink \"questdb\" {\n  conf = \"http::addr=localhost:9000;\"\n}\n"},
+			name:    "sink type not in this version",
+			files:   map[string]string{"main.hcl": "sink \"questbd\" {\n  conf = \"http::addr=localhost:9000;\"\n}\n"},
 			want:    []diagSummary{{hcl.DiagError, "Unsupported sink type", "main.hcl", 1}},
-			details: []string{`Sink type "questdb" is not supported`, `Supported sink types: "sqlite".`},
+			details: []string{`Sink type "questbd" is not supported`, `Supported sink types: "sqlite", "questdb". Did you mean "questdb"?`},
 		},
 		{
 			name:  "bad table name",

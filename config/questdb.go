@@ -34,6 +34,17 @@ var questdbConfKeys = map[string]string{
 	"tls_roots_password":     "refused",
 }
 
+// acceptedConfKeys lists, sorted, the keys a conf may set.
+func acceptedConfKeys() []string {
+	var out []string
+	for _, k := range sortedKeys(questdbConfKeys) {
+		if kind := questdbConfKeys[k]; kind != "refused" && kind != "ignored" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // confSetting is one key=value of a conf string; position counts from 1.
 type confSetting struct {
 	key, value string
@@ -129,7 +140,7 @@ func (d *decoder) questdbConf(conf string, attr *hcl.Attribute) (string, bool) {
 		kind, known := questdbConfKeys[s.key]
 		switch {
 		case !known:
-			return invalid("holds a key the QuestDB client does not know at setting %d. Keys: %s.", s.position, strings.Join(sortedKeys(questdbConfKeys), ", "))
+			return invalid("holds a key the QuestDB client does not know at setting %d. Keys: %s.", s.position, strings.Join(acceptedConfKeys(), ", "))
 		case seen[s.key]:
 			return invalid("sets %s twice.", s.key)
 		case kind == "refused" && strings.HasPrefix(s.key, "auto_flush"):

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,4 +63,40 @@ func TestSchemaReference(t *testing.T) {
 	if len(cfg.Digest) != 64 {
 		t.Errorf("digest %q is not a SHA-256 hex", cfg.Digest)
 	}
+}
+
+// TestSchemaReferenceQuestDB decodes the commented-out questdb sink of
+// schema.hcl, so that the alternative it shows stays valid too.
+func TestSchemaReferenceQuestDB(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "schema.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := commentedBlock(t, string(src), `# sink "questdb" {`)
+	dir := writeTree(t, map[string]string{"main.hcl": block})
+	environ := []string{"QDB_ADDR=questdb.internal:9000", "QDB_USER=ingest", "QDB_PASSWORD=a;b"}
+	cfg := mustLoad(t, dir, LoadOptions{Environ: environ})
+	want := Sink{Type: "questdb", Table: "candles",
+		Conf: "https::addr=questdb.internal:9000;username=ingest;password=a;;b;"}
+	if diff := cmp.Diff(want, cfg.Sink); diff != "" {
+		t.Errorf("questdb sink of schema.hcl decoded wrong (-want +got):\n%s", diff)
+	}
+}
+
+// commentedBlock returns the block of src that starts at the comment line
+// first and ends at the next "# }", uncommented.
+func commentedBlock(t *testing.T, src, first string) string {
+	t.Helper()
+	var out []string
+	for _, line := range strings.Split(src, "\n") {
+		if len(out) == 0 && line != first {
+			continue
+		}
+		out = append(out, strings.TrimPrefix(strings.TrimPrefix(line, "#"), " "))
+		if line == "# }" {
+			return strings.Join(out, "\n") + "\n"
+		}
+	}
+	t.Fatalf("no block %q ... \"# }\" in schema.hcl", first)
+	return ""
 }

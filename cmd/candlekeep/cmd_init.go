@@ -40,7 +40,7 @@ func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return fmt.Errorf("set up sink: %w", err)
 	}
 	fmt.Fprintf(env.stdout, "State:  %s (lineage %s, serial %d), migrated.\n", describeState(cfg), snap.Lineage, snap.Serial)
-	fmt.Fprintf(env.stdout, "Sink:   %s table %q at %s, ready.\n", cfg.Sink.Type, cfg.Sink.Table, relPath(cfg.Dir, cfg.Sink.Path))
+	fmt.Fprintf(env.stdout, "Sink:   %s, ready.\n", describeSink(cfg))
 	fmt.Fprintln(env.stdout, "\ncandlekeep has been initialized. Run 'candlekeep plan' to see what it would load.")
 	return nil
 }
@@ -60,4 +60,13 @@ func relPath(dir, p string) string {
 		return r
 	}
 	return p
+}
+
+// describeSink names the sink without its secrets: for QuestDB only the
+// table, never the conf string (it holds credentials).
+func describeSink(cfg *config.Config) string {
+	if cfg.Sink.Type == "questdb" {
+		return fmt.Sprintf("questdb table %q (DEDUP UPSERT KEYS(timestamp, pair, interval))", cfg.Sink.Table)
+	}
+	return fmt.Sprintf("sqlite table %q at %s", cfg.Sink.Table, relPath(cfg.Dir, cfg.Sink.Path))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/feefifofunds/candlekeep/sinks/questdb/questdbtest"
 	"github.com/feefifofunds/candlekeep/sources/krakenapi/krakenfake"
 )
 
@@ -24,6 +25,10 @@ func TestMain(m *testing.M) {
 // scriptNow is the clock of the scripts' fake Kraken, which the scripts
 // pass to candlekeep as -now=$NOW: 2026-11-28 00:30 UTC.
 const scriptNow = 1795825800
+
+// scriptQuestDBPassword is the stand-in's password: scripts check it never
+// appears in any output.
+const scriptQuestDBPassword = "s3cret-Pw-7781"
 
 // TestScripts runs the txtar scripts in testdata/script. Each starts with a
 // fresh copy of examples/quickstart in $WORK/quickstart and a fake Kraken. Set
@@ -43,6 +48,12 @@ func TestScripts(t *testing.T) {
 			env.Values[krakenKey{}] = kraken
 			env.Setenv("KRAKEN_URL", kraken.URL())
 			env.Setenv("NOW", time.Unix(scriptNow, 0).UTC().Format(time.RFC3339))
+			// And its own QuestDB stand-in, which wants a password.
+			qdb := questdbtest.New(questdbtest.Options{Username: "candlekeep", Password: scriptQuestDBPassword})
+			env.Defer(qdb.Close)
+			env.Values[questdbKey{}] = qdb
+			env.Setenv("QDB_ADDR", qdb.Addr())
+			env.Setenv("QDB_PASSWORD", scriptQuestDBPassword)
 			return copyQuickstart(filepath.Join(env.WorkDir, "quickstart"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -50,6 +61,7 @@ func TestScripts(t *testing.T) {
 			"corruptzip": cmdCorruptZip,
 			"kraken":     cmdKraken,
 			"sinkdelete": cmdSinkDelete,
+			"questdb":    cmdQuestDB,
 		},
 	})
 }

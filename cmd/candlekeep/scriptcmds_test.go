@@ -9,6 +9,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/sinks/questdb/questdbtest"
 	"github.com/feefifofunds/candlekeep/sources/krakenapi/krakenfake"
 )
 
@@ -103,5 +104,53 @@ func cmdSinkDelete(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	if n, _ := res.RowsAffected(); n == 0 {
 		ts.Fatalf("sinkdelete deleted nothing")
+	}
+}
+
+// questdbKey finds a script's QuestDB stand-in in its values.
+type questdbKey struct{}
+
+// cmdQuestDB drives and checks the script's QuestDB stand-in:
+//
+//	questdb count TABLE N            fail unless TABLE holds exactly N rows
+//	questdb fault STATUS|drop        the next /write answers STATUS, or reads the body and drops the connection
+//	questdb nodedup TABLE            create TABLE as ILP auto-creation would: no dedup keys
+//	questdb droprange TABLE FROM TO  delete rows, as a dropped partition would
+func cmdQuestDB(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: questdb count TABLE N | fault STATUS|drop | nodedup TABLE | droprange TABLE FROM TO")
+	}
+	q := ts.Value(questdbKey{}).(*questdbtest.Server)
+	switch args[0] {
+	case "count":
+		if len(args) != 3 {
+			ts.Fatalf("usage: questdb count TABLE N")
+		}
+		want, err := strconv.ParseInt(args[2], 10, 64)
+		ts.Check(err)
+		if got := q.Count(args[1]); got != want {
+			ts.Fatalf("QuestDB table %s holds %d rows, want %d", args[1], got, want)
+		}
+	case "fault":
+		if args[1] == "drop" {
+			q.Inject(questdbtest.AcceptThenDrop())
+			return
+		}
+		code, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		q.Inject(questdbtest.Status(code))
+	case "nodedup":
+		q.CreateTableWithoutDedup(args[1])
+	case "droprange":
+		if len(args) != 4 {
+			ts.Fatalf("usage: questdb droprange TABLE FROM TO")
+		}
+		from, err := ohlc.ParseTime(args[2])
+		ts.Check(err)
+		to, err := ohlc.ParseTime(args[3])
+		ts.Check(err)
+		q.DropRange(args[1], from*1_000_000, to*1_000_000)
+	default:
+		ts.Fatalf("unknown questdb subcommand %q", args[0])
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/sinks"
+	"github.com/feefifofunds/candlekeep/sinks/questdb"
 	"github.com/feefifofunds/candlekeep/sinks/sqlite"
 	"github.com/feefifofunds/candlekeep/sources/krakenapi"
 	"github.com/feefifofunds/candlekeep/state"
@@ -99,6 +100,14 @@ func openSink(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
 	switch cfg.Sink.Type {
 	case "", "sqlite":
 		s, err := sqlite.Open(ctx, cfg.Sink.Path, cfg.Sink.Table)
+		if err != nil {
+			return nil, fmt.Errorf("open sink: %w", err)
+		}
+		return s, nil
+	case "questdb":
+		// Open parses the conf without the network; its errors never
+		// hold the credentials.
+		s, err := questdb.Open(ctx, cfg.Sink.Conf, cfg.Sink.Table)
 		if err != nil {
 			return nil, fmt.Errorf("open sink: %w", err)
 		}
