@@ -50,7 +50,7 @@ func (l *load) run(ctx context.Context, writers *writerPool) error {
 	if err := l.validate(ctx); err != nil {
 		return l.fail(stateCtx, err)
 	}
-	src, err := l.e.Open(ctx, l.a)
+	src, err := l.e.Open(ctx, l.loadPass())
 	if err != nil {
 		return l.fail(stateCtx, err)
 	}
@@ -103,6 +103,20 @@ func (l *load) run(ctx context.Context, writers *writerPool) error {
 		return l.fail(stateCtx, err)
 	}
 	return l.record(stateCtx, l.a.Span.End, state.ActionDone, state.FileLoaded, "")
+}
+
+// loadPass is the action as the second read opens it: validate already
+// checked a plain file's SHA-256, so the load does not hash it again (its
+// size and modification time are still checked when it is opened). A zip
+// member's checks cost nothing and stay.
+func (l *load) loadPass() planner.Action {
+	a := l.a
+	if a.CSV != nil && !a.CSV.IsZip {
+		csv := *a.CSV
+		csv.Fingerprint = ""
+		a.CSV = &csv
+	}
+	return a
 }
 
 // validate reads the action's span through the strict parser and discards

@@ -46,3 +46,28 @@ func RepeatShifted(csv []byte, minRows int, step int64) ([]byte, int, error) {
 	}
 	return out.Bytes(), rows, nil
 }
+
+// Resequence repeats a Kraken CSV file until it holds at least minRows
+// rows, giving row i the time start + i·step: real row shapes on a dense,
+// strictly increasing clock. Millions of 1-minute rows stay within a few
+// years, where repeating an hourly file's whole history would run past
+// the year 2262, the end of nanosecond timestamps.
+func Resequence(csv []byte, minRows int, start, step int64) ([]byte, int, error) {
+	lines := bytes.Split(bytes.TrimSuffix(csv, []byte{'\n'}), []byte{'\n'})
+	if len(lines) == 0 || len(lines[0]) == 0 {
+		return nil, 0, fmt.Errorf("resequence: empty input")
+	}
+	var out bytes.Buffer
+	out.Grow(minRows * (len(csv)/len(lines) + 2))
+	for i := 0; i < minRows; i++ {
+		_, rest, ok := bytes.Cut(lines[i%len(lines)], []byte{','})
+		if !ok {
+			return nil, 0, fmt.Errorf("resequence: line %d has no comma", i%len(lines)+1)
+		}
+		out.WriteString(strconv.FormatInt(start+int64(i)*step, 10))
+		out.WriteByte(',')
+		out.Write(rest)
+		out.WriteByte('\n')
+	}
+	return out.Bytes(), minRows, nil
+}

@@ -19,3 +19,15 @@ func TestRepeatShiftedKeepsTimesIncreasing(t *testing.T) {
 		t.Error("empty input was accepted")
 	}
 }
+
+func TestResequence(t *testing.T) {
+	src := []byte("3600,1,1,1,1,1,1\n7200,2,2,2,2,2,2\n")
+	got, rows, err := Resequence(src, 3, 60, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "60,1,1,1,1,1,1\n120,2,2,2,2,2,2\n180,1,1,1,1,1,1\n"
+	if rows != 3 || string(got) != want {
+		t.Fatalf("got %d rows:\n%s\nwant 3:\n%s", rows, got, want)
+	}
+}

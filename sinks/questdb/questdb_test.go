@@ -324,7 +324,7 @@ func TestSetupRefusesExistingTable(t *testing.T) {
 	}{
 		{"without dedup", func(srv *questdbtest.Server) { srv.CreateTableWithoutDedup("candles") }, []string{
 			"deduplication is off",
-			"run in QuestDB: ALTER TABLE 'candles' DEDUP ENABLE UPSERT KEYS(timestamp, pair, interval)",
+			`run in QuestDB: ALTER TABLE 'candles' DEDUP ENABLE UPSERT KEYS(timestamp, pair, "interval")`,
 		}},
 		{"trades as INT", func(srv *questdbtest.Server) {
 			srv.CreateTable("candles", candleTypes(func(c map[string]string) { c["trades"] = "INT" }), upsertKeys)
@@ -336,7 +336,7 @@ func TestSetupRefusesExistingTable(t *testing.T) {
 			srv.CreateTable("candles", candleTypes(func(c map[string]string) { delete(c, "vwap") }), []string{"timestamp"})
 		}, []string{
 			"column vwap is missing; the upsert keys are (timestamp)",
-			"ALTER TABLE 'candles' ADD COLUMN vwap DOUBLE; ALTER TABLE 'candles' DEDUP ENABLE UPSERT KEYS(timestamp, pair, interval)",
+			`ALTER TABLE 'candles' ADD COLUMN vwap DOUBLE; ALTER TABLE 'candles' DEDUP ENABLE UPSERT KEYS(timestamp, pair, "interval")`,
 		}},
 	}
 	for _, tc := range tests {

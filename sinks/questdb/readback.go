@@ -22,9 +22,9 @@ func (s *Sink) ReadBack(ctx context.Context, span ohlc.Span) ([]sinks.SeriesStat
 	if span.Empty() {
 		return nil, nil
 	}
-	q := "SELECT pair, interval, min(timestamp), max(timestamp), count() FROM " + s.quoted +
+	q := "SELECT pair, \"interval\", min(timestamp), max(timestamp), count() FROM " + s.quoted +
 		" WHERE timestamp >= " + sqlTime(span.Start) + " AND timestamp < " + sqlTime(span.End) +
-		" GROUP BY pair, interval"
+		" GROUP BY pair, \"interval\""
 	res, err := s.exec.exec(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("read back %s from %s: %w", span, s, err)
@@ -87,7 +87,7 @@ func (s *Sink) Candles(ctx context.Context, series ohlc.Series, span ohlc.Span) 
 		return nil, nil
 	}
 	q := "SELECT open, high, low, close, volume, trades, vwap, timestamp FROM " + s.quoted +
-		" WHERE pair = " + sqlString(series.Pair) + " AND interval = " + sqlString(series.Interval.String()) +
+		" WHERE pair = " + sqlString(series.Pair) + " AND \"interval\" = " + sqlString(series.Interval.String()) +
 		" AND timestamp >= " + sqlTime(span.Start) + " AND timestamp < " + sqlTime(span.End) +
 		" ORDER BY timestamp"
 	res, err := s.exec.exec(ctx, q)

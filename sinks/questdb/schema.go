@@ -24,13 +24,32 @@ var wantColumns = []struct{ name, typ string }{
 // upsertKeys are the dedup keys that make rewriting a candle replace it.
 var upsertKeys = []string{"timestamp", "pair", "interval"}
 
+// sqlColumn writes a column name for SQL. "interval" is a keyword of
+// QuestDB's SQL (a type and a function), so it is double-quoted there;
+// over ILP it is a plain name.
+func sqlColumn(name string) string {
+	if name == "interval" {
+		return `"interval"`
+	}
+	return name
+}
+
+// sqlKeys is upsertKeys for SQL.
+func sqlKeys() string {
+	keys := make([]string, len(upsertKeys))
+	for i, k := range upsertKeys {
+		keys[i] = sqlColumn(k)
+	}
+	return strings.Join(keys, ", ")
+}
+
 func (s *Sink) createTableSQL() string {
 	cols := make([]string, len(wantColumns))
 	for i, c := range wantColumns {
-		cols[i] = c.name + " " + c.typ
+		cols[i] = sqlColumn(c.name) + " " + c.typ
 	}
 	return "CREATE TABLE IF NOT EXISTS " + s.quoted + " (" + strings.Join(cols, ", ") +
-		") TIMESTAMP(timestamp) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(" + strings.Join(upsertKeys, ", ") + ")"
+		") TIMESTAMP(timestamp) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(" + sqlKeys() + ")"
 }
 
 // Setup creates the table when it is missing and otherwise checks that it
@@ -130,10 +149,10 @@ func (s *Sink) checkColumns(cols []tableColumn) error {
 			rebuild = true
 		case !ok:
 			e.Problems = append(e.Problems, fmt.Sprintf("column %s is missing", w.name))
-			e.Fixes = append(e.Fixes, fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", s.quoted, w.name, w.typ))
+			e.Fixes = append(e.Fixes, fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", s.quoted, sqlColumn(w.name), w.typ))
 		case !strings.EqualFold(c.typ, w.typ):
 			e.Problems = append(e.Problems, fmt.Sprintf("column %s is %s, want %s", w.name, c.typ, w.typ))
-			e.Fixes = append(e.Fixes, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s", s.quoted, w.name, w.typ))
+			e.Fixes = append(e.Fixes, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s", s.quoted, sqlColumn(w.name), w.typ))
 		}
 	}
 	if rebuild {
@@ -153,7 +172,7 @@ func (s *Sink) checkColumns(cols []tableColumn) error {
 			have = "the upsert keys are (" + strings.Join(keys, ", ") + ")"
 		}
 		e.Problems = append(e.Problems, have+", want ("+strings.Join(upsertKeys, ", ")+")")
-		e.Fixes = append(e.Fixes, fmt.Sprintf("ALTER TABLE %s DEDUP ENABLE UPSERT KEYS(%s)", s.quoted, strings.Join(upsertKeys, ", ")))
+		e.Fixes = append(e.Fixes, fmt.Sprintf("ALTER TABLE %s DEDUP ENABLE UPSERT KEYS(%s)", s.quoted, sqlKeys()))
 	}
 	if len(e.Problems) > 0 {
 		return e

@@ -12,7 +12,7 @@ func TestCreateTableSQL(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	want := "CREATE TABLE IF NOT EXISTS 'candles' (pair SYMBOL, interval SYMBOL, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, trades LONG, vwap DOUBLE, timestamp TIMESTAMP) TIMESTAMP(timestamp) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(timestamp, pair, interval)"
+	want := `CREATE TABLE IF NOT EXISTS 'candles' (pair SYMBOL, "interval" SYMBOL, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, trades LONG, vwap DOUBLE, timestamp TIMESTAMP) TIMESTAMP(timestamp) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(timestamp, pair, "interval")`
 	if diff := cmp.Diff(want, s.createTableSQL()); diff != "" {
 		t.Errorf("DDL (-want +got):\n%s", diff)
 	}
@@ -49,12 +49,12 @@ func TestCheckColumns(t *testing.T) {
 		}), &SchemaError{
 			Table:    "'candles'",
 			Problems: []string{"deduplication is off, want (timestamp, pair, interval)"},
-			Fixes:    []string{"ALTER TABLE 'candles' DEDUP ENABLE UPSERT KEYS(timestamp, pair, interval)"},
+			Fixes:    []string{`ALTER TABLE 'candles' DEDUP ENABLE UPSERT KEYS(timestamp, pair, "interval")`},
 		}},
 		{"dedup without interval", edit(func(c []tableColumn) []tableColumn { c[1].upserted = false; return c }), &SchemaError{
 			Table:    "'candles'",
 			Problems: []string{"the upsert keys are (pair, timestamp), want (timestamp, pair, interval)"},
-			Fixes:    []string{"ALTER TABLE 'candles' DEDUP ENABLE UPSERT KEYS(timestamp, pair, interval)"},
+			Fixes:    []string{`ALTER TABLE 'candles' DEDUP ENABLE UPSERT KEYS(timestamp, pair, "interval")`},
 		}},
 		{"wrong types, missing vwap", edit(func(c []tableColumn) []tableColumn {
 			c[7].typ = "INT"

@@ -3,7 +3,6 @@ package questdbtest
 import (
 	"math"
 	"strconv"
-	"unsafe"
 )
 
 // ilpKind is the protocol type of one ILP value, named as QuestDB names it
@@ -27,10 +26,10 @@ func (k ilpKind) String() string {
 // request body or, when they held escapes, into the parser's scratch.
 type ilpEntry struct {
 	name []byte
-	kind ilpKind
-	text []byte  // tag and string values, unescaped
+	text []byte  // tag and string values unescaped, others raw
 	num  float64 // float values
 	int  int64   // integer values, timestamp values in micros
+	kind ilpKind
 	bool bool
 }
 
@@ -44,6 +43,19 @@ type ilpLine struct {
 	// sameShape is set when table and entry names are those of the
 	// previous line, in the same order.
 	sameShape bool
+}
+
+// nextEntry grows entries by one and returns the new entry, which may hold
+// stale values: fieldValue sets kind and the value that goes with it, and
+// readers look at nothing else. Reusing the slot spares a copy per field.
+func (ln *ilpLine) nextEntry() *ilpEntry {
+	n := len(ln.entries)
+	if n < cap(ln.entries) {
+		ln.entries = ln.entries[:n+1]
+	} else {
+		ln.entries = append(ln.entries, ilpEntry{})
+	}
+	return &ln.entries[n]
 }
 
 // lineError is a rejection naming the measurement that caused it.
@@ -126,12 +138,12 @@ func (p *ilpParser) parseLine(b []byte, pos, no int, prec precision) (int, error
 	for field := 0; ; field++ {
 		if field < len(p.fieldRaw) {
 			if raw := p.fieldRaw[field]; len(b)-pos > len(raw) && string(b[pos+1:pos+1+len(raw)]) == string(raw) {
-				e := ilpEntry{name: p.fieldName[field]}
-				end, msg := p.fieldValue(b, pos+1+len(raw), &e)
+				e := ln.nextEntry()
+				e.name = p.fieldName[field]
+				end, msg := p.fieldValue(b, pos+1+len(raw), e)
 				if msg != "" {
 					return fail(msg)
 				}
-				ln.entries = append(ln.entries, e)
 				if pos = end; pos >= len(b) || b[pos] != ',' {
 					break
 				}
@@ -152,12 +164,12 @@ func (p *ilpParser) parseLine(b []byte, pos, no int, prec precision) (int, error
 		}
 		p.fieldRaw, p.fieldName = append(p.fieldRaw, b[pos+1:end+1]), append(p.fieldName, key)
 		ln.sameShape = false
-		e := ilpEntry{name: key}
-		end, msg := p.fieldValue(b, end+1, &e)
+		e := ln.nextEntry()
+		e.name = key
+		end, msg := p.fieldValue(b, end+1, e)
 		if msg != "" {
 			return fail(msg)
 		}
-		ln.entries = append(ln.entries, e)
 		if pos = end; pos >= len(b) || b[pos] != ',' {
 			break
 		}
@@ -171,14 +183,23 @@ func (p *ilpParser) parseLine(b []byte, pos, no int, prec precision) (int, error
 	// b[pos] is a space: the timestamp follows.
 	start := pos + 1
 	end := start
+	var ts uint64
+	for end < len(b) && b[end]-'0' < 10 && end-start < 19 { // 19 digits fit a uint64
+		ts = ts*10 + uint64(b[end]-'0')
+		end++
+	}
+	if end > start && (end == len(b) || b[end] == '\n') && ts <= math.MaxInt64 {
+		ln.ts, ln.hasTS = prec.toMicros(int64(ts)), true
+		return end, nil
+	}
 	for end < len(b) && b[end] != '\n' {
 		end++
 	}
-	ts, ok := parseInt(b[start:end])
+	ts2, ok := parseInt(b[start:end])
 	if !ok {
 		return fail("Could not parse timestamp: " + string(b[start:end]))
 	}
-	ln.ts, ln.hasTS = prec.toMicros(ts), true
+	ln.ts, ln.hasTS = prec.toMicros(ts2), true
 	return end, nil
 }
 
@@ -302,6 +323,9 @@ func (p *ilpParser) fieldValue(b []byte, pos int, e *ilpEntry) (int, string) {
 		}
 		return pos, ""
 	}
+	if end, ok := fastNumber(b, pos, e); ok {
+		return end, ""
+	}
 	start := pos
 	for pos < len(b) && b[pos] != ',' && b[pos] != ' ' && b[pos] != '\n' {
 		pos++
@@ -332,191 +356,4 @@ func (p *ilpParser) fieldValue(b []byte, pos int, e *ilpEntry) (int, string) {
 		return pos, ""
 	}
 	return p.number(v, pos, e)
-}
-
-// number parses an integer, timestamp or float field value.
-func (p *ilpParser) number(v []byte, pos int, e *ilpEntry) (int, string) {
-	invalid := func(v []byte) (int, string) {
-		return 0, "Could not parse entire line, field value is invalid. Field: " + string(e.name) + "; value: " + string(v)
-	}
-	switch v[len(v)-1] {
-	case 'i':
-		n, ok := parseInt(v[:len(v)-1])
-		if !ok {
-			return invalid(v)
-		}
-		e.kind, e.int = kindInteger, n
-	case 't':
-		n, ok := parseInt(v[:len(v)-1])
-		if !ok {
-			return invalid(v)
-		}
-		e.kind, e.int = kindTimestamp, n
-	default:
-		f, ok := parseFloat(v)
-		if !ok {
-			return invalid(v)
-		}
-		e.kind, e.num = kindFloat, f
-	}
-	return pos, ""
-}
-
-// parseInt parses an optionally negative decimal int64.
-func parseInt(v []byte) (int64, bool) {
-	if len(v) == 0 || len(v) > 20 {
-		return 0, false
-	}
-	neg := v[0] == '-'
-	if neg {
-		v = v[1:]
-		if len(v) == 0 {
-			return 0, false
-		}
-	}
-	var n uint64
-	for _, c := range v {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := uint64(c - '0')
-		if n > (math.MaxUint64-d)/10 {
-			return 0, false
-		}
-		n = n*10 + d
-	}
-	if neg {
-		if n > 1<<63 {
-			return 0, false
-		}
-		return -int64(n), true
-	}
-	if n > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(n), true
-}
-
-var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
-
-// parseFloat accepts -?(digits[.digits]|.digits)([eE][+-]?digits)? — what
-// QuestDB and the client write — and nothing else (no "inf", hex or
-// underscores). Plain decimals whose digits fit 2^53 are converted exactly
-// on the fast path; the rest go through strconv.
-func parseFloat(v []byte) (float64, bool) {
-	i, neg := 0, false
-	if v[0] == '-' {
-		neg, i = true, 1
-	}
-	var mant uint64
-	digits, frac, sawDot, intDigits := 0, 0, false, 0
-	for ; i < len(v); i++ {
-		c := v[i]
-		if c >= '0' && c <= '9' {
-			if digits < 19 {
-				mant = mant*10 + uint64(c-'0')
-				if mant != 0 {
-					digits++
-				}
-				if sawDot {
-					frac++
-				}
-			} else {
-				digits = 99 // too many digits for the fast path
-			}
-			if !sawDot {
-				intDigits++
-			}
-			continue
-		}
-		if c == '.' && !sawDot {
-			sawDot = true
-			continue
-		}
-		break
-	}
-	fracDigits := i - intDigits - btoi(sawDot) - btoi(neg)
-	if intDigits+fracDigits == 0 {
-		return 0, false
-	}
-	if i == len(v) && digits <= 15 && frac <= 22 {
-		f := float64(mant) / pow10[frac]
-		if neg {
-			f = -f
-		}
-		return f, true
-	}
-	if i < len(v) {
-		if v[i] != 'e' && v[i] != 'E' {
-			return 0, false
-		}
-		i++
-		if i < len(v) && (v[i] == '+' || v[i] == '-') {
-			i++
-		}
-		expStart := i
-		for i < len(v) && v[i] >= '0' && v[i] <= '9' {
-			i++
-		}
-		if i == expStart || i != len(v) {
-			return 0, false
-		}
-	}
-	// The bytes are not kept: ParseFloat copies its input into errors.
-	f, err := strconv.ParseFloat(unsafe.String(&v[0], len(v)), 64)
-	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return f, true // QuestDB takes overflow as Infinity and underflow as 0
-		}
-		return 0, false
-	}
-	return f, true
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// precision is the unit of the trailing timestamp, from the request's
-// precision parameter.
-type precision int64
-
-// micros per unit when positive; nanos per micro (1000) when negative.
-const (
-	precisionNanos   precision = -1000
-	precisionMicros  precision = 1
-	precisionMillis  precision = 1000
-	precisionSeconds precision = 1000_000
-	precisionMinutes precision = 60_000_000
-	precisionHours   precision = 3600_000_000
-)
-
-func (p precision) toMicros(ts int64) int64 {
-	if p < 0 {
-		return ts / int64(-p)
-	}
-	return ts * int64(p)
-}
-
-// parsePrecision reads the precision query parameter as QuestDB does.
-func parsePrecision(s string) (precision, bool) {
-	switch s {
-	case "", "n", "ns":
-		return precisionNanos, true
-	case "u", "us":
-		return precisionMicros, true
-	case "ms":
-		return precisionMillis, true
-	case "s":
-		return precisionSeconds, true
-	case "m":
-		return precisionMinutes, true
-	case "h":
-		return precisionHours, true
-	}
-	return 0, false
 }

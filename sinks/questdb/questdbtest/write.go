@@ -106,7 +106,7 @@ func (s *Server) stage(tx *txn, ln *ilpLine, now int64) error {
 			continue
 		}
 		tx.seen[col] = ln.no
-		c := t.cols[col]
+		c := &t.cols[col]
 		if !accepts(c.typ, e.kind) {
 			return &lineError{line: ln.no, msg: "table: " + t.name + ", column: " + c.name +
 				"; cast error from protocol type: " + e.kind.String() + " to column type: " + c.typ}
