@@ -132,7 +132,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.synopsis)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.synopsis)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Global flags:")
