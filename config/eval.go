@@ -39,6 +39,11 @@ func (d *decoder) value(expr hcl.Expression) (cty.Value, bool) {
 	v, diags := expr.Value(d.ctx)
 	for _, diag := range diags {
 		d.explainUndeclared(diag)
+		// HCL's diagnostic writer would print the values of the
+		// variables in the expression ("with var.pw as ..."), and a
+		// variable may hold a password or a DSN: show the source only.
+		diag.EvalContext = nil
+		diag.Expression = nil
 	}
 	d.diags = append(d.diags, diags...)
 	if diags.HasErrors() || !v.IsWhollyKnown() {

@@ -165,6 +165,10 @@ func (d *decoder) questdbConf(conf string, attr *hcl.Attribute) (string, bool) {
 			}
 		case s.key == "addr" && strings.Contains(s.value, "/"):
 			return invalid("has an addr with a \"/\"; addr is host:port only, such as addr=questdb.internal:9000, with the scheme before \"::\".")
+		case s.key == "addr" && strings.Contains(s.value, "@"):
+			// user:password@host would travel, and be printed, as part
+			// of the address.
+			return invalid("has an addr with an \"@\"; addr is host:port only: give credentials as username=…;password=…; or token=….")
 		}
 		seen[s.key] = true
 	}

@@ -30,12 +30,12 @@ type session struct {
 
 // refreshed reports drift between state and the sink and returns the
 // snapshot without the drifted coverage.
-func (s *session) refreshed(ctx context.Context, snap *state.Snapshot) (*state.Snapshot, error) {
+func (s *session) refreshed(ctx context.Context, snap *state.Snapshot) (_ *state.Snapshot, err error) {
 	sink, err := openSink(ctx, s.cfg)
 	if err != nil {
 		return nil, err
 	}
-	defer sink.Close()
+	defer closeWith(&err, sink)
 	drifts, err := executor.DetectDrift(ctx, sink, snap)
 	if err != nil {
 		return nil, err

@@ -26,6 +26,11 @@ func (s *Sink) ReadBack(ctx context.Context, span ohlc.Span) ([]sinks.SeriesStat
 		" WHERE timestamp >= " + sqlTime(span.Start) + " AND timestamp < " + sqlTime(span.End) +
 		" GROUP BY pair, \"interval\""
 	res, err := s.exec.exec(ctx, q)
+	if tableMissing(err) {
+		// A dropped table holds nothing: drift, not an error. The next
+		// apply's Setup creates it again.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read back %s from %s: %w", span, s, err)
 	}
