@@ -26,6 +26,11 @@ type Drift struct {
 // had rows. It writes nothing. Coverage from the API is not checked: its
 // answers may hold only filler candles, so an empty stretch proves nothing.
 func DetectDrift(ctx context.Context, sink sinks.Sink, snap *state.Snapshot) ([]Drift, error) {
+	if s, ok := sink.(sinks.Settler); ok {
+		if err := s.Settle(ctx); err != nil {
+			return nil, err
+		}
+	}
 	expected := map[ohlc.Series]ohlc.SpanSet{}
 	files := map[ohlc.Series][]state.FileRecord{}
 	for _, f := range snap.Files {

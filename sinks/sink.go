@@ -42,3 +42,11 @@ type SeriesStats struct {
 	First  int64 // open time of the oldest candle
 	Last   int64 // open time of the newest candle
 }
+
+// Settler is a sink that acknowledges writes before they are visible to
+// reads (QuestDB's WAL tables). Settle waits until everything acknowledged
+// can be read back, or says why it cannot be; read-backs that compare the
+// sink with state call it first.
+type Settler interface {
+	Settle(ctx context.Context) error
+}

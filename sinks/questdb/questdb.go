@@ -49,6 +49,10 @@ type Sink struct {
 	// Retry and RequestRows may be changed after Open, before NewWriter.
 	Retry       Backoff
 	RequestRows int
+	// SettleTimeout and SettlePoll bound Settle's wait for QuestDB to
+	// apply acknowledged commits (defaults 60s and 250ms).
+	SettleTimeout time.Duration
+	SettlePoll    time.Duration
 
 	conf   *clientConf
 	table  string
@@ -78,12 +82,14 @@ func Open(ctx context.Context, conf, table string) (*Sink, error) {
 		return nil, fmt.Errorf("open questdb sink: %s", c.redact(err.Error()))
 	}
 	return &Sink{
-		Retry:       DefaultBackoff,
-		RequestRows: DefaultRequestRows,
-		conf:        c,
-		table:       table,
-		quoted:      sqlString(table),
-		exec:        newExecClient(c),
+		Retry:         DefaultBackoff,
+		RequestRows:   DefaultRequestRows,
+		conf:          c,
+		table:         table,
+		quoted:        sqlString(table),
+		SettleTimeout: 60 * time.Second,
+		SettlePoll:    250 * time.Millisecond,
+		exec:          newExecClient(c),
 	}, nil
 }
 

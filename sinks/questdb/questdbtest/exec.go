@@ -53,6 +53,11 @@ func (s *Server) exec(q string) (any, *sqlError) {
 	if strings.TrimSpace(q) == "" {
 		return nil, &sqlError{pos: 0, msg: "No query text"}
 	}
+	if m := walQuery.FindStringSubmatch(q); m != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.walTables(q, m), nil
+	}
 	toks, err := tokenize(q)
 	if err != nil {
 		return nil, err

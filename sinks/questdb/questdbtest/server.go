@@ -43,6 +43,7 @@ type Server struct {
 	tx       txn
 	writes   int
 	errorSeq int64
+	wal      map[string]walState // by lower-case table name; see SetWAL
 }
 
 // New starts a stand-in on a loopback port.
