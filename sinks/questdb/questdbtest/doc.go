@@ -34,7 +34,9 @@
 //     path.
 //
 // It does not model: WAL apply lag (a committed request is visible at
-// once, where real QuestDB may answer a read before applying it);
+// once, where real QuestDB may answer a read before applying it; SetWAL
+// only changes what the sink's wal_tables() query is told, so its waiting
+// and its refusal of a suspended table can be tested);
 // partitions and their lifecycle (DropRange imitates a dropped partition
 // for a time range); symbol capacity, caching and indexes; out-of-order
 // commit lag; SQL beyond the statements above (no joins, functions other
