@@ -61,46 +61,25 @@ func (l *load) run(ctx context.Context, writers *writerPool) error {
 	}
 	defer writers.put(w)
 
-	buf := make([]ohlc.Candle, l.opts.BatchRows)
-	batch := make([]ohlc.Candle, 0, l.opts.BatchRows)
-	for done := false; !done; {
+	// The next batch is parsed while the sink takes this one.
+	batches := startBatches(src, l.a.Span, l.opts.BatchRows)
+	defer batches.close()
+	for batch := range batches.batches {
+		if err := l.write(stateCtx, w, batch); err != nil {
+			return l.fail(stateCtx, err)
+		}
+		batches.free <- batch[:0]
 		if ctx.Err() != nil {
+			// Ctrl-C: the batch in flight was confirmed and recorded;
+			// nothing new starts.
 			return l.fail(stateCtx, ErrInterrupted)
 		}
-		n, rerr := src.Read(buf)
-		for _, c := range buf[:n] {
-			if c.Time < l.a.Span.Start {
-				continue
-			}
-			if c.Time >= l.a.Span.End {
-				done = true
-				break
-			}
-			batch = append(batch, c)
-			if len(batch) < cap(batch) {
-				continue
-			}
-			if err := l.write(stateCtx, w, batch); err != nil {
-				return l.fail(stateCtx, err)
-			}
-			batch = batch[:0]
-			if ctx.Err() != nil {
-				// Ctrl-C: the batch in flight was confirmed and
-				// recorded; nothing new starts.
-				return l.fail(stateCtx, ErrInterrupted)
-			}
-		}
-		switch {
-		case rerr == io.EOF:
-			done = true
-		case rerr != nil:
-			// The file changed after validation: rows of the
-			// unfinished batch are not written.
-			return l.fail(stateCtx, rerr)
-		}
 	}
-	if err := l.write(stateCtx, w, batch); err != nil {
-		return l.fail(stateCtx, err)
+	<-batches.done
+	if batches.err != nil {
+		// The file changed after validation: the rows of the unfinished
+		// batch were not written.
+		return l.fail(stateCtx, batches.err)
 	}
 	return l.record(stateCtx, l.a.Span.End, state.ActionDone, state.FileLoaded, "")
 }
