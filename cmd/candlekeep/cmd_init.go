@@ -18,11 +18,7 @@ func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("init takes no arguments, got %q", fs.Args())
 	}
-	cfg, err := loadConfig(env, &cf)
-	if err != nil {
-		return err
-	}
-	st, err := openState(ctx, cfg)
+	cfg, st, err := loadConfigAndState(ctx, env, &cf)
 	if err != nil {
 		return err
 	}

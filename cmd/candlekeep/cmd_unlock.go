@@ -15,11 +15,7 @@ func runForceUnlock(ctx context.Context, env *cliEnv, args []string) (err error)
 	if fs.NArg() != 1 {
 		return fmt.Errorf("force-unlock needs exactly one argument, the lock ID that the lock error printed")
 	}
-	cfg, err := loadConfig(env, &cf)
-	if err != nil {
-		return err
-	}
-	st, err := openState(ctx, cfg)
+	_, st, err := loadConfigAndState(ctx, env, &cf)
 	if err != nil {
 		return err
 	}

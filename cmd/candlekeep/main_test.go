@@ -31,7 +31,7 @@ const scriptNow = 1795825800
 const scriptQuestDBPassword = "s3cret-Pw-7781"
 
 // TestScripts runs the txtar scripts in testdata/script. Each starts with a
-// fresh copy of examples/quickstart in $WORK/quickstart and a fake Kraken. Set
+// fresh copy of each example in $WORK/<name> and a fake Kraken. Set
 // CANDLEKEEP_UPDATE_GOLDEN=1 to rewrite the golden files inside the scripts.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
@@ -54,7 +54,12 @@ func TestScripts(t *testing.T) {
 			env.Values[questdbKey{}] = qdb
 			env.Setenv("QDB_ADDR", qdb.Addr())
 			env.Setenv("QDB_PASSWORD", scriptQuestDBPassword)
-			return copyQuickstart(filepath.Join(env.WorkDir, "quickstart"))
+			for _, example := range []string{"quickstart", "nightly", "questdb"} {
+				if err := copyExample(example, filepath.Join(env.WorkDir, example)); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sinkcount":  cmdSinkCount,
@@ -66,10 +71,13 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// copyQuickstart copies the quickstart example (without any state left in
-// it by a manual run) to dst.
-func copyQuickstart(dst string) error {
-	src := filepath.Join("..", "..", "examples", "quickstart")
+// copyQuickstart copies the quickstart example to dst.
+func copyQuickstart(dst string) error { return copyExample("quickstart", dst) }
+
+// copyExample copies one of examples/ (without any state left in it by a
+// manual run) to dst.
+func copyExample(name, dst string) error {
+	src := filepath.Join("..", "..", "examples", name)
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

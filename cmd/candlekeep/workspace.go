@@ -89,6 +89,20 @@ func resolveVarFiles(env *cliEnv, paths []string) []string {
 	return out
 }
 
+// loadConfigAndState loads the configuration and opens its state store:
+// what every command that reads or writes state starts with.
+func loadConfigAndState(ctx context.Context, env *cliEnv, cf *configFlags) (*config.Config, *state.Store, error) {
+	cfg, err := loadConfig(env, cf)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openState(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, st, nil
+}
+
 // openState opens the configured state store, running migrations.
 func openState(ctx context.Context, cfg *config.Config) (*state.Store, error) {
 	// state.Open's errors already say "open state …".
