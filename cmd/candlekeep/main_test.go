@@ -31,7 +31,8 @@ const scriptNow = 1795825800
 const scriptQuestDBPassword = "s3cret-Pw-7781"
 
 // TestScripts runs the txtar scripts in testdata/script. Each starts with a
-// fresh copy of each example in $WORK/<name> and a fake Kraken. Set
+// fresh copy of examples/quickstart in $WORK/quickstart (and of the other
+// examples in $WORK/example-NAME) and a fake Kraken. Set
 // CANDLEKEEP_UPDATE_GOLDEN=1 to rewrite the golden files inside the scripts.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
@@ -54,8 +55,8 @@ func TestScripts(t *testing.T) {
 			env.Values[questdbKey{}] = qdb
 			env.Setenv("QDB_ADDR", qdb.Addr())
 			env.Setenv("QDB_PASSWORD", scriptQuestDBPassword)
-			for _, example := range []string{"quickstart", "nightly", "questdb"} {
-				if err := copyExample(example, filepath.Join(env.WorkDir, example)); err != nil {
+			for example, dir := range map[string]string{"quickstart": "quickstart", "nightly": "example-nightly", "questdb": "example-questdb"} {
+				if err := copyExample(example, filepath.Join(env.WorkDir, dir)); err != nil {
 					return err
 				}
 			}
