@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 )
@@ -100,6 +101,9 @@ type attemptError struct {
 	codes     []string
 	err       error
 	temporary bool
+	// retryAfter is the wait the server asked for (Retry-After), 0 if
+	// none.
+	retryAfter time.Duration
 }
 
 func permanent(status int, err error) *attemptError {

@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -48,7 +50,10 @@ func (c *Client) call(ctx context.Context, op string, s ohlc.Series, path string
 		if c.beforeBackoff != nil {
 			c.beforeBackoff()
 		}
-		if err := sleep(ctx, c.backoffFor(attempts)); err != nil {
+		// A throttled server's own Retry-After is a floor (within the
+		// backoff cap): retrying sooner only prolongs the penalty.
+		wait := max(c.backoffFor(attempts), min(aerr.retryAfter, c.maxBackoff))
+		if err := sleep(ctx, wait); err != nil {
 			fail.Err = fmt.Errorf("%w (while waiting to retry after: %v)", err, aerr.err)
 			fail.temporary = false
 			return attempts, fail
@@ -79,7 +84,9 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, decode func(body []byt
 		return permanent(resp.StatusCode, fmt.Errorf("%w: response larger than %d MiB", ErrTooLarge, MaxBodyBytes>>20))
 	}
 	if resp.StatusCode != http.StatusOK {
-		return statusError(resp.StatusCode, body)
+		aerr := statusError(resp.StatusCode, body)
+		aerr.retryAfter = retryAfter(resp.Header.Get("Retry-After"))
+		return aerr
 	}
 	return decode(body)
 }
@@ -152,4 +159,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// retryAfter reads a Retry-After header given in seconds (the form APIs
+// use for throttling); a date or anything else counts as none.
+func retryAfter(v string) time.Duration {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return time.Duration(n) * time.Second
 }
