@@ -1,7 +1,7 @@
 // Command mkbig writes a large Kraken CSV file for benchmarks: a real
 // fixture repeated with shifted timestamps (see package synth).
 //
-//	go run ./bench/mkbig -in examples/quickstart/data/Kraken_OHLCVT_2020-10-01/XBTUSD_60.csv -rows 3000000 -out /tmp/big/XBTUSD_60.csv
+//	go run ./bench/mkbig -in examples/quickstart/data/Kraken_OHLCVT_2020-10-01/XBTUSD_60.csv -rows 3000000 -out big/XBTUSD_60.csv
 package main
 
 import (
