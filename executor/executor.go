@@ -34,6 +34,9 @@ type StateWriter interface {
 	Record(ctx context.Context, p state.Progress) error
 	FinishRun(ctx context.Context, run *state.Run) error
 	SyncGaps(ctx context.Context, found []state.Gap, now time.Time) error
+	// SyncGapsOf is SyncGaps limited to the records of some series, for
+	// a partial (targeted) plan.
+	SyncGapsOf(ctx context.Context, series []ohlc.Series, found []state.Gap, now time.Time) error
 	ForgetCoverage(ctx context.Context, series ohlc.Series, spans ohlc.SpanSet) error
 }
 
@@ -140,7 +143,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	if len(work) == 0 {
 		// Nothing to load: no run is recorded, but the gap records
 		// still follow the plan's unfillable gaps.
-		if err := e.State.SyncGaps(stateCtx, unfillableGaps(plan), opts.Now()); err != nil {
+		if err := e.syncGaps(stateCtx, plan, unfillableGaps(plan), opts.Now()); err != nil {
 			return Result{}, fmt.Errorf("record gaps: %w", err)
 		}
 		return Result{Status: state.RunSucceeded}, nil
@@ -192,7 +195,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	}
 	gaps = append(gaps, unfillableGaps(plan)...)
 	var runErr error
-	if err := e.State.SyncGaps(stateCtx, gaps, opts.Now()); err != nil {
+	if err := e.syncGaps(stateCtx, plan, gaps, opts.Now()); err != nil {
 		runErr = fmt.Errorf("record gaps: %w", err)
 	}
 

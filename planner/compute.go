@@ -54,11 +54,11 @@ func compute(in Input) *Plan {
 	p := newPlanner(in)
 
 	desired := Desired(in.Config, in.Now)
-	series := make([]ohlc.Series, 0, len(desired))
-	for s := range desired {
-		series = append(series, s)
+	series := selectTargets(desired, in.Targets)
+	if len(in.Targets) > 0 {
+		plan.Targets = targetNames(in.Targets)
+		plan.Scope = slices.Clone(series)
 	}
-	slices.SortFunc(series, ohlc.Series.Compare)
 
 	// Rule 2: gaps = desired − covered. Coverage is normalized again
 	// because the planner must not depend on how state stored it.

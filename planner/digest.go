@@ -4,13 +4,20 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 )
 
 // Digest identifies the plan's content: the clock, the state it was
-// computed against, and every action. Runs record it.
+// computed against, every action, and the targets of a partial plan. Runs
+// record it.
 func (p *Plan) Digest() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "now=%d lineage=%s serial=%d config=%s inventory=%s\n", p.Now, p.Lineage, p.Serial, p.ConfigDigest, p.InventoryDigest)
+	// Only a partial plan hashes its targets, so whole plans keep the
+	// digests they had.
+	if p.Partial() {
+		fmt.Fprintf(h, "targets=%s\n", strings.Join(p.Targets, ","))
+	}
 	for _, a := range p.Actions {
 		fmt.Fprintf(h, "%s %s %d %d", a.Kind, a.Series, a.Span.Start, a.Span.End)
 		if a.CSV != nil {

@@ -97,7 +97,18 @@ type Plan struct {
 	ConfigDigest    string
 	InventoryDigest string
 	Actions         []Action // ordered by series, then span start, then kind
+
+	// Targets are the -target options the plan was limited to, as
+	// written ("tier.TIER1"), sorted; nil for a plan of the whole
+	// configuration.
+	Targets []string
+	// Scope is, for a targeted plan, every series the targets selected,
+	// sorted: apply resolves gap records of these series only.
+	Scope []ohlc.Series
 }
+
+// Partial reports whether the plan covers only part of the configuration.
+func (p *Plan) Partial() bool { return len(p.Targets) > 0 }
 
 // Summary counts a plan's actions.
 type Summary struct {
@@ -147,6 +158,9 @@ type Input struct {
 	State     *state.Snapshot
 	Inventory *krakencsv.Inventory
 	Now       int64 // Unix seconds
+	// Targets limit the plan to the series any of them selects; none
+	// plans everything. Check them first with CheckTargets.
+	Targets []Target
 }
 
 // Compute returns the plan for in. It is a pure function: no I/O, and the

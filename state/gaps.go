@@ -45,6 +45,12 @@ type gapKey struct {
 // now. All of it is one transaction, and the serial moves only when a
 // record changed.
 func (s *Store) SyncGaps(ctx context.Context, found []Gap, now time.Time) error {
+	return s.syncGaps(ctx, found, now, nil)
+}
+
+// syncGaps is SyncGaps over the unresolved records of the series inScope
+// accepts, or of every series when inScope is nil.
+func (s *Store) syncGaps(ctx context.Context, found []Gap, now time.Time, inScope func(ohlc.Series) bool) error {
 	now = utc(now)
 	wanted := distinctGaps(found)
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -57,6 +63,11 @@ func (s *Store) SyncGaps(ctx context.Context, found []Gap, now time.Time) error 
 		if err := tx.NewSelect().Model(&recorded).
 			Where("status <> ?", string(GapFilled)).OrderExpr("id").Scan(ctx); err != nil {
 			return fmt.Errorf("read gaps: %w", err)
+		}
+		if inScope != nil {
+			recorded = slices.DeleteFunc(recorded, func(r gapRow) bool {
+				return !inScope(ohlc.Series{Pair: r.Pair, Interval: ohlc.Interval(r.IntervalMin)})
+			})
 		}
 		continues := matchGaps(recorded, wanted)
 		changed := false

@@ -12,19 +12,22 @@ import (
 )
 
 func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
+	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-target=KIND.NAME] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color] [FILE]")
 	var cf configFlags
 	var clock clockFlag
 	cf.register(fs)
 	clock.register(fs)
+	var targets targetFlag
+	targets.register(fs)
 	autoApprove := fs.Bool("auto-approve", false, "apply without asking for confirmation")
 	parallelism := fs.Int("parallelism", executor.DefaultParallelism, "how many actions run at once")
 	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for the state lock (e.g. 30s)")
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("apply takes no arguments, got %q", fs.Args())
+	saved, err := savedPlanArg(env, fs)
+	if err != nil {
+		return err
 	}
 	if *parallelism < 1 {
 		return fmt.Errorf("-parallelism must be at least 1, got %d", *parallelism)
@@ -33,12 +36,16 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	if saved != nil {
+		// The file is the approval, and its clock is the plan's.
+		now, *autoApprove = saved.Now, true
+	}
 	if !*autoApprove && !isTerminal(env.stdin) {
 		return errors.New("apply needs approval, and there is no terminal to ask on: run 'candlekeep apply -auto-approve' to apply without asking")
 	}
 	out := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
 
-	sess, err := openSession(ctx, env, &cf, now)
+	sess, err := openSession(ctx, env, &cf, now, targets.targets...)
 	if err != nil {
 		return err
 	}
@@ -55,11 +62,12 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 			out.yellow("Note:"), prev.Who, prev.PID, prev.Operation, prev.Since.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}
 
-	plan, err := sess.plan(ctx)
+	plan, err := sess.planOrSaved(ctx, saved)
 	if err != nil {
 		return err
 	}
 	renderPlan(env.stdout, plan, out)
+	renderPartialWarning(env.stdout, plan, out)
 	if plan.HasChanges() && !*autoApprove {
 		ok, err := confirm(ctx, env)
 		if err != nil {

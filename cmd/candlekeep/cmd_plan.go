@@ -6,24 +6,31 @@ import (
 )
 
 func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "plan", "plan [-detailed-exitcode] [-refresh] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
+	fs := newFlagSet(env, "plan", "plan [-detailed-exitcode] [-refresh] [-target=KIND.NAME] [-format=text|markdown|json] [-out=FILE] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
 	var cf configFlags
 	var clock clockFlag
 	cf.register(fs)
 	clock.register(fs)
+	var targets targetFlag
+	targets.register(fs)
 	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are, 1 on error")
 	refresh := fs.Bool("refresh", false, "read the sink first and show coverage it no longer holds (drift); the plan loads it again")
+	format := fs.String("format", "text", "output format: text, markdown for a pull-request comment, or json (docs/json-format.md)")
+	out := fs.String("out", "", "save the plan to FILE, for 'candlekeep apply FILE' and 'candlekeep show FILE'")
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("plan takes no arguments, got %q", fs.Args())
 	}
+	if *format != "text" && *format != "markdown" && *format != "json" {
+		return &exitCode{code: 1, err: fmt.Errorf("-format=%s: want text, markdown or json", *format)}
+	}
 	now, err := clock.now()
 	if err != nil {
 		return err
 	}
-	sess, err := openSession(ctx, env, &cf, now)
+	sess, err := openSession(ctx, machineOutput(env, *format != "text"), &cf, now, targets.targets...)
 	if err != nil {
 		return err
 	}
@@ -33,7 +40,25 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	renderPlan(env.stdout, plan, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)})
+	switch *format {
+	case "json":
+		if err := writePlanJSON(env.stdout, plan); err != nil {
+			return err
+		}
+	case "markdown":
+		if err := renderMarkdown(env.stdout, plan, defaultMarkdownLimit); err != nil {
+			return err
+		}
+	default:
+		st := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
+		renderPlan(env.stdout, plan, st)
+		renderPartialWarning(env.stdout, plan, st)
+	}
+	if *out != "" {
+		if err := savePlan(env, plan, *out, *format == "text"); err != nil {
+			return err
+		}
+	}
 	if *detailed && plan.HasChanges() {
 		return &exitCode{code: 2}
 	}

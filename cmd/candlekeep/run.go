@@ -44,6 +44,7 @@ var commands = []command{
 	{"fmt", "Rewrite configuration files in canonical format", runFmt},
 	{"plan", "Show what apply would load and which gaps nothing can fill", runPlan},
 	{"apply", "Load what the plan says and record it in state", runApply},
+	{"show", "Show a plan saved with 'plan -out=FILE', as text or JSON", runShow},
 	{"refresh", "Make state forget coverage the sink no longer holds", runRefresh},
 	{"state", "Inspect state: gap records", runState},
 	{"force-unlock", "Release a state lock left behind by a process that died", runForceUnlock},

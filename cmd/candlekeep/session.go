@@ -26,6 +26,8 @@ type session struct {
 	// refresh reads the sink before planning and plans as if drifted
 	// coverage were forgotten (plan -refresh); it writes nothing.
 	refresh bool
+	// targets limit the plan to part of the configuration (-target).
+	targets []planner.Target
 }
 
 // refreshed reports drift between state and the sink and returns the
@@ -50,13 +52,18 @@ func (s *session) refreshed(ctx context.Context, snap *state.Snapshot) (_ *state
 
 // openSession loads the configuration and opens state. When the state store
 // does not exist yet, the dumps are scanned first, so that a broken dump
-// stops the command before anything is created.
-func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64) (*session, error) {
+// stops the command before anything is created. Targets (-target) are
+// checked against the configuration before anything is opened: one naming
+// nothing is an error, not an empty plan.
+func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64, targets ...planner.Target) (*session, error) {
 	cfg, err := loadConfig(env, cf)
 	if err != nil {
 		return nil, err
 	}
-	s := &session{env: env, noColor: cf.noColor, cfg: cfg, now: now}
+	if err := planner.CheckTargets(cfg, targets); err != nil {
+		return nil, err
+	}
+	s := &session{env: env, noColor: cf.noColor, cfg: cfg, now: now, targets: targets}
 	if !stateExists(cfg) {
 		if s.inv, err = s.scan(ctx, nil); err != nil {
 			return nil, err
@@ -116,7 +123,7 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 			return nil, err
 		}
 	}
-	return planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now}), nil
+	return planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now, Targets: s.targets}), nil
 }
 
 // scan scans every configured dump and prints what it noticed about them.

@@ -1,0 +1,219 @@
+// Package planfile reads and writes saved plans: the versioned JSON
+// document that `plan -out` saves, `apply FILE` applies, and `plan
+// -format=json` and `show -json` print (docs/json-format.md). It holds no
+// secrets: a plan carries neither the sink's connection settings nor the
+// state's DSN, only digests of the configuration and the dumps.
+package planfile
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+)
+
+// FormatVersion is the version of the document this package writes. A new
+// field raises the minor version; anything a reader of the old version
+// would misread raises the major version, which readers refuse.
+const FormatVersion = "1.0"
+
+// formatMajor is FormatVersion's major version.
+const formatMajor = 1
+
+// Meta is what a plan file records beside the plan itself.
+type Meta struct {
+	// FormatVersion is the version the file was written in; Read sets
+	// it, Write ignores it and writes FormatVersion.
+	FormatVersion string
+	// CandlekeepVersion is the version of the candlekeep that made the
+	// plan.
+	CandlekeepVersion string
+}
+
+// Document is the JSON plan, field for field as docs/json-format.md
+// describes it.
+type Document struct {
+	FormatVersion     string      `json:"format_version"`
+	CandlekeepVersion string      `json:"candlekeep_version"`
+	PlannedAt         string      `json:"planned_at"`
+	Lineage           string      `json:"lineage"`
+	Serial            int64       `json:"serial"`
+	ConfigDigest      string      `json:"config_digest"`
+	InventoryDigest   string      `json:"inventory_digest"`
+	PlanDigest        string      `json:"plan_digest"`
+	HasChanges        bool        `json:"has_changes"`
+	Partial           bool        `json:"partial"`
+	Targets           []string    `json:"targets"`
+	Scope             []string    `json:"scope"`
+	Summary           Summary     `json:"summary"`
+	Tiers             []TierTotal `json:"tiers"`
+	Actions           []Action    `json:"actions"`
+}
+
+// Summary counts the plan's actions (planner.Summary).
+type Summary struct {
+	Loads                 int   `json:"loads"`
+	LoadCandles           int64 `json:"load_candles"`
+	Backfills             int   `json:"backfills"`
+	BackfillCandles       int64 `json:"backfill_candles"`
+	Requests              int   `json:"requests"`
+	Unfillable            int   `json:"unfillable"`
+	UnfillableCandleSlots int64 `json:"unfillable_candle_slots"`
+}
+
+// TierTotal counts the actions of one tier and interval. An action asked
+// for through several tiers counts in each; pairs listed directly in a
+// coverage block count under the tier "".
+type TierTotal struct {
+	Tier       string `json:"tier"`
+	Interval   int    `json:"interval"`
+	Loads      int    `json:"loads"`
+	Backfills  int    `json:"backfills"`
+	Unfillable int    `json:"unfillable"`
+	// Candles is the estimated candles the loads and backfills add.
+	Candles int64 `json:"candles"`
+}
+
+// Action is one planned action.
+type Action struct {
+	Kind             string   `json:"kind"`
+	Series           string   `json:"series"`
+	Pair             string   `json:"pair"`
+	Interval         int      `json:"interval"`
+	Span             Span     `json:"span"`
+	Source           *Source  `json:"source,omitempty"`
+	EstimatedCandles int64    `json:"estimated_candles"`
+	Requests         int      `json:"requests"`
+	Reason           string   `json:"reason,omitempty"`
+	Suggestion       string   `json:"suggestion,omitempty"`
+	Coverage         []string `json:"coverage"`
+	Tiers            []string `json:"tiers"`
+}
+
+// Span is a half-open time range [start, end), both RFC 3339 in UTC.
+type Span struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// Source is the dump member a load_csv action reads.
+type Source struct {
+	Dump        string `json:"dump"`
+	DumpPath    string `json:"dump_path"`
+	Member      string `json:"member"`
+	Fingerprint string `json:"fingerprint"`
+	Size        int64  `json:"size"`
+	// ModTime is a plain file's modification time (RFC 3339 with
+	// nanoseconds), absent for zip members.
+	ModTime string `json:"mod_time,omitempty"`
+	IsZip   bool   `json:"is_zip"`
+}
+
+// NewDocument describes p as the JSON document.
+func NewDocument(p *planner.Plan, meta Meta) *Document {
+	s := p.Summary()
+	d := &Document{
+		FormatVersion:     FormatVersion,
+		CandlekeepVersion: meta.CandlekeepVersion,
+		PlannedAt:         formatTime(p.Now),
+		Lineage:           p.Lineage,
+		Serial:            p.Serial,
+		ConfigDigest:      p.ConfigDigest,
+		InventoryDigest:   p.InventoryDigest,
+		PlanDigest:        p.Digest(),
+		HasChanges:        p.HasChanges(),
+		Partial:           p.Partial(),
+		Targets:           append([]string{}, p.Targets...),
+		Scope:             make([]string, len(p.Scope)),
+		Summary: Summary{
+			Loads: s.Loads, LoadCandles: s.LoadCandles,
+			Backfills: s.Backfills, BackfillCandles: s.BackfillCandles, Requests: s.Requests,
+			Unfillable: s.Unfillable, UnfillableCandleSlots: s.UnfillableCandleSlots,
+		},
+		Tiers:   TierTotals(p),
+		Actions: make([]Action, len(p.Actions)),
+	}
+	for i, s := range p.Scope {
+		d.Scope[i] = s.String()
+	}
+	for i, a := range p.Actions {
+		d.Actions[i] = newAction(a)
+	}
+	return d
+}
+
+func newAction(a planner.Action) Action {
+	out := Action{
+		Kind:             string(a.Kind),
+		Series:           a.Series.String(),
+		Pair:             a.Series.Pair,
+		Interval:         int(a.Series.Interval),
+		Span:             Span{Start: formatTime(a.Span.Start), End: formatTime(a.Span.End)},
+		EstimatedCandles: a.Estimate,
+		Requests:         a.Requests,
+		Reason:           string(a.Reason),
+		Suggestion:       a.Suggestion,
+		// Empty lists are [], not null, so consumers need not check.
+		Coverage: append([]string{}, a.Coverage...),
+		Tiers:    append([]string{}, a.Tiers...),
+	}
+	if c := a.CSV; c != nil {
+		out.Source = &Source{Dump: c.Dump, DumpPath: c.DumpPath, Member: c.Member, Fingerprint: c.Fingerprint, Size: c.Size, IsZip: c.IsZip}
+		if c.ModTime != 0 {
+			out.Source.ModTime = time.Unix(0, c.ModTime).UTC().Format(time.RFC3339Nano)
+		}
+	}
+	return out
+}
+
+// TierTotals counts p's actions per tier and interval, ordered by tier
+// name (pairs listed directly, tier "", last) and then interval.
+func TierTotals(p *planner.Plan) []TierTotal {
+	type key struct {
+		tier     string
+		interval ohlc.Interval
+	}
+	totals := map[key]*TierTotal{}
+	for _, a := range p.Actions {
+		tiers := a.Tiers
+		if len(tiers) == 0 {
+			tiers = []string{""}
+		}
+		for _, tier := range tiers {
+			k := key{tier, a.Series.Interval}
+			t := totals[k]
+			if t == nil {
+				t = &TierTotal{Tier: tier, Interval: int(a.Series.Interval)}
+				totals[k] = t
+			}
+			switch a.Kind {
+			case planner.LoadCSV:
+				t.Loads++
+				t.Candles += a.Estimate
+			case planner.BackfillAPI:
+				t.Backfills++
+				t.Candles += a.Estimate
+			case planner.Unfillable:
+				t.Unfillable++
+			}
+		}
+	}
+	out := make([]TierTotal, 0, len(totals))
+	for _, t := range totals {
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, func(a, b TierTotal) int {
+		if (a.Tier == "") != (b.Tier == "") {
+			if a.Tier == "" {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(a.Tier, b.Tier), cmp.Compare(a.Interval, b.Interval))
+	})
+	return out
+}
+
+func formatTime(unix int64) string { return time.Unix(unix, 0).UTC().Format(time.RFC3339) }

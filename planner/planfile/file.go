@@ -1,0 +1,195 @@
+package planfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+)
+
+// Write writes p as an indented JSON document ending in a newline.
+func Write(w io.Writer, p *planner.Plan, meta Meta) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// Suggestions and members hold "›" and "→"; keep them readable.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(NewDocument(p, meta)); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	return nil
+}
+
+// Read reads a plan file. It refuses a file that is empty, truncated, not
+// JSON, not a plan, of an unknown major format version, or whose actions
+// no longer match its plan_digest (edited by hand).
+func Read(r io.Reader) (*planner.Plan, Meta, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, Meta{}, fmt.Errorf("read plan file: %w", err)
+	}
+	if err := checkVersion(data); err != nil {
+		return nil, Meta{}, err
+	}
+	var d Document
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, Meta{}, fmt.Errorf("not a candlekeep plan: %w", err)
+	}
+	p, err := d.Plan()
+	if err != nil {
+		return nil, Meta{}, err
+	}
+	return p, Meta{FormatVersion: d.FormatVersion, CandlekeepVersion: d.CandlekeepVersion}, nil
+}
+
+// checkVersion tells a broken file from a file of another kind or of a
+// newer format, before the fields are decoded.
+func checkVersion(data []byte) error {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return errors.New("the plan file is empty")
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &probe); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) && syntax.Offset >= int64(len(trimmed)) && trimmed[0] == '{' {
+			return fmt.Errorf("the plan file is truncated: its JSON ends after %d bytes", len(data))
+		}
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return fmt.Errorf("not a candlekeep plan: the file holds a JSON %s, not an object", typeErr.Value)
+		}
+		return fmt.Errorf("not a candlekeep plan: the file is not JSON (%w)", err)
+	}
+	raw, ok := probe["format_version"]
+	if !ok {
+		return errors.New("not a candlekeep plan: the JSON has no format_version")
+	}
+	var v string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return fmt.Errorf("not a candlekeep plan: format_version is %s, not a string", raw)
+	}
+	major, err := majorVersion(v)
+	if err != nil {
+		return err
+	}
+	if major > formatMajor {
+		return fmt.Errorf("plan file format %d.x is newer than this candlekeep understands (%d.x): upgrade candlekeep to read it", major, formatMajor)
+	}
+	if major < formatMajor {
+		return fmt.Errorf("plan file format %q is older than this candlekeep understands (%d.x): make the plan again", v, formatMajor)
+	}
+	return nil
+}
+
+// majorVersion parses "MAJOR.MINOR".
+func majorVersion(v string) (int, error) {
+	majorText, minorText, ok := strings.Cut(v, ".")
+	major, err := strconv.Atoi(majorText)
+	if ok {
+		_, err2 := strconv.Atoi(minorText)
+		err = errors.Join(err, err2)
+	}
+	if !ok || err != nil || major < 0 {
+		return 0, fmt.Errorf("not a candlekeep plan: format_version %q is not MAJOR.MINOR", v)
+	}
+	return major, nil
+}
+
+// Plan turns the document back into the plan it describes, checking that
+// its actions still match its plan_digest.
+func (d *Document) Plan() (*planner.Plan, error) {
+	now, err := parseTime("planned_at", d.PlannedAt)
+	if err != nil {
+		return nil, err
+	}
+	p := &planner.Plan{Now: now, Lineage: d.Lineage, Serial: d.Serial, ConfigDigest: d.ConfigDigest, InventoryDigest: d.InventoryDigest, Targets: nonEmpty(d.Targets)}
+	for _, v := range d.Scope {
+		s, err := ohlc.ParseSeries(v)
+		if err != nil {
+			return nil, fmt.Errorf("not a valid plan: scope: %w", err)
+		}
+		p.Scope = append(p.Scope, s)
+	}
+	if len(d.Actions) > 0 {
+		p.Actions = make([]planner.Action, len(d.Actions))
+	}
+	for i, a := range d.Actions {
+		if p.Actions[i], err = a.action(); err != nil {
+			return nil, fmt.Errorf("not a valid plan: action %d: %w", i+1, err)
+		}
+	}
+	if d.PlanDigest == "" {
+		return nil, errors.New("not a valid plan: it has no plan_digest")
+	}
+	if got := p.Digest(); got != d.PlanDigest {
+		return nil, errors.New("the plan file was edited: its actions no longer match its plan_digest")
+	}
+	return p, nil
+}
+
+func (a Action) action() (planner.Action, error) {
+	kind := planner.Kind(a.Kind)
+	switch kind {
+	case planner.LoadCSV, planner.BackfillAPI, planner.Unfillable:
+	default:
+		return planner.Action{}, fmt.Errorf("unknown kind %q", a.Kind)
+	}
+	series, err := ohlc.ParseSeries(a.Series)
+	if err != nil {
+		return planner.Action{}, err
+	}
+	if series.Pair != a.Pair || int(series.Interval) != a.Interval {
+		return planner.Action{}, fmt.Errorf("series %q does not match pair %q and interval %d", a.Series, a.Pair, a.Interval)
+	}
+	start, err := parseTime("span.start", a.Span.Start)
+	if err != nil {
+		return planner.Action{}, err
+	}
+	end, err := parseTime("span.end", a.Span.End)
+	if err != nil {
+		return planner.Action{}, err
+	}
+	out := planner.Action{
+		Kind: kind, Series: series, Span: ohlc.Span{Start: start, End: end},
+		Coverage: nonEmpty(a.Coverage), Tiers: nonEmpty(a.Tiers),
+		Estimate: a.EstimatedCandles, Requests: a.Requests,
+		Reason: planner.Reason(a.Reason), Suggestion: a.Suggestion,
+	}
+	if kind == planner.LoadCSV && a.Source == nil {
+		return planner.Action{}, errors.New("load_csv without a source")
+	}
+	if s := a.Source; s != nil {
+		out.CSV = &planner.CSVSource{Dump: s.Dump, DumpPath: s.DumpPath, IsZip: s.IsZip, Member: s.Member, Fingerprint: s.Fingerprint, Size: s.Size}
+		if s.ModTime != "" {
+			t, err := time.Parse(time.RFC3339Nano, s.ModTime)
+			if err != nil {
+				return planner.Action{}, fmt.Errorf("source.mod_time %q is not RFC 3339", s.ModTime)
+			}
+			out.CSV.ModTime = t.UnixNano()
+		}
+	}
+	return out, nil
+}
+
+func parseTime(field, v string) (int64, error) {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return 0, fmt.Errorf("not a valid plan: %s %q is not an RFC 3339 time", field, v)
+	}
+	return t.Unix(), nil
+}
+
+// nonEmpty returns nil for an empty list, as the planner leaves it.
+func nonEmpty(v []string) []string {
+	if len(v) == 0 {
+		return nil
+	}
+	return v
+}
