@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 )
 
 func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
@@ -46,7 +47,12 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 			return err
 		}
 	case "markdown":
-		if err := renderMarkdown(env.stdout, plan, defaultMarkdownLimit); err != nil {
+		// A cut comment points at the saved plan, under its real name.
+		planFile := defaultPlanFile
+		if *out != "" {
+			planFile = filepath.Base(*out)
+		}
+		if err := renderMarkdownFor(env.stdout, plan, defaultMarkdownLimit, planFile); err != nil {
 			return err
 		}
 	default:
