@@ -12,7 +12,7 @@ import (
 )
 
 func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-target=KIND.NAME] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color] [FILE]")
+	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-target=KIND.NAME] [-json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color] [FILE]")
 	var cf configFlags
 	var clock clockFlag
 	cf.register(fs)
@@ -22,6 +22,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	autoApprove := fs.Bool("auto-approve", false, "apply without asking for confirmation")
 	parallelism := fs.Int("parallelism", executor.DefaultParallelism, "how many actions run at once")
 	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for the state lock (e.g. 30s)")
+	jsonOut := fs.Bool("json", false, "print events as JSON lines instead of the text view (needs -auto-approve or a plan FILE)")
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
@@ -39,6 +40,9 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if saved != nil {
 		// The file is the approval, and its clock is the plan's.
 		now, *autoApprove = saved.Now, true
+	}
+	if *jsonOut && !*autoApprove {
+		return errJSONNeedsApproval
 	}
 	if !*autoApprove && !isTerminal(env.stdin) {
 		return errors.New("apply needs approval, and there is no terminal to ask on: run 'candlekeep apply -auto-approve' to apply without asking")
@@ -66,8 +70,10 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	renderPlan(env.stdout, plan, out)
-	renderPartialWarning(env.stdout, plan, out)
+	if !*jsonOut {
+		renderPlan(env.stdout, plan, out)
+		renderPartialWarning(env.stdout, plan, out)
+	}
 	if plan.HasChanges() && !*autoApprove {
 		ok, err := confirm(ctx, env)
 		if err != nil {
@@ -80,7 +86,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 
 	ex := &executor.Executor{State: sess.st, Open: executor.OpenCSV, Options: executor.Options{Parallelism: *parallelism}}
-	var view *applyView
+	var view applyRenderer
 	if plan.HasChanges() {
 		// The sink is only opened (and created) when there is work.
 		sink, err := openSink(ctx, sess.cfg)
@@ -91,8 +97,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		if err := sink.Setup(ctx); err != nil {
 			return fmt.Errorf("set up sink: %w", err)
 		}
-		fmt.Fprintln(env.stdout)
-		view = newApplyView(env.stdout, out, isTerminal(env.stdout))
+		view = newApplyRenderer(env.stdout, out, *jsonOut)
 		ex.Sink, ex.Emit = sink, view.handle
 		if plan.Summary().Backfills > 0 {
 			ex.API = newAPIClient(sess.cfg)
@@ -105,6 +110,10 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	if view == nil {
+		if *jsonOut {
+			newJSONEventView(env.stdout).summary(res, plan.Summary().Unfillable)
+			return nil
+		}
 		if n := plan.Summary().Unfillable; n > 0 {
 			fmt.Fprintf(env.stdout, "\nNothing to apply; %d unfillable %s recorded in state.\n", n, plural(n, "gap", "gaps"))
 		}

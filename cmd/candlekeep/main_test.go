@@ -68,6 +68,7 @@ func TestScripts(t *testing.T) {
 			"kraken":     cmdKraken,
 			"sinkdelete": cmdSinkDelete,
 			"questdb":    cmdQuestDB,
+			"jsonlines":  cmdJSONLines,
 		},
 	})
 }

@@ -19,10 +19,17 @@ type applyView struct {
 	st  style
 	tty bool
 	bar *progressbar.ProgressBar
+	// progress logs a line every progressEvery for long actions off a
+	// terminal (journald), where there is no bar.
+	progress *progressLog
 }
 
 func newApplyView(w io.Writer, st style, tty bool) *applyView {
-	return &applyView{w: w, st: st, tty: tty}
+	v := &applyView{w: w, st: st, tty: tty}
+	if !tty {
+		v.progress = newProgressLog(time.Now)
+	}
+	return v
 }
 
 // handle is called by the executor, one event at a time.
@@ -41,11 +48,22 @@ func (v *applyView) handle(ev executor.Event) {
 		}
 	case executor.ActionStarted:
 		v.line("%s: %s", actionTitle(e.Action), startVerb(e.Action))
+		if v.progress != nil {
+			v.progress.started(e)
+		}
 	case executor.ActionProgress:
 		if v.bar != nil {
 			_ = v.bar.Add64(e.Delta)
 		}
+		if v.progress != nil {
+			if line := v.progress.line(e); line != "" {
+				v.line("%s", line)
+			}
+		}
 	case executor.ActionFinished:
+		if v.progress != nil {
+			v.progress.ended(e.Index)
+		}
 		verb := "loaded"
 		if e.Action.Kind == planner.BackfillAPI {
 			verb = "backfilled"
@@ -56,6 +74,9 @@ func (v *applyView) handle(ev executor.Event) {
 		}
 		v.line("%s: %s %s %s in %s%s", actionTitle(e.Action), v.st.green(verb), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"), seconds(e.Duration), short)
 	case executor.ActionFailed:
+		if v.progress != nil {
+			v.progress.ended(e.Index)
+		}
 		if errors.Is(e.Err, executor.ErrInterrupted) {
 			v.line("%s: %s after %s %s; recorded up to there", actionTitle(e.Action), v.st.yellow("stopped"), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"))
 			return
