@@ -1,14 +1,13 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/planner/planfile"
 )
 
 // defaultMarkdownLimit keeps a pull-request comment under GitHub's 65,536
@@ -138,49 +137,21 @@ type tierRow struct {
 	candles                  int64 // estimated candles written by loads and backfills
 }
 
-// tierRows sums actions per tier × interval. An action asked for through
-// several tiers counts once, under all of them joined, so the rows add up
-// to the verdict; pairs listed directly go under noTier, which sorts last.
+// tierRows are the plan's per-tier totals, the same as in the JSON plan
+// (planfile.TierTotals): an action asked for through several tiers counts
+// in each, so every tier's row tells what happens to that tier; pairs
+// listed directly go under noTier, last. The verdict above the table
+// carries the plan's true totals.
 func tierRows(actions []planner.Action) []tierRow {
-	type key struct {
-		tier     string
-		interval ohlc.Interval
+	totals := planfile.TierTotals(&planner.Plan{Actions: actions})
+	rows := make([]tierRow, len(totals))
+	for i, t := range totals {
+		tier := t.Tier
+		if tier == "" {
+			tier = noTier
+		}
+		rows[i] = tierRow{tier: tier, interval: ohlc.Interval(t.Interval), loads: t.Loads, backfills: t.Backfills, unfill: t.Unfillable, candles: t.Candles}
 	}
-	sums := map[key]*tierRow{}
-	for _, a := range actions {
-		k := key{noTier, a.Series.Interval}
-		if len(a.Tiers) > 0 {
-			k.tier = strings.Join(a.Tiers, ", ")
-		}
-		r := sums[k]
-		if r == nil {
-			r = &tierRow{tier: k.tier, interval: k.interval}
-			sums[k] = r
-		}
-		switch a.Kind {
-		case planner.LoadCSV:
-			r.loads++
-			r.candles += a.Estimate
-		case planner.BackfillAPI:
-			r.backfills++
-			r.candles += a.Estimate
-		case planner.Unfillable:
-			r.unfill++
-		}
-	}
-	rows := make([]tierRow, 0, len(sums))
-	for _, r := range sums {
-		rows = append(rows, *r)
-	}
-	slices.SortFunc(rows, func(a, b tierRow) int {
-		if (a.tier == noTier) != (b.tier == noTier) {
-			if a.tier == noTier {
-				return 1
-			}
-			return -1
-		}
-		return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(a.interval, b.interval))
-	})
 	return rows
 }
 

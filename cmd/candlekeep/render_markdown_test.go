@@ -190,7 +190,9 @@ func TestMarkdownEscapesNamesInTables(t *testing.T) {
 	}
 }
 
-func TestTierRowsJoinSeveralTiers(t *testing.T) {
+// An action asked for through two tiers counts in both rows, as in the
+// JSON plan's per-tier totals: each row tells what happens to its tier.
+func TestTierRowsCountInEachTier(t *testing.T) {
 	s := ohlc.Series{Pair: "XBTUSD", Interval: 1440}
 	rows := tierRows([]planner.Action{
 		{Kind: planner.LoadCSV, Series: s, Tiers: []string{"TIER1", "TIER2"}, Estimate: 10},
@@ -200,7 +202,8 @@ func TestTierRowsJoinSeveralTiers(t *testing.T) {
 	})
 	want := []tierRow{
 		{tier: "ALPHA", interval: 5, unfill: 1},
-		{tier: "TIER1, TIER2", interval: 1440, loads: 1, backfills: 1, candles: 17},
+		{tier: "TIER1", interval: 1440, loads: 1, backfills: 1, candles: 17},
+		{tier: "TIER2", interval: 1440, loads: 1, backfills: 1, candles: 17},
 		{tier: noTier, interval: 60, unfill: 1},
 	}
 	if diff := cmp.Diff(want, rows, cmp.AllowUnexported(tierRow{})); diff != "" {
