@@ -12,7 +12,7 @@ import (
 )
 
 func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-target=KIND.NAME] [-json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color] [FILE]")
+	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-target=KIND.NAME] [-json] [-log-format=text|json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color] [FILE]")
 	var cf configFlags
 	var clock clockFlag
 	cf.register(fs)
@@ -23,12 +23,16 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	parallelism := fs.Int("parallelism", executor.DefaultParallelism, "how many actions run at once")
 	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for the state lock (e.g. 30s)")
 	jsonOut := fs.Bool("json", false, "print events as JSON lines instead of the text view (needs -auto-approve or a plan FILE)")
+	logFormat := fs.String("log-format", "text", "how the run is logged after the plan: text, or json (log/slog records, one per line)")
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
 	saved, err := savedPlanArg(env, fs)
 	if err != nil {
 		return err
+	}
+	if *logFormat != "text" && *logFormat != "json" {
+		return fmt.Errorf("-log-format=%s: want text or json", *logFormat)
 	}
 	if *parallelism < 1 {
 		return fmt.Errorf("-parallelism must be at least 1, got %d", *parallelism)
@@ -97,7 +101,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		if err := sink.Setup(ctx); err != nil {
 			return fmt.Errorf("set up sink: %w", err)
 		}
-		view = newApplyRenderer(env.stdout, out, *jsonOut)
+		view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
 		ex.Sink, ex.Emit = sink, view.handle
 		if plan.Summary().Backfills > 0 {
 			ex.API = newAPIClient(sess.cfg)

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -22,6 +25,34 @@ type applyView struct {
 	// progress logs a line every progressEvery for long actions off a
 	// terminal (journald), where there is no bar.
 	progress *progressLog
+	// active are the series of the actions running now, by action index,
+	// shown in the bar's description.
+	active map[int]string
+}
+
+// running records that action idx runs series (or, with "", has ended) and
+// shows the running series beside the bar, whose rate is rows/s.
+func (v *applyView) running(idx int, series string) {
+	if v.bar == nil {
+		return
+	}
+	if v.active == nil {
+		v.active = map[int]string{}
+	}
+	if series == "" {
+		delete(v.active, idx)
+	} else {
+		v.active[idx] = series
+	}
+	names := make([]string, 0, len(v.active))
+	for _, k := range slices.Sorted(maps.Keys(v.active)) {
+		names = append(names, v.active[k])
+	}
+	desc := "candles"
+	if len(names) > 0 {
+		desc += " (" + strings.Join(names, ", ") + ")"
+	}
+	v.bar.Describe(desc)
 }
 
 func newApplyView(w io.Writer, st style, tty bool) *applyView {
@@ -41,6 +72,8 @@ func (v *applyView) handle(ev executor.Event) {
 				progressbar.OptionSetWriter(v.w),
 				progressbar.OptionSetDescription("candles"),
 				progressbar.OptionShowCount(),
+				progressbar.OptionShowIts(),
+				progressbar.OptionSetItsString("rows"),
 				progressbar.OptionSetPredictTime(true),
 				progressbar.OptionThrottle(100*time.Millisecond),
 				progressbar.OptionClearOnFinish(),
@@ -48,6 +81,7 @@ func (v *applyView) handle(ev executor.Event) {
 		}
 	case executor.ActionStarted:
 		v.line("%s: %s", actionTitle(e.Action), startVerb(e.Action))
+		v.running(e.Index, e.Action.Series.String())
 		if v.progress != nil {
 			v.progress.started(e)
 		}
@@ -61,6 +95,7 @@ func (v *applyView) handle(ev executor.Event) {
 			}
 		}
 	case executor.ActionFinished:
+		v.running(e.Index, "")
 		if v.progress != nil {
 			v.progress.ended(e.Index)
 		}
@@ -74,6 +109,7 @@ func (v *applyView) handle(ev executor.Event) {
 		}
 		v.line("%s: %s %s %s in %s%s", actionTitle(e.Action), v.st.green(verb), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"), seconds(e.Duration), short)
 	case executor.ActionFailed:
+		v.running(e.Index, "")
 		if v.progress != nil {
 			v.progress.ended(e.Index)
 		}

@@ -167,9 +167,12 @@ type applyRenderer interface {
 }
 
 // newApplyRenderer picks the view for apply's stdout.
-func newApplyRenderer(w io.Writer, st style, jsonLines bool) applyRenderer {
-	if jsonLines {
+func newApplyRenderer(w io.Writer, st style, jsonLines, jsonLog bool) applyRenderer {
+	switch {
+	case jsonLines:
 		return newJSONEventView(w)
+	case jsonLog:
+		return newLogView(w)
 	}
 	fmt.Fprintln(w) // a blank line between the plan and the run
 	return newApplyView(w, st, isTerminal(w))
