@@ -17,6 +17,11 @@ func (p *Plan) Digest() string {
 	// digests they had.
 	if p.Partial() {
 		fmt.Fprintf(h, "targets=%s\n", strings.Join(p.Targets, ","))
+		scope := make([]string, len(p.Scope))
+		for i, s := range p.Scope {
+			scope[i] = s.String()
+		}
+		fmt.Fprintf(h, "scope=%s\n", strings.Join(scope, ","))
 	}
 	for _, a := range p.Actions {
 		fmt.Fprintf(h, "%s %s %d %d", a.Kind, a.Series, a.Span.Start, a.Span.End)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/state"
 )
 
@@ -42,8 +43,16 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	if saved != nil {
-		// The file is the approval, and its clock is the plan's.
+		// The file is the approval; its clock and targets are the plan's.
 		now, *autoApprove = saved.Now, true
+		targets.targets = nil
+		for _, t := range saved.Targets {
+			target, err := planner.ParseTarget(t)
+			if err != nil {
+				return fmt.Errorf("saved plan: %w", err)
+			}
+			targets.targets = append(targets.targets, target)
+		}
 	}
 	if *jsonOut && !*autoApprove {
 		return errJSONNeedsApproval

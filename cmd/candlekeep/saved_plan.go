@@ -147,10 +147,18 @@ func (s *session) checkSaved(ctx context.Context, saved *planner.Plan) (*planner
 	if present.InventoryDigest != saved.InventoryDigest {
 		changes = append(changes, fmt.Sprintf("the dumps changed (digest %s → %s)", short(saved.InventoryDigest), short(present.InventoryDigest)))
 	}
+	if len(changes) == 0 && present.Digest() != saved.Digest() {
+		// Same state, configuration and dumps, yet other actions: the
+		// file was edited, or made by a candlekeep that plans otherwise.
+		changes = append(changes, "its actions are not the ones the planner decides for this state, configuration and dumps (the file was edited, or made by another candlekeep version)")
+	}
 	if len(changes) > 0 {
 		return nil, fmt.Errorf("saved plan is stale:\n  - %s\n\nNothing was applied. Run 'candlekeep plan -out=FILE' again and review the new plan.", strings.Join(changes, "\n  - "))
 	}
-	return saved, nil
+	// The present plan has the same actions as the reviewed one (equal
+	// digests), with its files' paths resolved from here: a plan made
+	// with another -chdir or in another checkout still finds its dumps.
+	return present, nil
 }
 
 // short abbreviates a digest for a message.
