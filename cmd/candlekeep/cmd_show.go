@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/feefifofunds/candlekeep/planner/planfile"
 )
@@ -10,8 +11,9 @@ import (
 // runShow prints a saved plan. It reads only the file: no configuration,
 // no state, no lock.
 func runShow(_ context.Context, env *cliEnv, args []string) error {
-	fs := newFlagSet(env, "show", "show [-json] [-no-color] FILE")
+	fs := newFlagSet(env, "show", "show [-json | -markdown] [-no-color] FILE")
 	asJSON := fs.Bool("json", false, "print the plan as JSON (docs/json-format.md)")
+	asMarkdown := fs.Bool("markdown", false, "print the plan as a pull-request comment, as plan -format=markdown does")
 	noColor := fs.Bool("no-color", false, "never colour the output")
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
@@ -23,9 +25,15 @@ func runShow(_ context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	switch {
+	case *asJSON && *asMarkdown:
+		return fmt.Errorf("show takes -json or -markdown, not both")
+	case *asJSON:
 		// The version that made the plan, not this one.
 		return planfile.Write(env.stdout, plan, meta)
+	case *asMarkdown:
+		// The comment renders the very file that will be applied.
+		return renderMarkdownFor(env.stdout, plan, defaultMarkdownLimit, filepath.Base(fs.Arg(0)))
 	}
 	st := style{enabled: colorFor(env.stdout, *noColor, env.environ)}
 	renderPlan(env.stdout, plan, st)

@@ -20,8 +20,8 @@ func TestGitHubActionsExampleAgrees(t *testing.T) {
 	plan, apply := read("candlekeep-plan.yml"), read("candlekeep-apply.yml")
 	for _, want := range []string{
 		"'<!-- candlekeep-plan -->'",
-		"plan -no-color -now=\"$now\" -out=\"$GITHUB_WORKSPACE/plan.tfplan\"",
-		"plan -no-color -now=\"$now\" -format=markdown",
+		"plan -no-color -out=\"$GITHUB_WORKSPACE/plan.tfplan\"",
+		"show -markdown \"$GITHUB_WORKSPACE/plan.tfplan\"",
 		"name: candlekeep-plan-pr-${{ github.event.pull_request.number }}",
 		"path: plan.tfplan",
 	} {
