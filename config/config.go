@@ -23,6 +23,9 @@ type Config struct {
 	Tiers     []Tier     // in declaration order
 	Coverage  []Coverage // in declaration order
 	API       API
+	// Retention says how long resolved gap records and finished runs are
+	// kept before gc deletes them.
+	Retention Retention
 	Variables map[string]string
 
 	// Digest is a SHA-256 over the names and bytes of the *.hcl files and
@@ -98,7 +101,22 @@ type Coverage struct {
 	Pairs     []string        // every pair: the tiers' pairs plus explicit ones, sorted, deduplicated
 	Intervals []ohlc.Interval // sorted, deduplicated
 	Window    Window
+	// Freshness, when set, is how old the newest candle of each series
+	// may get before check warns or errors; zero values mean not checked.
+	Freshness Freshness
 	DeclRange hcl.Range
+}
+
+// Freshness is a coverage block's freshness {} block.
+type Freshness struct {
+	WarnAfter  time.Duration
+	ErrorAfter time.Duration
+}
+
+// Retention is the gaps { retention } and runs { retention } settings.
+type Retention struct {
+	Gaps time.Duration // default 90 days
+	Runs time.Duration // default 180 days
 }
 
 // Window is a coverage block's time window, resolved against a clock by Span.
