@@ -17,12 +17,12 @@ import (
 type Config struct {
 	Dir string // the configuration directory (-chdir)
 
-	State     State
-	Sink      Sink
-	Dumps     []Dump     // in declaration order
-	Tiers     []Tier     // in declaration order
-	Coverage  []Coverage // in declaration order
-	API       API
+	State    State
+	Sink     Sink
+	Dumps    []Dump     // in declaration order
+	Tiers    []Tier     // in declaration order
+	Coverage []Coverage // in declaration order
+	API      API
 	// Retention says how long resolved gap records and finished runs are
 	// kept before gc deletes them.
 	Retention Retention
