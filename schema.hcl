@@ -183,4 +183,29 @@ coverage "recent" {
   # lookback: instead of from/to, the last stretch up to now: whole numbers
   # with units s, m, h, d, w ("30d", "12h", "2w", "1d12h").
   lookback = "${var.recent_days}d"
+  # freshness: optional, at most one; how old the newest covered candle of
+  # each series may get before `candlekeep check` warns or errors. The age
+  # is measured from the start of the candle still forming, so a series
+  # loaded up to now is 0 old. Durations as for lookback; give warn_after,
+  # error_after or both; error_after must not be shorter than warn_after.
+  # Without it the block's series are not checked.
+  freshness {
+    warn_after  = "2h"
+    error_after = "26h"
+  }
+}
+
+# gaps: how long `candlekeep gc` keeps resolved gap records (filled or no
+# longer wanted) before deleting them. Open gaps are never deleted. At
+# most one block; retention is required in it, a duration longer than zero.
+# Default "90d".
+gaps {
+  retention = "60d"
+}
+
+# runs: how long gc keeps finished runs with their actions before deleting
+# them. At most one block; retention is required in it, a
+# duration longer than zero. Default "180d".
+runs {
+  retention = "180d"
 }

@@ -19,7 +19,7 @@ var (
 	coverageSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "tiers"}, {Name: "pairs"}, {Name: "intervals", Required: true},
 		{Name: "from"}, {Name: "to"}, {Name: "lookback"},
-	}}
+	}, Blocks: []hcl.BlockHeaderSchema{{Type: "freshness"}}}
 
 	altname    = regexp.MustCompile(`^[A-Z0-9]+$`)
 	notAltname = regexp.MustCompile(`[^A-Za-z0-9]`)
@@ -149,6 +149,7 @@ func (d *decoder) coverage(b *hcl.Block, tiers map[string]Tier, tierNames []stri
 		c.Intervals = d.intervals(attr)
 	}
 	c.Window = d.window(b, attrs)
+	c.Freshness = d.freshness(content.Blocks.OfType("freshness"))
 	return c, !d.diags[before:].HasErrors()
 }
 

@@ -35,6 +35,8 @@ var rootSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "tier", LabelNames: []string{"name"}},
 	{Type: "coverage", LabelNames: []string{"name"}},
 	{Type: "api"},
+	{Type: "gaps"},
+	{Type: "runs"},
 }}
 
 // loader holds what one Load call shares between its steps.
@@ -100,6 +102,7 @@ func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	cfg.Tiers = d.tiers(blocks["tier"])
 	cfg.Coverage = d.coverages(blocks["coverage"], cfg.Tiers)
 	cfg.API = d.api(blocks["api"])
+	cfg.Retention = d.retention(blocks["gaps"], blocks["runs"])
 	cfg.Variables = renderVariables(vals)
 	diags = append(diags, d.diags...)
 	sortDiagnostics(diags)

@@ -33,6 +33,7 @@ coverage "c" {
 		Coverage: []Coverage{{Name: "c", Pairs: []string{"XBTUSD"}, Intervals: []ohlc.Interval{60},
 			Window: Window{From: jan2020, ToNow: true}}},
 		API:       DefaultAPI(),
+		Retention: DefaultRetention(),
 		Variables: map[string]string{},
 	}
 	if diff := cmp.Diff(want, cfg, ignoreRanges); diff != "" {
@@ -117,6 +118,7 @@ coverage "recent" {
 				Window: Window{ToNow: true, Lookback: 36 * 3600}},
 		},
 		API:       DefaultAPI(),
+		Retention: DefaultRetention(),
 		Variables: map[string]string{},
 	}
 	if diff := cmp.Diff(want, cfg, ignoreRanges); diff != "" {

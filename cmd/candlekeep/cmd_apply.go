@@ -25,6 +25,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for the state lock (e.g. 30s)")
 	jsonOut := fs.Bool("json", false, "print events as JSON lines instead of the text view (needs -auto-approve or a plan FILE)")
 	logFormat := fs.String("log-format", "text", "how the run is logged after the plan: text, or json (log/slog records, one per line)")
+	gcAfter := fs.Bool("gc", true, "after a successful apply, delete resolved gap records and finished runs older than their retention (as 'candlekeep gc')")
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
@@ -121,6 +122,11 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	stopNotice()
 	if err != nil {
 		return err
+	}
+	if *gcAfter && len(res.Failures) == 0 && !res.Interrupted {
+		// Deferred so its line follows the summary, and still runs
+		// before the lock is released.
+		defer gcAfterApply(ctx, env, sess, now, *jsonOut)
 	}
 	if view == nil {
 		if *jsonOut {

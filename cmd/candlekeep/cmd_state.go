@@ -17,6 +17,9 @@ import (
 // stateCommands are the subcommands of `candlekeep state`.
 var stateCommands = map[string]func(ctx context.Context, env *cliEnv, args []string) error{
 	"gaps": runStateGaps,
+	"list": runStateList,
+	"show": runStateShow,
+	"runs": runStateRuns,
 }
 
 func runState(ctx context.Context, env *cliEnv, args []string) error {
@@ -24,6 +27,9 @@ func runState(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintln(env.stderr, "Usage: candlekeep [-chdir=DIR] state <subcommand> [flags]")
 		fmt.Fprintln(env.stderr, "\nSubcommands:")
 		fmt.Fprintln(env.stderr, "  gaps   list the gap records: what was missing, whether it was filled, and what would fill it")
+		fmt.Fprintln(env.stderr, "  list   list the series in state with their covered spans per source")
+		fmt.Fprintln(env.stderr, "  show   show one series: coverage, files loaded, gaps and its last actions")
+		fmt.Fprintln(env.stderr, "  runs   list recent runs with status, duration, counts and errors")
 		if len(args) == 0 {
 			return errReported
 		}

@@ -69,6 +69,7 @@ func TestScripts(t *testing.T) {
 			"sinkdelete": cmdSinkDelete,
 			"questdb":    cmdQuestDB,
 			"jsonlines":  cmdJSONLines,
+			"jsonvalid":  cmdJSONValid,
 		},
 	})
 }

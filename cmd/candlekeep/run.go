@@ -46,7 +46,10 @@ var commands = []command{
 	{"apply", "Load what the plan says and record it in state", runApply},
 	{"show", "Show a plan saved with 'plan -out=FILE', as text or JSON", runShow},
 	{"refresh", "Make state forget coverage the sink no longer holds", runRefresh},
+	{"check", "Check that each series' data is fresh (exit 4 when stale)", runCheck},
+	{"report", "Show how complete the configured candles are, from state alone", runReport},
 	{"state", "Inspect state: gap records", runState},
+	{"gc", "Delete resolved gap records and finished runs older than their retention", runGC},
 	{"force-unlock", "Release a state lock left behind by a process that died", runForceUnlock},
 	{"version", "Print the candlekeep version", runVersion},
 }

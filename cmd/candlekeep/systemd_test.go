@@ -22,7 +22,8 @@ func TestSystemdUnitsVerify(t *testing.T) {
 	}
 	src := filepath.Join("..", "..", "examples", "systemd")
 	dir := t.TempDir()
-	units := []string{"candlekeep-apply.service", "candlekeep-apply.timer", "candlekeep-alert@.service"}
+	units := []string{"candlekeep-apply.service", "candlekeep-apply.timer", "candlekeep-alert@.service",
+		"candlekeep-check.service", "candlekeep-check.timer"}
 	var paths []string
 	for _, u := range units {
 		data, err := os.ReadFile(filepath.Join(src, u))

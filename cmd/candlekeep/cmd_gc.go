@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// Retention defaults, used when the configuration sets none.
+const (
+	defaultGapRetention = 90 * 24 * time.Hour
+	defaultRunRetention = 180 * 24 * time.Hour
+)
+
+func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
+	fs := newFlagSet(env, "gc", "gc [-dry-run] [-now=TIME] [-lock-timeout=D] [-var 'k=v'] [-var-file=FILE]")
+	var cf configFlags
+	var clock clockFlag
+	cf.register(fs)
+	clock.register(fs)
+	dryRun := fs.Bool("dry-run", false, "show what would be deleted, and delete nothing")
+	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for the state lock (e.g. 30s)")
+	if err := fs.Parse(args); err != nil {
+		return &exitCode{code: 1, err: err}
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("gc takes no arguments, got %q", fs.Args())
+	}
+	now, err := clock.now()
+	if err != nil {
+		return err
+	}
+	cfg, st, err := loadConfigAndState(ctx, env, &cf)
+	if err != nil {
+		return err
+	}
+	defer closeWith(&err, st)
+	lock, err := st.Lock(ctx, "gc", *lockTimeout)
+	if err != nil {
+		return lockError(err)
+	}
+	defer func() {
+		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))
+	}()
+	res, err := collectGarbage(ctx, st, cfg, now, *dryRun)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, gcSummary(res, cfg, *dryRun))
+	return nil
+}
+
+// gcAfterApply runs the retention cleanup at the end of an apply, still
+// under its lock. It prints a line only when something was deleted, and a
+// failure only as a warning: the apply itself succeeded. With -json the
+// line goes to stderr, so stdout stays JSON lines.
+func gcAfterApply(ctx context.Context, env *cliEnv, sess *session, now int64, jsonOut bool) {
+	w := env.stdout
+	if jsonOut {
+		w = env.stderr
+	}
+	res, err := collectGarbage(ctx, sess.st, sess.cfg, now, false)
+	if err != nil {
+		warn := style{enabled: colorFor(env.stderr, sess.noColor, env.environ)}
+		fmt.Fprintf(env.stderr, "%s %v (the apply itself succeeded)\n", warn.yellow("Warning:"), err)
+		return
+	}
+	if !res.Empty() {
+		fmt.Fprintln(w, gcSummary(res, sess.cfg, false))
+	}
+}
+
+// collectGarbage deletes (or counts, on a dry run) what is older than the
+// configured retention at now (Unix seconds).
+func collectGarbage(ctx context.Context, st *state.Store, cfg *config.Config, now int64, dryRun bool) (state.GCResult, error) {
+	gaps, runs := retention(cfg)
+	at := time.Unix(now, 0).UTC()
+	return st.GC(ctx, at.Add(-gaps), at.Add(-runs), dryRun)
+}
+
+// retention is the configured retention of gap records and runs, with the
+// defaults for what is unset.
+func retention(cfg *config.Config) (gaps, runs time.Duration) {
+	gaps, runs = cfg.Retention.Gaps, cfg.Retention.Runs
+	if gaps <= 0 {
+		gaps = defaultGapRetention
+	}
+	if runs <= 0 {
+		runs = defaultRunRetention
+	}
+	return gaps, runs
+}
+
+// gcSummary says in one line what was, or would be, deleted.
+func gcSummary(res state.GCResult, cfg *config.Config, dryRun bool) string {
+	gaps, runs := retention(cfg)
+	if res.Empty() {
+		return fmt.Sprintf("gc: nothing to delete (no resolved gap records older than %s, no finished runs older than %s).", days(gaps), days(runs))
+	}
+	verb := "gc: deleted"
+	if dryRun {
+		verb = "gc -dry-run: would delete"
+	}
+	return fmt.Sprintf("%s %s %s older than %s and %s %s (%s %s) older than %s.", verb,
+		count(res.Gaps), plural(int(res.Gaps), "resolved gap record", "resolved gap records"), days(gaps),
+		count(res.Runs), plural(int(res.Runs), "finished run", "finished runs"),
+		count(res.Actions), plural(int(res.Actions), "action", "actions"), days(runs))
+}
+
+// days renders a retention as the configuration writes it: 90d, or a Go
+// duration when it is not whole days.
+func days(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
+}

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/report"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// reportRuns is how many recent runs report reads to name the last run
+// that touched each series: enough for a daily schedule, cheap to read.
+const reportRuns = 50
+
+func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
+	fs := newFlagSet(env, "report", "report [-by=tier|series] [-format=text|markdown|json|html] [-o FILE] [-now=TIME] [-since=TIME] [-target=…]")
+	var cf configFlags
+	cf.register(fs)
+	var clock clockFlag
+	clock.register(fs)
+	var targets targetFlag
+	targets.register(fs)
+	by := fs.String("by", "tier", "one row per tier × interval (tier) or per series (series)")
+	format := fs.String("format", "text", "text, markdown, json or html")
+	outPath := fs.String("o", "", "write to FILE instead of standard output (required for html)")
+	sinceFlag := fs.String("since", "", "count only from this time on (2024-07-01 or RFC 3339)")
+	if err := fs.Parse(args); err != nil {
+		return &exitCode{code: 1, err: err}
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("report takes no arguments, got %q", fs.Args())
+	}
+	if *by != "tier" && *by != "series" {
+		return fmt.Errorf("-by: %q is not tier or series", *by)
+	}
+	switch *format {
+	case "text", "markdown", "json":
+	case "html":
+		if *outPath == "" {
+			return fmt.Errorf("-format=html needs -o FILE")
+		}
+	default:
+		return fmt.Errorf("-format: %q is not text, markdown, json or html", *format)
+	}
+	now, err := clock.now()
+	if err != nil {
+		return err
+	}
+	var since int64
+	if *sinceFlag != "" {
+		if since, err = ohlc.ParseTime(*sinceFlag); err != nil {
+			return fmt.Errorf("-since: %w", err)
+		}
+	}
+	cfg, err := loadConfig(env, &cf)
+	if err != nil {
+		return err
+	}
+	if err := planner.CheckTargets(cfg, targets.targets); err != nil {
+		return err
+	}
+	in := report.Input{Config: cfg, Now: now, Since: since, Targets: targets.targets}
+	// Without a state store nothing is covered yet; report that rather
+	// than create the store.
+	if stateExists(cfg) {
+		if err := readReportState(ctx, &in); err != nil {
+			return err
+		}
+	}
+	rep := report.Compute(in)
+	rows := rep.Tiers
+	if *by == "series" {
+		rows = rep.Series
+	}
+	var buf bytes.Buffer
+	switch *format {
+	case "text":
+		err = writeReportText(&buf, rep, rows, *by == "series")
+	case "markdown":
+		writeReportMarkdown(&buf, rep, rows, *by == "series")
+	case "json":
+		err = writeReportJSON(&buf, rep, rows)
+	case "html":
+		err = report.WriteHTML(&buf, rep)
+	}
+	if err != nil {
+		return err
+	}
+	if *outPath == "" {
+		_, err = env.stdout.Write(buf.Bytes())
+		return err
+	}
+	// Relative to -chdir, as plan -out is.
+	if err := os.WriteFile(resolvePath(env, *outPath), buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// readReportState reads what the report needs, without the lock: a
+// snapshot is one read transaction, the rest is informational.
+func readReportState(ctx context.Context, in *report.Input) (err error) {
+	st, err := openState(ctx, in.Config)
+	if err != nil {
+		return err
+	}
+	defer closeWith(&err, st)
+	if in.Snapshot, err = st.Snapshot(ctx); err != nil {
+		return fmt.Errorf("read state: %w", err)
+	}
+	in.Gaps, err = st.Gaps(ctx, state.GapFilter{Statuses: []state.GapStatus{state.GapOpen, state.GapUnfillable, state.GapFailed}})
+	if err != nil {
+		return fmt.Errorf("read gaps: %w", err)
+	}
+	if in.Runs, err = st.Runs(ctx, reportRuns); err != nil {
+		return err
+	}
+	for _, r := range in.Runs {
+		actions, err := st.RunActions(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		in.Actions = append(in.Actions, actions...)
+	}
+	return nil
+}
+
+func rowName(r report.Row, bySeries bool) string {
+	if bySeries {
+		return r.Series.String()
+	}
+	return r.Interval.Label()
+}
+
+func lastRunLabel(r *report.RunRef) string {
+	if r == nil {
+		return "-"
+	}
+	return fmt.Sprintf("#%d %s %s", r.ID, r.Status, stamp(time.Unix(r.StartedAt, 0)))
+}
+
+func writeReportText(w io.Writer, rep *report.Report, rows []report.Row, bySeries bool) error {
+	fmt.Fprintf(w, "Coverage as of %s", ohlc.FormatTime(rep.Now))
+	if rep.Since > 0 {
+		fmt.Fprintf(w, ", counting from %s", ohlc.FormatTime(rep.Since))
+	}
+	fmt.Fprintln(w, ".")
+	fmt.Fprintln(w)
+	if len(rows) == 0 {
+		fmt.Fprintln(w, "No series are configured.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	second := "INTERVAL"
+	if bySeries {
+		second = "SERIES"
+	}
+	fmt.Fprintf(tw, "TIER\t%s\tSERIES#\tCOVERED\tMISSING\tOPEN\tUNFILLABLE\tFAILED\tNEWEST\tAGE\tLAST RUN\n", second)
+	for _, r := range rows {
+		newest, age := "-", "-"
+		if r.CoverageEnd > 0 {
+			newest, age = ohlc.FormatTime(r.CoverageEnd), report.Age(r.CoverageEnd, rep.Now)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", r.Tier, rowName(r, bySeries), r.SeriesCount,
+			report.Percent(r.Share()), missingLabel(r.Missing()), r.OpenGaps, r.UnfillableGaps, r.FailedGaps, newest, age, lastRunLabel(r.LastRun))
+	}
+	return tw.Flush()
+}
+
+// missingLabel renders missing time in days and hours.
+func missingLabel(sec int64) string {
+	if sec == 0 {
+		return "0"
+	}
+	d, h := sec/86400, sec%86400/3600
+	switch {
+	case d > 0 && h > 0:
+		return fmt.Sprintf("%dd%dh", d, h)
+	case d > 0:
+		return fmt.Sprintf("%dd", d)
+	case h > 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dm", sec/60)
+}
+
+func writeReportMarkdown(w io.Writer, rep *report.Report, rows []report.Row, bySeries bool) {
+	fmt.Fprintf(w, "### Coverage as of %s\n\n", ohlc.FormatTime(rep.Now))
+	second := "Interval"
+	if bySeries {
+		second = "Series"
+	}
+	fmt.Fprintf(w, "| Tier | %s | Count | Covered | Missing | Open | Unfillable | Failed | Newest covered | Last run |\n", second)
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|---|---|")
+	for _, r := range rows {
+		newest := "-"
+		if r.CoverageEnd > 0 {
+			newest = ohlc.FormatTime(r.CoverageEnd) + " (" + report.Age(r.CoverageEnd, rep.Now) + " ago)"
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %d | %d | %d | %s | %s |\n", r.Tier, rowName(r, bySeries), r.SeriesCount,
+			report.Percent(r.Share()), missingLabel(r.Missing()), r.OpenGaps, r.UnfillableGaps, r.FailedGaps, newest, lastRunLabel(r.LastRun))
+	}
+}
+
+// reportJSON is `report -format=json`, documented in docs/json-format.md.
+type reportJSON struct {
+	FormatVersion string          `json:"format_version"`
+	Now           time.Time       `json:"now"`
+	Since         *time.Time      `json:"since,omitempty"`
+	Rows          []reportRowJSON `json:"rows"`
+}
+
+type reportRowJSON struct {
+	Tier            string         `json:"tier"`
+	Interval        int            `json:"interval"`
+	Series          string         `json:"series,omitempty"`
+	SeriesCount     int            `json:"series_count"`
+	DesiredSeconds  int64          `json:"desired_seconds"`
+	CoveredSeconds  int64          `json:"covered_seconds"`
+	Share           float64        `json:"share"`
+	OpenGaps        int            `json:"open_gaps"`
+	UnfillableGaps  int            `json:"unfillable_gaps"`
+	FailedGaps      int            `json:"failed_gaps"`
+	CoverageEnd     *time.Time     `json:"coverage_end"`
+	CoverageAgeSecs *int64         `json:"coverage_age_seconds"`
+	LastRun         *reportRunJSON `json:"last_run,omitempty"`
+}
+
+type reportRunJSON struct {
+	ID        int64     `json:"id"`
+	Status    string    `json:"status"`
+	StartedAt time.Time `json:"started_at"`
+}
+
+func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
+	out := reportJSON{FormatVersion: "1", Now: time.Unix(rep.Now, 0).UTC(), Rows: []reportRowJSON{}}
+	if rep.Since > 0 {
+		t := time.Unix(rep.Since, 0).UTC()
+		out.Since = &t
+	}
+	for _, r := range rows {
+		j := reportRowJSON{
+			Tier: r.Tier, Interval: int(r.Interval), SeriesCount: r.SeriesCount,
+			DesiredSeconds: r.Desired, CoveredSeconds: r.Covered, Share: r.Share(),
+			OpenGaps: r.OpenGaps, UnfillableGaps: r.UnfillableGaps, FailedGaps: r.FailedGaps,
+		}
+		if r.Series != (ohlc.Series{}) {
+			j.Series = r.Series.String()
+		}
+		if r.CoverageEnd > 0 {
+			t, age := time.Unix(r.CoverageEnd, 0).UTC(), rep.Now-r.CoverageEnd
+			j.CoverageEnd, j.CoverageAgeSecs = &t, &age
+		}
+		if r.LastRun != nil {
+			j.LastRun = &reportRunJSON{ID: r.LastRun.ID, Status: string(r.LastRun.Status), StartedAt: time.Unix(r.LastRun.StartedAt, 0).UTC()}
+		}
+		out.Rows = append(out.Rows, j)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// inspectSources is the order sources are listed in.
+var inspectSources = []state.Source{state.SourceCSV, state.SourceAPI}
+
+// listedSpans is how many spans a text row shows before summarising the
+// rest: a series patched by many backfills would otherwise fill a screen.
+const listedSpans = 3
+
+func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
+	fs := newFlagSet(env, "state list", "state list [-json]")
+	var cf configFlags
+	cf.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return &exitCode{code: 1, err: err}
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("state list takes no arguments, got %q", fs.Args())
+	}
+	cfg, err := loadConfig(env, &cf)
+	if err != nil {
+		return err
+	}
+	coverage := map[ohlc.Series]map[state.Source]ohlc.SpanSet{}
+	// Inspecting must not create a state that is not there yet.
+	if stateExists(cfg) {
+		st, err := openState(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer closeWith(&err, st)
+		if coverage, err = st.CoverageBySource(ctx); err != nil {
+			return err
+		}
+	}
+	series := make([]ohlc.Series, 0, len(coverage))
+	for s := range coverage {
+		series = append(series, s)
+	}
+	slices.SortFunc(series, ohlc.Series.Compare)
+	if *asJSON {
+		out := make([]seriesCoverageJSON, len(series))
+		for i, s := range series {
+			out[i] = coverageJSON(s, coverage[s])
+		}
+		return writeJSON(env.stdout, out)
+	}
+	if len(series) == 0 {
+		fmt.Fprintln(env.stdout, "State records no coverage yet.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SERIES\tSOURCE\tSPANS\tCOVERED\tCOVERED SPANS")
+	for _, s := range series {
+		for _, src := range inspectSources {
+			set, ok := coverage[s][src]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s, src, count(int64(len(set))), lengthOf(set.Seconds()), briefSpans(set))
+		}
+	}
+	return tw.Flush()
+}
+
+// seriesCoverageJSON is one series in `state list -json`.
+type seriesCoverageJSON struct {
+	Series string `json:"series"`
+	// CoveredSeconds is the covered time, all sources merged.
+	CoveredSeconds int64                 `json:"covered_seconds"`
+	Spans          int                   `json:"spans"`
+	Sources        map[string][]jsonSpan `json:"sources"`
+}
+
+func coverageJSON(s ohlc.Series, bySource map[state.Source]ohlc.SpanSet) seriesCoverageJSON {
+	out := seriesCoverageJSON{Series: s.String(), Sources: map[string][]jsonSpan{}}
+	var merged ohlc.SpanSet
+	for src, set := range bySource {
+		merged = ohlc.Union(merged, set)
+		out.Spans += len(set)
+		out.Sources[string(src)] = spansJSON(set)
+	}
+	out.CoveredSeconds = merged.Seconds()
+	return out
+}
+
+// spansJSON renders half-open spans as apply's JSON lines do.
+func spansJSON(set ohlc.SpanSet) []jsonSpan {
+	out := make([]jsonSpan, len(set))
+	for i, sp := range set {
+		out[i] = spanJSON(sp)
+	}
+	return out
+}
+
+// briefSpans lists the first spans of a set and counts the rest.
+func briefSpans(set ohlc.SpanSet) string {
+	parts := make([]string, 0, listedSpans+1)
+	for i, sp := range set {
+		if i == listedSpans {
+			parts = append(parts, fmt.Sprintf("… %s more", count(int64(len(set)-listedSpans))))
+			break
+		}
+		parts = append(parts, sp.String())
+	}
+	return strings.Join(parts, " ")
+}
+
+// lengthOf renders a covered time in days and hours: 1,004d 3h.
+func lengthOf(seconds int64) string {
+	days, hours := seconds/86400, seconds%86400/3600
+	switch {
+	case days == 0:
+		return fmt.Sprintf("%dh", hours)
+	case hours == 0:
+		return count(days) + "d"
+	}
+	return fmt.Sprintf("%sd %dh", count(days), hours)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

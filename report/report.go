@@ -1,0 +1,261 @@
+// Package report computes how complete the configured candles are, from
+// state alone: per tier × interval (or per series), the share of the
+// desired window covered, the gap records by status, the newest covered
+// instant and the last run that touched it. It does no I/O; rendering as
+// HTML is in html.go.
+package report
+
+import (
+	"slices"
+
+	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// NoTier is the tier name of series whose pairs are listed directly in a
+// coverage block, not through a tier.
+const NoTier = "(no tier)"
+
+// Input is what a report is computed from.
+type Input struct {
+	Config   *config.Config
+	Snapshot *state.Snapshot
+	// Gaps are the gap records to count (open, unfillable and failed;
+	// others are ignored).
+	Gaps []state.Gap
+	// Runs and Actions name the last run that touched each series; both
+	// may be empty, and then no run is reported.
+	Runs    []state.Run
+	Actions []state.ActionRecord
+	Now     int64
+	// Since, when set, counts only from that instant on.
+	Since int64
+	// Targets keep only the series they select, as plan's -target does.
+	Targets []planner.Target
+}
+
+// RunRef names a run.
+type RunRef struct {
+	ID        int64
+	Status    state.RunStatus
+	StartedAt int64 // Unix seconds
+}
+
+// Counts are the figures of one row.
+type Counts struct {
+	SeriesCount int   // series in the row
+	Desired     int64 // seconds the configuration wants
+	Covered     int64 // seconds of those covered in state
+	// Gap records overlapping the desired window, by status.
+	OpenGaps, UnfillableGaps, FailedGaps int
+	// CoverageEnd is the newest covered instant (exclusive end of the last
+	// covered span); for a group, that of its stalest series. 0: a series
+	// has nothing covered.
+	CoverageEnd int64
+	LastRun     *RunRef // nil when no recorded run touched it
+}
+
+// Share is the covered share of the desired window, 1 when nothing is
+// wanted.
+func (c Counts) Share() float64 {
+	if c.Desired == 0 {
+		return 1
+	}
+	return float64(c.Covered) / float64(c.Desired)
+}
+
+// Missing is the desired time not covered, in seconds.
+func (c Counts) Missing() int64 { return c.Desired - c.Covered }
+
+// Row is one line of the report: a tier × interval, or a series.
+type Row struct {
+	Tier     string
+	Interval ohlc.Interval
+	Series   ohlc.Series // set in per-series rows only
+	Counts
+}
+
+// SeriesDetail is one series with its spans, for timelines.
+type SeriesDetail struct {
+	Series  ohlc.Series
+	Tiers   []string // NoTier when listed directly
+	Desired ohlc.SpanSet
+	Covered ohlc.SpanSet // covered ∩ desired
+	Gaps    []state.Gap  // open, unfillable and failed records within the desired window, clipped to it
+	Counts
+}
+
+// Report is the computed report.
+type Report struct {
+	Now, Since int64
+	Tiers      []Row          // per tier × interval, tiers in declaration order, NoTier last
+	Series     []Row          // per tier × series (a series in two tiers is in both)
+	Details    []SeriesDetail // per series, sorted
+}
+
+// Compute computes the report. The desired spans are planner.Desired's,
+// so the arithmetic is the planner's.
+func Compute(in Input) *Report {
+	rep := &Report{Now: in.Now, Since: in.Since}
+	desired := planner.Desired(in.Config, in.Now)
+	gapsBy := make(map[ohlc.Series][]state.Gap)
+	for _, g := range in.Gaps {
+		switch g.Status {
+		case state.GapOpen, state.GapUnfillable, state.GapFailed:
+			gapsBy[g.Series] = append(gapsBy[g.Series], g)
+		}
+	}
+	lastRun := lastRuns(in.Runs, in.Actions)
+	var coverage map[ohlc.Series]ohlc.SpanSet
+	if in.Snapshot != nil {
+		coverage = in.Snapshot.Coverage
+	}
+	for s, w := range desired {
+		if len(in.Targets) > 0 && !slices.ContainsFunc(in.Targets, func(t planner.Target) bool { return selects(t, s, w) }) {
+			continue
+		}
+		rep.Details = append(rep.Details, detail(s, w, coverage[s], gapsBy[s], lastRun[s], in.Since))
+	}
+	slices.SortFunc(rep.Details, func(a, b SeriesDetail) int { return a.Series.Compare(b.Series) })
+	rep.group(tierOrder(in.Config))
+	return rep
+}
+
+func detail(s ohlc.Series, w planner.Want, covered ohlc.SpanSet, gaps []state.Gap, run *RunRef, since int64) SeriesDetail {
+	want := w.Spans
+	if since > 0 {
+		want = ohlc.Intersect(want, ohlc.NewSpanSet(ohlc.Span{Start: since, End: 1<<62 - 1}))
+	}
+	d := SeriesDetail{Series: s, Tiers: w.Tiers, Desired: want, Covered: ohlc.Intersect(covered, want)}
+	if len(d.Tiers) == 0 {
+		d.Tiers = []string{NoTier}
+	}
+	d.Counts = Counts{SeriesCount: 1, Desired: want.Seconds(), Covered: d.Covered.Seconds(), LastRun: run}
+	if n := len(covered); n > 0 {
+		d.CoverageEnd = covered[n-1].End
+	}
+	for _, g := range gaps {
+		in := ohlc.Intersect(ohlc.NewSpanSet(g.Span), want)
+		if len(in) == 0 {
+			continue
+		}
+		for _, sp := range in {
+			clipped := g
+			clipped.Span = sp
+			d.Gaps = append(d.Gaps, clipped)
+		}
+		switch g.Status {
+		case state.GapOpen:
+			d.OpenGaps++
+		case state.GapUnfillable:
+			d.UnfillableGaps++
+		case state.GapFailed:
+			d.FailedGaps++
+		}
+	}
+	return d
+}
+
+// group fills the tier and series rows from the details.
+func (r *Report) group(order map[string]int) {
+	type key struct {
+		tier string
+		iv   ohlc.Interval
+	}
+	byKey := make(map[key]*Row)
+	for _, d := range r.Details {
+		for _, tier := range d.Tiers {
+			r.Series = append(r.Series, Row{Tier: tier, Interval: d.Series.Interval, Series: d.Series, Counts: d.Counts})
+			k := key{tier, d.Series.Interval}
+			row := byKey[k]
+			if row == nil {
+				row = &Row{Tier: tier, Interval: d.Series.Interval, Counts: Counts{CoverageEnd: d.CoverageEnd}}
+				byKey[k] = row
+			}
+			row.add(d.Counts)
+		}
+	}
+	for _, row := range byKey {
+		r.Tiers = append(r.Tiers, *row)
+	}
+	less := func(a, b Row) int {
+		if c := rank(order, a.Tier) - rank(order, b.Tier); c != 0 {
+			return c
+		}
+		if a.Interval != b.Interval {
+			return int(a.Interval) - int(b.Interval)
+		}
+		return a.Series.Compare(b.Series)
+	}
+	slices.SortFunc(r.Tiers, less)
+	slices.SortFunc(r.Series, less)
+}
+
+func (r *Row) add(c Counts) {
+	r.SeriesCount += c.SeriesCount
+	r.Desired += c.Desired
+	r.Covered += c.Covered
+	r.OpenGaps += c.OpenGaps
+	r.UnfillableGaps += c.UnfillableGaps
+	r.FailedGaps += c.FailedGaps
+	r.CoverageEnd = min(r.CoverageEnd, c.CoverageEnd)
+	if c.LastRun != nil && (r.LastRun == nil || c.LastRun.ID > r.LastRun.ID) {
+		r.LastRun = c.LastRun
+	}
+}
+
+// tierOrder ranks tiers by declaration; NoTier and unknown names sort last.
+func tierOrder(cfg *config.Config) map[string]int {
+	order := make(map[string]int)
+	if cfg != nil {
+		for i, t := range cfg.Tiers {
+			order[t.Name] = i
+		}
+	}
+	return order
+}
+
+func rank(order map[string]int, tier string) int {
+	if i, ok := order[tier]; ok {
+		return i
+	}
+	return len(order)
+}
+
+// lastRuns finds, per series, the newest run with an action on it that
+// wrote or recorded something.
+func lastRuns(runs []state.Run, actions []state.ActionRecord) map[ohlc.Series]*RunRef {
+	byID := make(map[int64]state.Run, len(runs))
+	for _, r := range runs {
+		byID[r.ID] = r
+	}
+	out := make(map[ohlc.Series]*RunRef)
+	for _, a := range actions {
+		if a.Status != state.ActionDone && a.Status != state.ActionInterrupted {
+			continue
+		}
+		run, ok := byID[a.RunID]
+		if !ok {
+			continue
+		}
+		if cur := out[a.Series]; cur == nil || run.ID > cur.ID {
+			out[a.Series] = &RunRef{ID: run.ID, Status: run.Status, StartedAt: run.StartedAt.Unix()}
+		}
+	}
+	return out
+}
+
+// selects mirrors plan's -target selection.
+func selects(t planner.Target, s ohlc.Series, w planner.Want) bool {
+	switch t.Kind {
+	case planner.TargetTier:
+		return slices.Contains(w.Tiers, t.Name)
+	case planner.TargetCoverage:
+		return slices.Contains(w.Coverage, t.Name)
+	case planner.TargetSeries:
+		return s == t.Series
+	}
+	return false
+}

@@ -1,0 +1,84 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+const day = 86400
+
+func TestCompute(t *testing.T) {
+	xbt := ohlc.Series{Pair: "XBTUSD", Interval: 60}
+	eth := ohlc.Series{Pair: "ETHUSD", Interval: 60}
+	storj := ohlc.Series{Pair: "STORJUSD", Interval: 60}
+	cfg := &config.Config{
+		Tiers: []config.Tier{{Name: "TIER1", Pairs: []string{"XBTUSD", "ETHUSD"}}, {Name: "MAJORS", Pairs: []string{"XBTUSD"}}},
+		Coverage: []config.Coverage{{
+			Name: "hourly", Tiers: []string{"TIER1", "MAJORS"}, Pairs: []string{"ETHUSD", "STORJUSD", "XBTUSD"},
+			Intervals: []ohlc.Interval{60}, Window: config.Window{From: 0, To: 100 * day},
+		}},
+	}
+	snap := &state.Snapshot{Coverage: map[ohlc.Series]ohlc.SpanSet{
+		xbt:   ohlc.NewSpanSet(ohlc.Span{Start: 0, End: 90 * day}),
+		eth:   ohlc.NewSpanSet(ohlc.Span{Start: 0, End: 40 * day}, ohlc.Span{Start: 50 * day, End: 100 * day}),
+		storj: nil,
+	}}
+	gaps := []state.Gap{
+		{Series: xbt, Span: ohlc.Span{Start: 90 * day, End: 100 * day}, Status: state.GapUnfillable},
+		{Series: eth, Span: ohlc.Span{Start: 40 * day, End: 50 * day}, Status: state.GapFailed},
+		{Series: eth, Span: ohlc.Span{Start: 40 * day, End: 50 * day}, Status: state.GapFilled}, // not counted
+		{Series: storj, Span: ohlc.Span{Start: 0, End: 100 * day}, Status: state.GapOpen},
+	}
+	runs := []state.Run{{ID: 1, Status: state.RunSucceeded}, {ID: 2, Status: state.RunFailed}}
+	actions := []state.ActionRecord{
+		{RunID: 1, Series: xbt, Status: state.ActionDone},
+		{RunID: 2, Series: xbt, Status: state.ActionFailed}, // touched nothing
+		{RunID: 2, Series: eth, Status: state.ActionDone},
+	}
+	now := int64(200 * day)
+	run1 := &RunRef{ID: 1, Status: state.RunSucceeded, StartedAt: runs[0].StartedAt.Unix()}
+	run2 := &RunRef{ID: 2, Status: state.RunFailed, StartedAt: runs[1].StartedAt.Unix()}
+
+	tests := []struct {
+		name string
+		in   Input
+		want []Row
+	}{{
+		name: "by tier",
+		in:   Input{Config: cfg, Snapshot: snap, Gaps: gaps, Runs: runs, Actions: actions, Now: now},
+		want: []Row{
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 2, Desired: 200 * day, Covered: 180 * day, UnfillableGaps: 1, FailedGaps: 1, CoverageEnd: 90 * day, LastRun: run2}},
+			{Tier: "MAJORS", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, UnfillableGaps: 1, CoverageEnd: 90 * day, LastRun: run1}},
+			{Tier: NoTier, Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, OpenGaps: 1}},
+		},
+	}, {
+		name: "since and target",
+		in: Input{Config: cfg, Snapshot: snap, Gaps: gaps, Now: now, Since: 45 * day,
+			Targets: []planner.Target{{Kind: planner.TargetSeries, Name: "ETHUSD/60", Series: eth}}},
+		want: []Row{
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 55 * day, Covered: 50 * day, FailedGaps: 1, CoverageEnd: 100 * day}},
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Compute(tt.in)
+			if diff := cmp.Diff(tt.want, got.Tiers); diff != "" {
+				t.Errorf("tier rows (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPercent(t *testing.T) {
+	for share, want := range map[float64]string{0: "0.0%", 1: "100.0%", 0.9996: "99.9%", 1004.0 / 1096: "91.6%"} {
+		if got := Percent(share); got != want {
+			t.Errorf("Percent(%v) = %s, want %s", share, got, want)
+		}
+	}
+}
