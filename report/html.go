@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
+	"strings"
 	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -38,19 +40,25 @@ func WriteHTML(w io.Writer, r *Report) error {
 	}
 	for _, d := range r.Details {
 		tl := timeline{Series: d.Series.String(), Share: Percent(d.Share()), Gaps: gapCounts(d.Counts), End: endLabel(d.CoverageEnd, r.Now)}
-		add := func(sp ohlc.Span, class, title string) {
-			x, x2 := scale(sp.Start), scale(sp.End)
-			tl.Bars = append(tl.Bars, bar{X: x, W: max(x2-x, 0.5), Class: class, Title: title + " " + sp.String()})
+		// Wanted and covered spans are one path each: thousands of series
+		// stay a page of a few megabytes. Gaps, the point of the page, are
+		// rectangles of their own with a tooltip.
+		path := func(spans ohlc.SpanSet) string {
+			var b strings.Builder
+			for _, sp := range spans {
+				// Whole units (a thousandth of the axis) keep the
+				// page small; every span stays at least one unit wide.
+				x := math.Round(scale(sp.Start))
+				w := max(math.Round(scale(sp.End))-x, 1)
+				fmt.Fprintf(&b, "M%.0f 0h%.0fv14h-%.0fz", x, w, w)
+			}
+			return b.String()
 		}
-		for _, sp := range d.Desired {
-			add(sp, "want", "wanted")
-		}
-		for _, sp := range d.Covered {
-			add(sp, "covered", "covered")
-		}
+		tl.Want, tl.Covered = path(d.Desired), path(d.Covered)
 		for _, g := range d.Gaps {
+			x, x2 := scale(g.Span.Start), scale(g.Span.End)
 			// Classes are the gap statuses: open, unfillable, failed.
-			add(g.Span, string(g.Status), string(g.Status)+" gap")
+			tl.Bars = append(tl.Bars, bar{X: x, W: max(x2-x, 0.5), Class: string(g.Status), Title: string(g.Status) + " gap " + g.Span.String()})
 		}
 		page.Timelines = append(page.Timelines, tl)
 	}
@@ -132,7 +140,8 @@ type htmlRow struct {
 
 type timeline struct {
 	Series, Share, Gaps, End string
-	Bars                     []bar
+	Want, Covered            string // SVG path data
+	Bars                     []bar  // gaps
 }
 
 type bar struct {
@@ -142,7 +151,7 @@ type bar struct {
 }
 
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"f": func(v float64) string { return fmt.Sprintf("%.2f", v) },
+	"f": func(v float64) string { return fmt.Sprintf("%.1f", v) },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -169,7 +178,7 @@ th, td { padding: 0.2em 0.8em; border-bottom: 1px solid #ddd; text-align: left; 
 {{range .Tiers}}<tr><td>{{.Tier}}</td><td>{{.Interval}}</td><td>{{.Series}}</td><td>{{.Share}}</td><td>{{.Gaps}}</td><td>{{.End}}</td></tr>
 {{end}}</table>
 <p class="legend">Legend:<span class="want"></span>wanted, not covered<span class="covered"></span>covered<span class="open"></span>open gap<span class="unfillable"></span>unfillable gap<span class="failed"></span>failed gap</p>
-{{range .Timelines}}<div class="tl"><div>{{.Series}} · {{.Share}}</div><svg viewBox="0 0 1000 14" preserveAspectRatio="none" role="img"><title>{{.Series}}: {{.Gaps}}; newest covered {{.End}}</title>{{range .Bars}}<rect class="{{.Class}}" x="{{f .X}}" y="0" width="{{f .W}}" height="14"><title>{{.Title}}</title></rect>{{end}}</svg><div class="meta">{{.Gaps}}</div></div>
+{{range .Timelines}}<div class="tl"><div>{{.Series}} · {{.Share}}</div><svg viewBox="0 0 1000 14" preserveAspectRatio="none" role="img"><title>{{.Series}}: {{.Gaps}}; newest covered {{.End}}</title>{{if .Want}}<path class="want" d="{{.Want}}"/>{{end}}{{if .Covered}}<path class="covered" d="{{.Covered}}"/>{{end}}{{range .Bars}}<rect class="{{.Class}}" x="{{f .X}}" y="0" width="{{f .W}}" height="14"><title>{{.Title}}</title></rect>{{end}}</svg><div class="meta">{{.Gaps}}</div></div>
 {{end}}</body>
 </html>
 `))

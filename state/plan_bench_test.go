@@ -20,14 +20,18 @@ import (
 // member per series.
 //
 //	go test ./state -run '^$' -bench Plan -benchmem -count 6
-func BenchmarkPlan(b *testing.B) {
+// bigState is the sizing of the plan and report budgets in a SQLite
+// state: 1,000 pairs × 8 intervals over ten years, 100,000 coverage spans,
+// 20,000 file records, and a full-history dump with a member per series.
+func bigState(b *testing.B) (*state.Store, *config.Config, *krakencsv.Inventory, int64) {
+	b.Helper()
 	const pairs, spansPerSeries, fileRecords = 1000, 12, 20_000
 	ctx := context.Background()
 	st, err := state.Open(ctx, state.Config{Path: filepath.Join(b.TempDir(), "state.db")})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer st.Close()
+	b.Cleanup(func() { st.Close() })
 
 	from, _ := ohlc.ParseTime("2016-01-01")
 	cutoff, _ := ohlc.ParseTime("2026-01-01")
@@ -70,6 +74,15 @@ func BenchmarkPlan(b *testing.B) {
 	}
 	inv := &krakencsv.Inventory{Dumps: []*krakencsv.Dump{{Spec: krakencsv.DumpSpec{Name: "full", Path: "full"}, Kind: krakencsv.FullHistory, Cutoff: cutoff, Members: members}}}
 
+	return st, cfg, inv, now
+}
+
+func BenchmarkPlan(b *testing.B) {
+	const pairs, spansPerSeries = 1000, 12
+	intervals := 8
+	ctx := context.Background()
+	st, cfg, inv, now := bigState(b)
+
 	b.ReportAllocs()
 	var actions int
 	for b.Loop() {
@@ -79,7 +92,7 @@ func BenchmarkPlan(b *testing.B) {
 		}
 		actions = len(planner.Compute(planner.Input{Config: cfg, State: snap, Inventory: inv, Now: now}).Actions)
 	}
-	if actions < pairs*len(intervals)*spansPerSeries {
+	if actions < pairs*intervals*spansPerSeries {
 		b.Fatalf("the plan has %d actions; the state was not read", actions)
 	}
 	b.ReportMetric(float64(actions), "actions/op")
