@@ -20,6 +20,7 @@ import (
 // member per series.
 //
 //	go test ./state -run '^$' -bench Plan -benchmem -count 6
+//
 // bigState is the sizing of the plan and report budgets in a SQLite
 // state: 1,000 pairs × 8 intervals over ten years, 100,000 coverage spans,
 // 20,000 file records, and a full-history dump with a member per series.
