@@ -3,6 +3,7 @@ package state_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"testing"
 
 	"github.com/feefifofunds/candlekeep/report"
@@ -43,4 +44,10 @@ func BenchmarkReport(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(html.Len()), "html-bytes")
+	// CANDLEKEEP_REPORT_HTML keeps the page, to look at in a browser.
+	if path := os.Getenv("CANDLEKEEP_REPORT_HTML"); path != "" {
+		if err := os.WriteFile(path, html.Bytes(), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
