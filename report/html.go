@@ -161,7 +161,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 body { font: 14px system-ui, sans-serif; margin: 1.5em; color: #222; }
 table { border-collapse: collapse; margin-bottom: 1.5em; }
 th, td { padding: 0.2em 0.8em; border-bottom: 1px solid #ddd; text-align: left; }
-.tl { display: grid; grid-template-columns: 11em 1fr 14em; gap: 0.6em; align-items: center; margin: 2px 0; }
+.tl { display: grid; grid-template-columns: 15em 1fr 16em; gap: 0.6em; align-items: center; margin: 2px 0; }
 .tl svg { width: 100%; height: 14px; display: block; }
 .want { fill: #e6e6e6; } .covered { fill: #2e9e44; } .open { fill: #f0a020; } .unfillable { fill: #8a8a8a; } .failed { fill: #d03030; }
 .legend span { display: inline-block; width: 1em; height: 0.8em; margin: 0 0.3em 0 1em; vertical-align: middle; }
