@@ -58,19 +58,28 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	cfg, st, err := loadConfigAndState(ctx, env, &cf)
+	cfg, err := loadConfig(env, &cf)
 	if err != nil {
 		return err
 	}
-	defer closeWith(&err, st)
 	// Coverage in state is what candlekeep vouches for; the sink is not
 	// read, so check is quick and needs no sink credentials. No lock:
-	// the snapshot is one read transaction.
-	snap, err := st.Snapshot(ctx)
-	if err != nil {
-		return err
+	// the snapshot is one read transaction. A state that does not exist
+	// yet is read as empty, not created: check only reads.
+	coverage := map[ohlc.Series]ohlc.SpanSet{}
+	if stateExists(cfg) {
+		st, err := openState(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer closeWith(&err, st)
+		snap, err := st.Snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		coverage = snap.Coverage
 	}
-	results := checkFreshness(cfg, snap.Coverage, now)
+	results := checkFreshness(cfg, coverage, now)
 	if *format == "json" {
 		err = writeCheckJSON(env.stdout, results, now)
 	} else {

@@ -11,12 +11,6 @@ import (
 	"github.com/feefifofunds/candlekeep/state"
 )
 
-// Retention defaults, used when the configuration sets none.
-const (
-	defaultGapRetention = 90 * 24 * time.Hour
-	defaultRunRetention = 180 * 24 * time.Hour
-)
-
 func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
 	fs := newFlagSet(env, "gc", "gc [-dry-run] [-now=TIME] [-lock-timeout=D] [-var 'k=v'] [-var-file=FILE]")
 	var cf configFlags
@@ -35,7 +29,16 @@ func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	cfg, st, err := loadConfigAndState(ctx, env, &cf)
+	cfg, err := loadConfig(env, &cf)
+	if err != nil {
+		return err
+	}
+	if !stateExists(cfg) {
+		// Nothing recorded, nothing to delete: gc does not create state.
+		fmt.Fprintln(env.stdout, gcSummary(state.GCResult{}, cfg, *dryRun))
+		return nil
+	}
+	st, err := openState(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -64,7 +67,9 @@ func gcAfterApply(ctx context.Context, env *cliEnv, sess *session, now int64, js
 	if jsonOut {
 		w = env.stderr
 	}
-	res, err := collectGarbage(ctx, sess.st, sess.cfg, now, false)
+	// Records are stamped with the real clock. A -now in the future (or a
+	// saved plan's clock) must not make the run just recorded look old.
+	res, err := collectGarbage(ctx, sess.st, sess.cfg, min(now, time.Now().Unix()), false)
 	if err != nil {
 		warn := style{enabled: colorFor(env.stderr, sess.noColor, env.environ)}
 		fmt.Fprintf(env.stderr, "%s %v (the apply itself succeeded)\n", warn.yellow("Warning:"), err)
@@ -88,10 +93,10 @@ func collectGarbage(ctx context.Context, st *state.Store, cfg *config.Config, no
 func retention(cfg *config.Config) (gaps, runs time.Duration) {
 	gaps, runs = cfg.Retention.Gaps, cfg.Retention.Runs
 	if gaps <= 0 {
-		gaps = defaultGapRetention
+		gaps = config.DefaultGapRetention
 	}
 	if runs <= 0 {
-		runs = defaultRunRetention
+		runs = config.DefaultRunRetention
 	}
 	return gaps, runs
 }
