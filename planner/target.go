@@ -61,9 +61,9 @@ func ParseTarget(s string) (Target, error) {
 	return t, nil
 }
 
-// selects reports whether t selects series s, which the configuration asks
-// for as w.
-func (t Target) selects(s ohlc.Series, w Want) bool {
+// Selects reports whether t selects series s, which the configuration asks
+// for as w (see Desired).
+func (t Target) Selects(s ohlc.Series, w Want) bool {
 	switch t.Kind {
 	case TargetTier:
 		return slices.Contains(w.Tiers, t.Name)
@@ -80,7 +80,7 @@ func (t Target) selects(s ohlc.Series, w Want) bool {
 func selectTargets(desired map[ohlc.Series]Want, targets []Target) []ohlc.Series {
 	var kept []ohlc.Series
 	for s, w := range desired {
-		if len(targets) > 0 && !slices.ContainsFunc(targets, func(t Target) bool { return t.selects(s, w) }) {
+		if len(targets) > 0 && !slices.ContainsFunc(targets, func(t Target) bool { return t.Selects(s, w) }) {
 			delete(desired, s)
 			continue
 		}
@@ -123,7 +123,7 @@ func CheckTargets(cfg *config.Config, targets []Target) error {
 
 func checkTarget(cfg *config.Config, desired map[ohlc.Series]Want, t Target) error {
 	for s, w := range desired {
-		if t.selects(s, w) {
+		if t.Selects(s, w) {
 			return nil
 		}
 	}

@@ -113,7 +113,7 @@ func Compute(in Input) *Report {
 		coverage = in.Snapshot.Coverage
 	}
 	for s, w := range desired {
-		if len(in.Targets) > 0 && !slices.ContainsFunc(in.Targets, func(t planner.Target) bool { return selects(t, s, w) }) {
+		if len(in.Targets) > 0 && !slices.ContainsFunc(in.Targets, func(t planner.Target) bool { return t.Selects(s, w) }) {
 			continue
 		}
 		rep.Details = append(rep.Details, detail(s, w, coverage[s], gapsBy[s], lastRun[s], in.Since))
@@ -245,17 +245,4 @@ func lastRuns(runs []state.Run, actions []state.ActionRecord) map[ohlc.Series]*R
 		}
 	}
 	return out
-}
-
-// selects mirrors plan's -target selection.
-func selects(t planner.Target, s ohlc.Series, w planner.Want) bool {
-	switch t.Kind {
-	case planner.TargetTier:
-		return slices.Contains(w.Tiers, t.Name)
-	case planner.TargetCoverage:
-		return slices.Contains(w.Coverage, t.Name)
-	case planner.TargetSeries:
-		return s == t.Series
-	}
-	return false
 }

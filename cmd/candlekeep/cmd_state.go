@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -175,17 +174,7 @@ type gapJSON struct {
 func writeGapsJSON(env *cliEnv, gaps []state.Gap) error {
 	out := make([]gapJSON, len(gaps))
 	for i, g := range gaps {
-		out[i] = gapJSON{
-			Series: g.Series.String(), Start: time.Unix(g.Span.Start, 0).UTC(), End: time.Unix(g.Span.End, 0).UTC(),
-			Status: string(g.Status), Reason: g.Reason, Suggestion: g.Suggestion, Attempts: g.Attempts, LastError: g.LastError,
-			DetectedAt: g.DetectedAt.UTC(),
-		}
-		if !g.ResolvedAt.IsZero() {
-			r := g.ResolvedAt.UTC()
-			out[i].ResolvedAt = &r
-		}
+		out[i] = toGapJSON(g)
 	}
-	enc := json.NewEncoder(env.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSON(env.stdout, out)
 }
