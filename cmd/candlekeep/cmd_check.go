@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -251,22 +250,18 @@ type checkSeriesJSON struct {
 }
 
 func writeCheckJSON(w io.Writer, results []freshnessResult, now int64) error {
-	doc := checkJSON{FormatVersion: "1.0", Now: rfc3339(now), Status: worstStatus(results),
+	doc := checkJSON{FormatVersion: "1.0", Now: unixRFC3339(now), Status: worstStatus(results),
 		Counts: map[string]int{freshPass: 0, freshWarn: 0, freshError: 0}, Series: []checkSeriesJSON{}}
 	for _, r := range results {
 		doc.Counts[r.Status]++
 		s := checkSeriesJSON{Series: r.Series.String(), Pair: r.Series.Pair, Interval: int(r.Series.Interval),
-			Coverage: r.Coverage, Status: r.Status, ExpectedUntil: rfc3339(r.Expected),
+			Coverage: r.Coverage, Status: r.Status, ExpectedUntil: unixRFC3339(r.Expected),
 			WarnAfterSeconds: int64(r.WarnAfter.Seconds()), ErrorAfterSeconds: int64(r.ErrorAfter.Seconds())}
 		if r.CoveredUntil != 0 {
 			age := r.Age
-			s.CoveredUntil, s.AgeSeconds = rfc3339(r.CoveredUntil), &age
+			s.CoveredUntil, s.AgeSeconds = unixRFC3339(r.CoveredUntil), &age
 		}
 		doc.Series = append(doc.Series, s)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return writeJSON(w, doc)
 }
-
-func rfc3339(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339) }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -264,7 +263,5 @@ func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
 		}
 		out.Rows = append(out.Rows, j)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSON(w, out)
 }

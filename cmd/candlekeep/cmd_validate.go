@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
@@ -30,9 +29,7 @@ func runValidate(_ context.Context, env *cliEnv, args []string) error {
 	}
 	_, diags := config.Load(env.dir, config.LoadOptions{Vars: cf.vars, VarFiles: resolveVarFiles(env, cf.varFiles), Environ: env.environ})
 	doc := validateJSON(diags)
-	enc := json.NewEncoder(env.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	if err := writeJSON(env.stdout, doc); err != nil {
 		return err
 	}
 	if diags.HasErrors() {
