@@ -149,8 +149,18 @@ func ParseRate(s string) (float64, error) {
 	if n <= 0 {
 		return 0, fmt.Errorf("rate %q must be more than zero; to stop using the API, set enabled = false", s)
 	}
-	return n / rateUnits[m[2]], nil
+	// A slower limit would leave apply waiting for days on one request,
+	// and a tiny enough one underflows to zero, which never allows any.
+	perSecond := n / rateUnits[m[2]]
+	if perSecond < minRate {
+		return 0, fmt.Errorf("rate %q is less than one request a day; to stop using the API, set enabled = false", s)
+	}
+	return perSecond, nil
 }
+
+// minRate is the slowest request rate accepted: one a day, in requests per
+// second.
+const minRate = 1.0 / 86400
 
 // parseBaseURL checks an absolute http(s) URL without query, fragment or
 // credentials, and drops trailing slashes so that endpoint paths can be
@@ -164,7 +174,9 @@ func parseBaseURL(s string) (string, error) {
 		return "", fmt.Errorf("base_url %q must be an absolute http or https URL, such as %q", s, DefaultAPIBaseURL)
 	case u.RawQuery != "" || u.ForceQuery:
 		return "", fmt.Errorf("base_url %q must not have a query string: candlekeep adds its own", s)
-	case u.Fragment != "":
+	case u.Fragment != "" || strings.Contains(s, "#"):
+		// Even an empty one: the endpoint paths appended to the URL would
+		// land in it.
 		return "", fmt.Errorf("base_url %q must not have a fragment", s)
 	case u.User != nil:
 		return "", fmt.Errorf("base_url must not hold credentials: Kraken's public endpoints need none, and the URL appears in logs")

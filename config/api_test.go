@@ -128,6 +128,7 @@ func TestAPIBaseURL(t *testing.T) {
 		{in: "https://api.kraken.com?", err: "query string"},
 		{in: "https://api.kraken.com/0?pair=XBTUSD", err: "query string"},
 		{in: "https://api.kraken.com#x", err: "fragment"},
+		{in: "https://api.kraken.com/#", err: "fragment"},
 		{in: "https://me:secret@api.kraken.com", err: "credentials"},
 		{in: "https://api.kraken.com/%zz", err: "not a URL"},
 	}
@@ -163,6 +164,9 @@ func TestParseRate(t *testing.T) {
 		{in: "90/h", want: 0.025},
 		{in: "0/s", err: "more than zero"},
 		{in: "0.0/m", err: "more than zero"},
+		{in: "1/h", want: 1.0 / 3600},
+		{in: "0.01/h", err: "less than one request a day"},
+		{in: "0." + strings.Repeat("0", 320) + "5/h", err: "less than one request a day"},
 		{in: "-1/s", err: "not a number of requests"},
 		{in: "1/d", err: "not a number of requests"},
 		{in: "1", err: "not a number of requests"},

@@ -26,19 +26,27 @@ type outcome struct {
 
 // runAction runs one action and records its outcome in state.
 func (e *Executor) runAction(ctx context.Context, opts Options, writers *writerPool, emit func(Event), runID int64, rec *state.ActionRecord, idx int, a planner.Action) outcome {
-	stateCtx := context.WithoutCancel(ctx)
 	if ctx.Err() != nil {
-		err := e.State.Record(stateCtx, state.Progress{RunID: runID, ActionID: rec.ID, Series: a.Series, Checkpoint: a.Span.Start, Status: state.ActionSkipped, Error: "not started: the run was interrupted"})
-		return outcome{skipped: true, reached: a.Span.Start, err: err}
+		return e.skip(ctx, runID, rec, a)
 	}
 	emit(ActionStarted{Index: idx, Action: a})
 	began := time.Now()
 	l := &load{e: e, opts: opts, emit: emit, runID: runID, rec: rec, idx: idx, a: a, checkpoint: a.Span.Start}
-	err := l.run(ctx, writers)
+	return l.finish(l.run(ctx, writers), began)
+}
+
+// skip records an action the run was stopped before.
+func (e *Executor) skip(ctx context.Context, runID int64, rec *state.ActionRecord, a planner.Action) outcome {
+	err := e.State.Record(context.WithoutCancel(ctx), state.Progress{RunID: runID, ActionID: rec.ID, Series: a.Series, Checkpoint: a.Span.Start, Status: state.ActionSkipped, Error: "not started: the run was interrupted"})
+	return outcome{skipped: true, reached: a.Span.Start, err: err}
+}
+
+// finish reports how the action ended, given the error its run returned.
+func (l *load) finish(err error, began time.Time) outcome {
 	if err != nil {
-		emit(ActionFailed{Index: idx, Action: a, Rows: l.rows, Err: err})
+		l.emit(ActionFailed{Index: l.idx, Action: l.a, Rows: l.rows, Err: err})
 		return outcome{rows: l.rows, reached: l.checkpoint, err: err}
 	}
-	emit(ActionFinished{Index: idx, Action: a, Rows: l.rows, Duration: time.Since(began), Short: l.short})
-	return outcome{rows: l.rows, reached: a.Span.End, short: l.short}
+	l.emit(ActionFinished{Index: l.idx, Action: l.a, Rows: l.rows, Duration: time.Since(began), Short: l.short})
+	return outcome{rows: l.rows, reached: l.a.Span.End, short: l.short}
 }

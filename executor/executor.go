@@ -32,6 +32,8 @@ const (
 type StateWriter interface {
 	BeginRun(ctx context.Context, run *state.Run, actions []state.ActionRecord) error
 	Record(ctx context.Context, p state.Progress) error
+	// RecordAll records several steps in one transaction, all or none.
+	RecordAll(ctx context.Context, steps []state.Progress) error
 	FinishRun(ctx context.Context, run *state.Run) error
 	SyncGaps(ctx context.Context, found []state.Gap, now time.Time) error
 	// SyncGapsOf is SyncGaps limited to the records of some series, for
@@ -158,11 +160,33 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	writers := newWriterPool(e.Sink)
 	defer writers.closeAll()
 	p := pool.New().WithMaxGoroutines(opts.Parallelism)
+	g := group{e: e, opts: opts, writers: writers, emit: emit, runID: run.ID, plan: plan, work: work, records: records, outcomes: outcomes}
+	var small []int
+	var smallRows int64
+	startGroup := func() {
+		ks := small
+		small, smallRows = nil, 0
+		p.Go(func() {
+			g := g // each group its own pending files
+			g.run(ctx, ks)
+		})
+	}
 	for _, k := range startOrder(plan, work) {
 		idx := work[k]
+		if a := plan.Actions[idx]; isSmall(a, opts) {
+			small = append(small, k)
+			smallRows += a.Estimate
+			if smallRows >= int64(opts.BatchRows) || len(small) == maxGroupActions {
+				startGroup()
+			}
+			continue
+		}
 		p.Go(func() {
 			outcomes[k] = e.runAction(ctx, opts, writers, emit, run.ID, &records[k], idx, plan.Actions[idx])
 		})
+	}
+	if len(small) > 0 {
+		startGroup()
 	}
 	p.Wait()
 

@@ -131,12 +131,7 @@ func (l *load) write(ctx context.Context, w sinks.Writer, batch []ohlc.Candle) e
 	if err := w.Write(ctx, l.a.Series, batch); err != nil {
 		return fmt.Errorf("write %d candles to sink: %w", len(batch), err)
 	}
-	if l.unrecorded == 0 {
-		l.first = batch[0].Time
-	}
-	l.last = batch[len(batch)-1].Time
-	l.rows += int64(len(batch))
-	l.unrecorded += int64(len(batch))
+	l.confirm(batch)
 	l.emit(ActionProgress{Index: l.idx, Rows: l.rows, Delta: int64(len(batch))})
 	if l.unrecorded >= int64(l.opts.CheckpointRows) {
 		return l.record(ctx, l.last+l.a.Series.Interval.Seconds(), state.ActionRunning, state.FilePartial, "")
@@ -147,6 +142,15 @@ func (l *load) write(ctx context.Context, w sinks.Writer, batch []ohlc.Candle) e
 // record stores coverage [checkpoint, upTo) with the action's status and,
 // unless fileStatus is empty, the file's, in one state transaction.
 func (l *load) record(ctx context.Context, upTo int64, status state.ActionStatus, fileStatus state.FileStatus, msg string) error {
+	if err := l.e.State.Record(ctx, l.progress(upTo, status, fileStatus, msg)); err != nil {
+		return fmt.Errorf("record progress in state: %w", err)
+	}
+	l.recorded(upTo)
+	return nil
+}
+
+// progress is the state step that record stores.
+func (l *load) progress(upTo int64, status state.ActionStatus, fileStatus state.FileStatus, msg string) state.Progress {
 	source := state.SourceCSV
 	if l.a.Kind == planner.BackfillAPI {
 		source = state.SourceAPI
@@ -163,12 +167,13 @@ func (l *load) record(ctx context.Context, upTo int64, status state.ActionStatus
 		}
 		p.File = f
 	}
-	if err := l.e.State.Record(ctx, p); err != nil {
-		return fmt.Errorf("record progress in state: %w", err)
-	}
+	return p
+}
+
+// recorded notes that state holds what progress(upTo, …) described.
+func (l *load) recorded(upTo int64) {
 	l.unrecorded = 0
 	l.checkpoint = max(upTo, l.checkpoint)
-	return nil
 }
 
 // fail records what the sink confirmed before cause and marks the action

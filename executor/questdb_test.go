@@ -2,18 +2,14 @@ package executor_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/feefifofunds/candlekeep/bench/synth"
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/sinks/questdb"
 	"github.com/feefifofunds/candlekeep/sinks/questdb/questdbtest"
-	"github.com/feefifofunds/candlekeep/sources/krakencsv"
 	"github.com/feefifofunds/candlekeep/state"
 )
 
@@ -80,64 +76,24 @@ func equalSet(a, b ohlc.SpanSet) bool {
 }
 
 // BenchmarkApplyQuestDB applies 3 million rows shaped like the real
-// XBTUSD_60.csv, as 1-minute candles (hourly ones would run past the year
-// 2262, where QuestDB's nanosecond timestamps end), into the QuestDB sink,
-// against the stand-in only counting rows: one file, and two files loading
-// in parallel.
+// XBTUSD_60.csv, as 1-minute candles (see bigMinuteFile), into the QuestDB
+// sink, against the stand-in only counting rows: one file, and two files
+// loading in parallel.
 //
 //	go test -run='^$' -bench=ApplyQuestDB -benchtime=2x -count=6 ./executor/
 func BenchmarkApplyQuestDB(b *testing.B) {
-	src, err := os.ReadFile(filepath.Join(hourlyDump, "XBTUSD_60.csv"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	data, rows, err := synth.Resequence(src, 3_000_000, mustTime("2015-01-01"), 60)
-	if err != nil {
-		b.Fatal(err)
-	}
-	dumpDir := b.TempDir()
-	for _, name := range []string{"XBTUSD_1.csv", "ETHUSD_1.csv"} {
-		if err := os.WriteFile(filepath.Join(dumpDir, name), data, 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	ctx := context.Background()
-	inv, err := krakencsv.Scan(ctx, []krakencsv.DumpSpec{{Name: "big", Path: dumpDir, Kind: krakencsv.FullHistory}}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var actions []planner.Action
-	for _, m := range inv.Dumps[0].Members {
-		actions = append(actions, planner.Action{
-			Kind: planner.LoadCSV, Series: m.Series, Span: ohlc.Span{Start: 0, End: inv.Dumps[0].Cutoff},
-			CSV:      &planner.CSVSource{Dump: "big", DumpPath: dumpDir, Member: m.Path, Fingerprint: m.Fingerprint, Size: m.Size, ModTime: m.ModTime},
-			Estimate: int64(rows),
-		})
-	}
+	_, _, actions := questDBBenchDump(b)
 	for _, files := range []int{1, 2} {
 		b.Run(map[int]string{1: "one-file", 2: "two-files"}[files], func(b *testing.B) {
 			plan := &planner.Plan{Actions: actions[:files]}
 			srv := questdbtest.New(questdbtest.Options{CountOnly: true})
 			defer srv.Close()
-			sink := openQuestDB(b, srv)
-			b.ResetTimer()
+			var took cost
 			for range b.N {
-				b.StopTimer()
-				st, err := state.Open(ctx, state.Config{Path: filepath.Join(b.TempDir(), "state.db")})
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				ex := &executor.Executor{Sink: sink, State: st, Open: executor.OpenCSV, Options: executor.Options{Parallelism: files}}
-				res, err := ex.Apply(ctx, plan)
-				if err != nil || res.Rows != int64(rows*files) {
-					b.Fatalf("apply wrote %d of %d rows: %v %+v", res.Rows, rows*files, err, res.Failures)
-				}
-				b.StopTimer()
-				st.Close()
-				b.StartTimer()
+				took.add(applyToQuestDB(b, srv, plan, files))
 			}
-			b.ReportMetric(float64(rows*files)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			b.ReportMetric(float64(questDBBenchRows*files*b.N)/took.wall.Seconds(), "rows/s")
+			b.ReportMetric(float64(questDBBenchRows*files*b.N)/took.cpu.Seconds(), "rows/cpu-s")
 			b.ReportMetric(float64(srv.BytesReceived())/float64(srv.Count("candles")), "bytes/candle")
 		})
 	}

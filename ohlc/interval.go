@@ -106,6 +106,10 @@ func ParseInterval(s string) (Interval, error) {
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("interval %q is not a number of minutes or a length like \"1h\" or \"1d\"", s)
 	}
+	// Checked before multiplying, which could wrap around to a valid length.
+	if n > int(Intervals[len(Intervals)-1]) {
+		return 0, fmt.Errorf("interval %q is longer than any Kraken publishes; use one of %s", s, intervalList())
+	}
 	iv := Interval(n * mult)
 	if !iv.Valid() {
 		return 0, fmt.Errorf("interval %q (%d minutes) is not one Kraken publishes; use one of %s", s, int(iv), intervalList())

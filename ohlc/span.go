@@ -68,6 +68,11 @@ func FormatTime(t int64) string {
 func ParseTime(v string) (int64, error) {
 	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
 		if t, err := time.Parse(layout, v); err == nil {
+			// An offset can carry the time out of the years FormatTime
+			// and RFC 3339 write.
+			if y := t.UTC().Year(); y < 0 || y > 9999 {
+				return 0, fmt.Errorf("time %q is outside the years 0000 to 9999 in UTC", v)
+			}
 			return t.Unix(), nil
 		}
 	}

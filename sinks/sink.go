@@ -5,6 +5,7 @@ package sinks
 
 import (
 	"context"
+	"errors"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 )
@@ -49,4 +50,38 @@ type SeriesStats struct {
 // sink with state call it first.
 type Settler interface {
 	Settle(ctx context.Context) error
+}
+
+// ErrRejected is in the chain of a write error when the sink refused the
+// candles themselves (QuestDB's 400 for a row it will not take), not
+// because it is unreachable or failing: writing other candles may still
+// succeed.
+var ErrRejected = errors.New("rejected by the sink")
+
+// Batch is candles of one series, in time order.
+type Batch struct {
+	Series  ohlc.Series
+	Candles []ohlc.Candle
+}
+
+// MultiWriter is a Writer that commits the batches of several series
+// together, so that many small files cost one commit instead of one each.
+// WriteAll follows Write's contract for all the batches at once.
+type MultiWriter interface {
+	WriteAll(ctx context.Context, batches []Batch) error
+}
+
+// WriteAll writes batches through w, in one commit when w is a
+// MultiWriter, else one Write per batch. It returns nil only once every
+// batch is committed.
+func WriteAll(ctx context.Context, w Writer, batches []Batch) error {
+	if mw, ok := w.(MultiWriter); ok {
+		return mw.WriteAll(ctx, batches)
+	}
+	for _, b := range batches {
+		if err := w.Write(ctx, b.Series, b.Candles); err != nil {
+			return err
+		}
+	}
+	return nil
 }

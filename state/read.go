@@ -97,15 +97,29 @@ func readFiles(ctx context.Context, tx bun.Tx, into map[string]FileRecord) error
 	return nil
 }
 
-// FileCache returns every cached fingerprint/profile by key.
+// FileCache returns every cached fingerprint/profile by key. The rows are
+// scanned column by column, as Snapshot's are: a full history caches
+// 24,000 members, and every plan reads them all.
 func (s *Store) FileCache(ctx context.Context) (map[string]FileCacheEntry, error) {
-	var rows []fileCacheRow
-	if err := s.db.NewSelect().Model(&rows).Scan(ctx); err != nil {
+	var count int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM file_cache").Scan(&count); err != nil {
 		return nil, fmt.Errorf("read file cache: %w", err)
 	}
-	out := make(map[string]FileCacheEntry, len(rows))
-	for _, r := range rows {
-		out[r.Key] = FileCacheEntry{Key: r.Key, Fingerprint: r.Fingerprint, Rows: r.RowCount, First: r.FirstTS, Last: r.LastTS}
+	rows, err := s.db.QueryContext(ctx, `SELECT "key", fingerprint, row_count, first_ts, last_ts FROM file_cache`)
+	if err != nil {
+		return nil, fmt.Errorf("read file cache: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]FileCacheEntry, count)
+	for rows.Next() {
+		var e FileCacheEntry
+		if err := rows.Scan(&e.Key, &e.Fingerprint, &e.Rows, &e.First, &e.Last); err != nil {
+			return nil, fmt.Errorf("read file cache: %w", err)
+		}
+		out[e.Key] = e
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read file cache: %w", err)
 	}
 	return out, nil
 }

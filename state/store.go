@@ -117,12 +117,14 @@ func openSQLite(path string) (*bun.DB, error) {
 	if path == "" {
 		return nil, errors.New("open state: no sqlite path given")
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	// State is private: 0700 for a directory created here, 0600 for the
+	// file, whose mode SQLite copies to its -wal and -shm files.
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, unwrapPathError(err))
 	}
 	// Creating the file ourselves gives a clear reason (permission denied,
 	// not a directory) where SQLite would only say "unable to open".
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, unwrapPathError(err))
 	}

@@ -123,8 +123,9 @@ const (
 	ActionDone    ActionStatus = "done"
 	ActionFailed  ActionStatus = "failed"
 	ActionSkipped ActionStatus = "skipped" // not started: the run was cancelled
-	// ActionInterrupted: stopped on request after some batches; coverage
-	// is recorded up to its checkpoint.
+	// ActionInterrupted: stopped on request after some batches, or found
+	// running by a later run (a crash); coverage is recorded up to its
+	// checkpoint.
 	ActionInterrupted ActionStatus = "interrupted"
 )
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/feefifofunds/candlekeep/internal/failpoint"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/uptrace/bun"
 )
@@ -22,26 +23,53 @@ const insertBatch = 500
 // replaces the stored one.
 func (s *Store) Record(ctx context.Context, p Progress) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if !p.Covered.Empty() {
-			if err := mergeCoverage(ctx, tx, p.Series, p.Source, p.Covered); err != nil {
-				return err
-			}
-		}
-		if p.File != nil {
-			if err := upsertFile(ctx, tx, *p.File, s.now()); err != nil {
-				return err
-			}
-		}
-		if p.ActionID != 0 {
-			if err := updateAction(ctx, tx, p); err != nil {
-				return err
+		return recordTx(ctx, tx, p, s.now())
+	})
+	if err != nil {
+		return fmt.Errorf("record progress of %s: %w", p.Series, err)
+	}
+	return nil
+}
+
+// RecordAll applies several steps as Record does, all in one transaction
+// (one serial bump): a run of many small files then pays for one commit
+// instead of one per file. Either every step is recorded or none is.
+func (s *Store) RecordAll(ctx context.Context, steps []Progress) error {
+	if len(steps) == 0 {
+		return nil
+	}
+	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := s.now()
+		for _, p := range steps {
+			if err := recordTx(ctx, tx, p, now); err != nil {
+				return fmt.Errorf("%s: %w", p.Series, err)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("record progress of %s: %w", p.Series, err)
+		return fmt.Errorf("record progress of %d actions: %w", len(steps), err)
 	}
+	return nil
+}
+
+func recordTx(ctx context.Context, tx bun.Tx, p Progress, now time.Time) error {
+	if !p.Covered.Empty() {
+		if err := mergeCoverage(ctx, tx, p.Series, p.Source, p.Covered); err != nil {
+			return err
+		}
+	}
+	if p.File != nil {
+		if err := upsertFile(ctx, tx, *p.File, now); err != nil {
+			return err
+		}
+	}
+	if p.ActionID != 0 {
+		if err := updateAction(ctx, tx, p); err != nil {
+			return err
+		}
+	}
+	failpoint.Hit("state.record")
 	return nil
 }
 
@@ -150,7 +178,8 @@ func updateAction(ctx context.Context, tx bun.Tx, p Progress) error {
 
 // BeginRun inserts a running run and its pending actions (IDs and RunID
 // are filled in on the passed records), marks any earlier run still
-// "running" as interrupted (its pending actions skipped), and returns the
+// "running" as interrupted (its pending actions skipped, its running ones
+// interrupted), and returns the
 // run ID in run.ID. A zero StartedAt is now; empty statuses are running
 // and pending.
 func (s *Store) BeginRun(ctx context.Context, run *Run, actions []ActionRecord) error {
@@ -185,6 +214,9 @@ func (s *Store) BeginRun(ctx context.Context, run *Run, actions []ActionRecord) 
 			if err := skipPending(ctx, tx, stale); err != nil {
 				return err
 			}
+			if err := interruptRunning(ctx, tx, stale); err != nil {
+				return err
+			}
 		}
 		return insertActions(ctx, tx, run.ID, actions)
 	})
@@ -211,6 +243,18 @@ func insertActions(ctx context.Context, tx bun.Tx, runID int64, actions []Action
 		for i := range batch {
 			batch[i].ID = rows[i].ID
 		}
+	}
+	return nil
+}
+
+// interruptRunning marks the started actions of runs a crash ended as
+// interrupted: they stopped at their last recorded checkpoint, and no
+// process is running them any more.
+func interruptRunning(ctx context.Context, tx bun.Tx, runIDs []int64) error {
+	if _, err := tx.NewUpdate().Model((*actionRow)(nil)).
+		Set("status = ?", string(ActionInterrupted)).
+		Where("run_id IN (?) AND status = ?", bun.In(runIDs), string(ActionRunning)).Exec(ctx); err != nil {
+		return fmt.Errorf("interrupt running actions: %w", err)
 	}
 	return nil
 }

@@ -265,7 +265,7 @@ func TestBeginRunInterruptsUnfinishedRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		gotStatus := []ActionStatus{old[0].Status, old[1].Status}
-		if diff := cmp.Diff([]ActionStatus{ActionRunning, ActionSkipped}, gotStatus); diff != "" {
+		if diff := cmp.Diff([]ActionStatus{ActionInterrupted, ActionSkipped}, gotStatus); diff != "" {
 			t.Errorf("statuses of the interrupted run's actions (-want +got):\n%s", diff)
 		}
 		stored, err := s.RunActions(ctx, next.ID)

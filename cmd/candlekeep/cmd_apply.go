@@ -99,7 +99,9 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	}
 
-	ex := &executor.Executor{State: sess.st, Open: executor.OpenCSV, Options: executor.Options{Parallelism: *parallelism}}
+	files := executor.NewCSVFiles()
+	defer files.Close()
+	ex := &executor.Executor{State: sess.st, Open: files.Open, Options: executor.Options{Parallelism: *parallelism}}
 	var view applyRenderer
 	if plan.HasChanges() {
 		// The sink is only opened (and created) when there is work.

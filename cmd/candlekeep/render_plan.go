@@ -52,12 +52,13 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 		}
 		fmt.Fprintln(w)
 	}
+	width := spanWidth(p.Actions) // once: per series it was quadratic
 	for i := 0; i < len(p.Actions); {
 		j := i
 		for j < len(p.Actions) && p.Actions[j].Series == p.Actions[i].Series {
 			j++
 		}
-		renderSeries(w, p.Actions[i:j], spanWidth(p.Actions), st)
+		renderSeries(w, p.Actions[i:j], width, st)
 		i = j
 	}
 	fmt.Fprintln(w, planSummary(p, st))

@@ -105,6 +105,21 @@ func majorVersion(v string) (int, error) {
 // Plan turns the document back into the plan it describes, checking that
 // its actions still match its plan_digest.
 func (d *Document) Plan() (*planner.Plan, error) {
+	p, err := d.decode()
+	if err != nil {
+		return nil, err
+	}
+	if d.PlanDigest == "" {
+		return nil, errors.New("not a valid plan: it has no plan_digest")
+	}
+	if got := p.Digest(); got != d.PlanDigest {
+		return nil, errors.New("the plan file was edited: its actions no longer match its plan_digest")
+	}
+	return p, nil
+}
+
+// decode is Plan without the digest check.
+func (d *Document) decode() (*planner.Plan, error) {
 	now, err := parseTime("planned_at", d.PlannedAt)
 	if err != nil {
 		return nil, err
@@ -124,12 +139,6 @@ func (d *Document) Plan() (*planner.Plan, error) {
 		if p.Actions[i], err = a.action(); err != nil {
 			return nil, fmt.Errorf("not a valid plan: action %d: %w", i+1, err)
 		}
-	}
-	if d.PlanDigest == "" {
-		return nil, errors.New("not a valid plan: it has no plan_digest")
-	}
-	if got := p.Digest(); got != d.PlanDigest {
-		return nil, errors.New("the plan file was edited: its actions no longer match its plan_digest")
 	}
 	return p, nil
 }
@@ -169,6 +178,10 @@ func (a Action) action() (planner.Action, error) {
 		out.CSV = &planner.CSVSource{Dump: s.Dump, DumpPath: s.DumpPath, IsZip: s.IsZip, Member: s.Member, Fingerprint: s.Fingerprint, Size: s.Size}
 		if s.ModTime != "" {
 			t, err := time.Parse(time.RFC3339Nano, s.ModTime)
+			// Outside about 1678 to 2262, nanoseconds since 1970 overflow.
+			if err == nil && !time.Unix(0, t.UnixNano()).Equal(t) {
+				return planner.Action{}, fmt.Errorf("source.mod_time %q is out of range", s.ModTime)
+			}
 			if err != nil {
 				return planner.Action{}, fmt.Errorf("source.mod_time %q is not RFC 3339", s.ModTime)
 			}
@@ -182,6 +195,10 @@ func parseTime(field, v string) (int64, error) {
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
 		return 0, fmt.Errorf("not a valid plan: %s %q is not an RFC 3339 time", field, v)
+	}
+	// An offset can carry the time past what formatTime writes back.
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return 0, fmt.Errorf("not a valid plan: %s %q is outside the years 0000 to 9999 in UTC", field, v)
 	}
 	return t.Unix(), nil
 }

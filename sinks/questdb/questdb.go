@@ -119,7 +119,7 @@ func (s *Sink) NewWriter(ctx context.Context) (sinks.Writer, error) {
 	if w.retry.Attempts < 1 {
 		w.retry.Attempts = 1
 	}
-	if err := w.newSender(ctx); err != nil {
+	if err := w.newSender(ctx, 0); err != nil {
 		return nil, err
 	}
 	return w, nil

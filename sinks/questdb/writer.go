@@ -15,18 +15,30 @@ import (
 
 	qdb "github.com/questdb/go-questdb-client/v3"
 
+	"github.com/feefifofunds/candlekeep/internal/failpoint"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/sinks"
 )
 
-// writer owns one ILP sender; senders are not safe for concurrent use.
+// writer owns two ILP senders, so that it encodes one request while
+// another is encoded or in flight; requests still go out one after the
+// other. A sender is not safe for concurrent use: each is touched by one
+// request's goroutine at a time.
 type writer struct {
 	sink        *Sink
 	retry       Backoff
 	requestRows int
-	sender      qdb.LineSender
+	senders     [2]qdb.LineSender // the second made on first need
 	closed      bool
 }
+
+// A Write is cut into at least pipelineParts requests of at least
+// minPipelinedRows rows (and at most requestRows), so that the client's
+// encoding of one overlaps the encoding and QuestDB's handling of others.
+const (
+	pipelineParts    = 4
+	minPipelinedRows = 2000
+)
 
 var _ sinks.Writer = (*writer)(nil)
 
@@ -34,13 +46,18 @@ var _ sinks.Writer = (*writer)(nil)
 // LineSender: how many rows it holds unsent.
 type bufferedSender interface{ MsgCount() int }
 
-func (w *writer) newSender(ctx context.Context) error {
+func (w *writer) newSender(ctx context.Context, slot int) error {
 	snd, err := qdb.LineSenderFromConf(ctx, w.sink.conf.senderConf())
 	if err != nil {
 		return fmt.Errorf("new questdb writer: %s", w.sink.conf.redact(err.Error()))
 	}
-	w.sender = snd
+	w.senders[slot] = snd
 	return nil
+}
+
+// requestSize is the rows per request for a Write of n rows.
+func (w *writer) requestSize(n int) int {
+	return min(w.requestRows, max((n+pipelineParts-1)/pipelineParts, minPipelinedRows))
 }
 
 // Write sends the candles in requests of at most requestRows rows, each
@@ -57,27 +74,93 @@ func (w *writer) Write(ctx context.Context, series ohlc.Series, candles []ohlc.C
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("write %s to %s: %w", series, w.sink, err)
 	}
-	for rest := candles; len(rest) > 0; {
-		n := min(len(rest), w.requestRows)
-		if err := w.send(ctx, series, rest[:n]); err != nil {
-			return fmt.Errorf("write %s to %s: %w", series, w.sink, err)
-		}
-		rest = rest[n:]
+	if err := w.pipeline(ctx, series, candles); err != nil {
+		return fmt.Errorf("write %s to %s: %w", series, w.sink, err)
 	}
 	return nil
 }
 
-// send delivers one request's candles. A failed Flush discards the
-// client's buffer, so every attempt encodes the candles afresh.
-func (w *writer) send(ctx context.Context, series ohlc.Series, candles []ohlc.Candle) error {
+// pipeline sends the candles in requests. Each request is encoded on its
+// own goroutine, on one of the two senders as soon as that sender's
+// previous request is done, so encoding overlaps both the other request's
+// encoding and QuestDB's handling of it. A request goes out only once the
+// previous one is acknowledged, so QuestDB sees the same requests in the
+// same order as from a plain loop, and nothing after a failed request is
+// sent.
+func (w *writer) pipeline(ctx context.Context, series ohlc.Series, candles []ohlc.Candle) error {
 	interval := series.Interval.String()
-	var last error
-	for attempt := 1; ; attempt++ {
-		if err := w.encode(ctx, series.Pair, interval, candles); err != nil {
+	size := w.requestSize(len(candles))
+	if len(candles) <= size {
+		if err := w.encode(ctx, 0, series.Pair, interval, candles); err != nil {
 			return err
 		}
-		err := w.sender.Flush(ctx)
+		return w.send(ctx, 0, series, interval, candles)
+	}
+	if w.senders[1] == nil {
+		if err := w.newSender(ctx, 1); err != nil {
+			return err
+		}
+	}
+	var prev, beforePrev *request
+	for i, start := 0, 0; start < len(candles); i, start = i+1, start+size {
+		r := &request{done: make(chan struct{})}
+		go w.request(ctx, r, i%2, series, interval, candles[start:min(start+size, len(candles))], beforePrev, prev)
+		beforePrev, prev = prev, r
+	}
+	<-prev.done // each request waits for the one before it
+	return prev.err
+}
+
+// request is one request of a pipelined Write; err is set before done is
+// closed.
+type request struct {
+	done chan struct{}
+	err  error
+}
+
+// request encodes candles on the sender in slot once slotUser, the
+// previous request on that sender, is done, and sends them once prev is
+// acknowledged; after a failed request it sends nothing and passes the
+// failure on.
+func (w *writer) request(ctx context.Context, r *request, slot int, series ohlc.Series, interval string, candles []ohlc.Candle, slotUser, prev *request) {
+	defer close(r.done)
+	var encodeErr error
+	if slotUser != nil {
+		<-slotUser.done
+		encodeErr = slotUser.err
+	}
+	if encodeErr == nil {
+		// Rows left encoded when a request fails are dropped by the next
+		// encode on this sender.
+		encodeErr = w.encode(ctx, slot, series.Pair, interval, candles)
+	}
+	if prev != nil {
+		if <-prev.done; prev.err != nil {
+			r.err = prev.err
+			return
+		}
+	}
+	if encodeErr != nil {
+		r.err = encodeErr
+		return
+	}
+	r.err = w.send(ctx, slot, series, interval, candles)
+}
+
+// send delivers one request's candles, already encoded on the sender in
+// slot. A failed Flush discards the client's buffer, so every later attempt
+// encodes the candles afresh.
+func (w *writer) send(ctx context.Context, slot int, series ohlc.Series, interval string, candles []ohlc.Candle) error {
+	var last error
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			if err := w.encode(ctx, slot, series.Pair, interval, candles); err != nil {
+				return err
+			}
+		}
+		err := w.senders[slot].Flush(ctx)
 		if err == nil {
+			failpoint.Hit("questdb.flush.acked")
 			return nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -96,19 +179,19 @@ func (w *writer) send(ctx context.Context, series ohlc.Series, candles []ohlc.Ca
 	}
 }
 
-// encode fills the sender's buffer with one row per candle.
-func (w *writer) encode(ctx context.Context, pair, interval string, candles []ohlc.Candle) error {
+// encode fills the buffer of the sender in slot with one row per candle.
+func (w *writer) encode(ctx context.Context, slot int, pair, interval string, candles []ohlc.Candle) error {
 	// Every path that leaves rows behind (an error from At) replaces the
 	// sender, but check anyway: stale rows would go out with this batch.
-	if b, ok := w.sender.(bufferedSender); ok && b.MsgCount() > 0 {
-		if err := w.replaceSender(ctx); err != nil {
+	if b, ok := w.senders[slot].(bufferedSender); ok && b.MsgCount() > 0 {
+		if err := w.replaceSender(ctx, slot); err != nil {
 			return err
 		}
 	}
-	table := w.sink.table
+	sender, table := w.senders[slot], w.sink.table
 	for i := range candles {
 		c := &candles[i]
-		row := w.sender.Table(table).
+		row := sender.Table(table).
 			Symbol("pair", pair).
 			Symbol("interval", interval).
 			Float64Column("open", c.Open).
@@ -121,29 +204,35 @@ func (w *writer) encode(ctx context.Context, pair, interval string, candles []oh
 			row = row.Float64Column("vwap", c.VWAP) // left out, it is NULL
 		}
 		if err := row.At(ctx, time.Unix(c.Time, 0)); err != nil {
-			return errors.Join(fmt.Errorf("encode the candle at %s: %w", ohlc.FormatTime(c.Time), err), w.replaceSender(ctx))
+			return errors.Join(fmt.Errorf("encode the candle at %s: %w", ohlc.FormatTime(c.Time), err), w.replaceSender(ctx, slot))
 		}
 	}
 	return nil
 }
 
 // replaceSender drops the sender with whatever it holds and makes a new one.
-func (w *writer) replaceSender(ctx context.Context) error {
+func (w *writer) replaceSender(ctx context.Context, slot int) error {
 	// Closing with auto-flush off sends nothing, which is the point here.
-	_ = w.sender.Close(ctx)
-	return w.newSender(ctx)
+	_ = w.senders[slot].Close(ctx)
+	return w.newSender(ctx, slot)
 }
 
-// Close closes the sender. With auto_flush=off the client drops any
-// unflushed rows silently; there are none, because Write returns only
-// after flushing all it encoded, and the executor records nothing it did
+// Close closes the senders. With auto_flush=off the client drops any
+// unflushed rows silently; the only ones are those encoded after a request
+// failed, which must not go out, and the executor records nothing it did
 // not see acknowledged.
 func (w *writer) Close() error {
 	if w.closed {
 		return nil
 	}
 	w.closed = true
-	if err := w.sender.Close(context.Background()); err != nil {
+	var errs []error
+	for _, snd := range w.senders {
+		if snd != nil {
+			errs = append(errs, snd.Close(context.Background()))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close writer of %s: %w", w.sink, err)
 	}
 	return nil
@@ -167,6 +256,10 @@ func (w *writer) explain(err error, series ohlc.Series, candles []ohlc.Candle) e
 				series, ohlc.FormatTime(c.Time), he.Line, he.HttpStatus(), msg)
 		} else {
 			msg = fmt.Sprintf("questdb rejected the request (HTTP %d): %s", he.HttpStatus(), msg)
+		}
+		if he.HttpStatus() == http.StatusBadRequest {
+			// The data, not the server: other candles may still go in.
+			err = errors.Join(err, sinks.ErrRejected)
 		}
 		return &quietError{msg: msg, err: err}
 	}

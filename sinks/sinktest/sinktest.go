@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"EmptyBatchIsNoOp", testEmptyBatch},
 		{"CancelledWriteWritesNothing", testCancelledWrite},
 		{"VWAPRoundTrips", testVWAP},
+		{"WriteAllSeriesTogether", testWriteAll},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open) })

@@ -67,9 +67,17 @@ func Open(ctx context.Context, path, table string) (*Sink, error) {
 	if table == "" {
 		return nil, fmt.Errorf("open sqlite sink %s: empty table name", path)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	// The candles are private: 0700 for a directory created here, 0600 for
+	// the file, created before SQLite opens it (SQLite would make it 0644)
+	// and whose mode SQLite copies to its -wal and -shm files.
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open sqlite sink %s: %w", path, err)
 	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite sink %s: %w", path, err)
+	}
+	f.Close()
 	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate", busyTimeoutMillis)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {

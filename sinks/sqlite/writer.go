@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/feefifofunds/candlekeep/internal/failpoint"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/sinks"
 )
@@ -28,7 +29,10 @@ type writer struct {
 	closed bool
 }
 
-var _ sinks.Writer = (*writer)(nil)
+var (
+	_ sinks.Writer      = (*writer)(nil)
+	_ sinks.MultiWriter = (*writer)(nil)
+)
 
 // Write upserts the candles of one series in one transaction, committed
 // before it returns.
@@ -42,8 +46,23 @@ func (w *writer) Write(ctx context.Context, series ohlc.Series, candles []ohlc.C
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("write %s to %s: %w", series, w.sink.path, err)
 	}
-	if err := w.sink.write(ctx, series, candles); err != nil {
+	if err := w.sink.write(ctx, []sinks.Batch{{Series: series, Candles: candles}}); err != nil {
 		return fmt.Errorf("write %s to %s: %w", series, w.sink.path, err)
+	}
+	return nil
+}
+
+// WriteAll upserts the batches of several series in one transaction,
+// committed before it returns.
+func (w *writer) WriteAll(ctx context.Context, batches []sinks.Batch) error {
+	if w.closed {
+		return fmt.Errorf("write to %s: writer is closed", w.sink.path)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("write to %s: %w", w.sink.path, err)
+	}
+	if err := w.sink.write(ctx, batches); err != nil {
+		return fmt.Errorf("write %d series to %s: %w", len(batches), w.sink.path, err)
 	}
 	return nil
 }
@@ -54,7 +73,7 @@ func (w *writer) Close() error {
 	return nil
 }
 
-func (s *Sink) write(ctx context.Context, series ohlc.Series, candles []ohlc.Candle) error {
+func (s *Sink) write(ctx context.Context, batches []sinks.Batch) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if s.closed {
@@ -67,7 +86,7 @@ func (s *Sink) write(ctx context.Context, series ohlc.Series, candles []ohlc.Can
 		if !ok {
 			return fmt.Errorf("sqlite driver connection %T lacks context methods", dc)
 		}
-		return s.writeTx(ctx, conn, series, candles)
+		return s.writeTx(ctx, conn, batches)
 	})
 }
 
@@ -87,24 +106,28 @@ type driverConn interface {
 // (which costs the driver a goroutine and a progress callback per
 // statement); ctx is checked between statements instead, each being
 // under a millisecond.
-func (s *Sink) writeTx(ctx context.Context, conn driverConn, series ohlc.Series, candles []ohlc.Candle) error {
+func (s *Sink) writeTx(ctx context.Context, conn driverConn, batches []sinks.Batch) error {
 	bg := context.WithoutCancel(ctx)
 	if _, err := conn.ExecContext(bg, "BEGIN IMMEDIATE", nil); err != nil {
 		return err
 	}
-	for rest := candles; len(rest) > 0; {
-		if err := ctx.Err(); err != nil {
-			return errors.Join(err, s.rollback(bg, conn))
+	for _, b := range batches {
+		for rest := b.Candles; len(rest) > 0; {
+			if err := ctx.Err(); err != nil {
+				return errors.Join(err, s.rollback(bg, conn))
+			}
+			n := chunkRows(len(rest))
+			if err := s.insertChunk(bg, conn, b.Series, rest[:n]); err != nil {
+				return errors.Join(err, s.rollback(bg, conn))
+			}
+			rest = rest[n:]
 		}
-		n := chunkRows(len(rest))
-		if err := s.insertChunk(bg, conn, series, rest[:n]); err != nil {
-			return errors.Join(err, s.rollback(bg, conn))
-		}
-		rest = rest[n:]
 	}
+	failpoint.Hit("sqlite.batch.commit")
 	if _, err := conn.ExecContext(bg, "COMMIT", nil); err != nil {
 		return errors.Join(err, s.rollback(bg, conn))
 	}
+	failpoint.Hit("sqlite.batch.committed")
 	return nil
 }
 

@@ -32,13 +32,13 @@ func runJobs(ctx context.Context, jobs []scanJob) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, profileChunkBytes)
+			scratch := newProfileScratch()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(jobs) || ctx.Err() != nil {
 					return
 				}
-				if err := runJob(ctx, &jobs[i], buf); err != nil {
+				if err := runJob(ctx, &jobs[i], scratch); err != nil {
 					failOnce.Do(func() { failure = err; cancel() })
 					return
 				}
@@ -52,14 +52,14 @@ func runJobs(ctx context.Context, jobs []scanJob) error {
 	return ctx.Err()
 }
 
-func runJob(ctx context.Context, j *scanJob, buf []byte) error {
+func runJob(ctx context.Context, j *scanJob, scratch *profileScratch) error {
 	m := &j.dump.Members[j.index]
 	name := memberName(j.dump.Spec.Path, m.Path)
 	var err error
 	if j.zipFile != nil {
-		err = profileZipMember(ctx, j, m, name, buf)
+		err = profileZipMember(ctx, j, m, name, scratch)
 	} else {
-		err = profileFile(ctx, j, m, name, buf)
+		err = profileFile(ctx, j, m, name, scratch)
 	}
 	if err == nil {
 		return nil
@@ -83,8 +83,8 @@ func runJob(ctx context.Context, j *scanJob, buf []byte) error {
 
 // profileZipMember profiles a zip member. Errors in the member's content
 // are returned as they are, for runJob to tell apart.
-func profileZipMember(ctx context.Context, j *scanJob, m *Member, name string, buf []byte) error {
-	rc, err := j.zipFile.Open()
+func profileZipMember(ctx context.Context, j *scanJob, m *Member, name string, scratch *profileScratch) error {
+	rc, err := openZipMember(j.zipFile)
 	if IsContentError(err) {
 		return err
 	}
@@ -92,7 +92,7 @@ func profileZipMember(ctx context.Context, j *scanJob, m *Member, name string, b
 		return fmt.Errorf("dump %q: open %s in %s: %w", j.dump.Spec.Name, m.Path, j.dump.Spec.Path, err)
 	}
 	defer rc.Close()
-	p, err := profileStream(ctx, rc, nil, buf, name, m.Series.Interval)
+	p, err := profileStream(ctx, rc, nil, scratch, name, m.Series.Interval)
 	if IsContentError(err) {
 		return err
 	}
@@ -105,14 +105,14 @@ func profileZipMember(ctx context.Context, j *scanJob, m *Member, name string, b
 
 // profileFile hashes and profiles a plain file. A file whose rows are bad
 // still gets its fingerprint, which is over all of its bytes.
-func profileFile(ctx context.Context, j *scanJob, m *Member, name string, buf []byte) error {
+func profileFile(ctx context.Context, j *scanJob, m *Member, name string, scratch *profileScratch) error {
 	f, err := os.Open(j.absPath)
 	if err != nil {
 		return fmt.Errorf("dump %q: %w", j.dump.Spec.Name, err)
 	}
 	defer f.Close()
 	h := sha256.New()
-	p, err := profileStream(ctx, f, h, buf, name, m.Series.Interval)
+	p, err := profileStream(ctx, f, h, scratch, name, m.Series.Interval)
 	var pe *ParseError
 	if err != nil && !errors.As(err, &pe) {
 		return fmt.Errorf("dump %q: read %s: %w", j.dump.Spec.Name, j.absPath, err)

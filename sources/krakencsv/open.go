@@ -46,7 +46,7 @@ var ErrChanged = errors.New("changed since it was planned")
 
 // IsContentError reports whether err means a member's bytes are bad: a row
 // the parser refuses, or a zip member whose data fails its checksum, does
-// not inflate or ends early. Such a member fails its own load and stays
+// not inflate, ends early or inflates like a zip bomb (ErrZipBomb). Such a member fails its own load and stays
 // failed until its content changes. ErrChanged is not one: a file changed
 // since planning is not a bad file, only a different one.
 func IsContentError(err error) bool {
@@ -55,6 +55,7 @@ func IsContentError(err error) bool {
 	return errors.As(err, &parse) ||
 		errors.Is(err, zip.ErrChecksum) ||
 		errors.Is(err, zip.ErrFormat) ||
+		errors.Is(err, ErrZipBomb) ||
 		errors.As(err, &corrupt) ||
 		// Only a zip member's stream ends early: a plain file's read
 		// gives io.EOF wherever the file ends.
@@ -76,22 +77,28 @@ type File struct {
 }
 
 // Open opens a member for loading. A zip member's CRC-32 and size are
-// checked against the fingerprint before reading, and archive/zip checks
-// the CRC of the bytes at the end; a plain file is hashed while it is read
-// and checked at the end. Either mismatch makes Read fail with ErrChanged
-// (or zip's checksum error) instead of io.EOF.
+// checked against the fingerprint before reading, and the CRC of the bytes
+// at the end; a plain file is hashed while it is read and checked at the
+// end. Either mismatch makes Read fail with ErrChanged (or zip's checksum
+// error) instead of io.EOF. A run opening many members of one zip uses
+// Archives.Open instead, which keeps the zip open between them.
 func Open(ctx context.Context, src Source) (*File, error) {
-	if err := ctx.Err(); err != nil {
+	if !src.IsZip {
+		return NewArchives().Open(ctx, src) // a plain file opens no zip
+	}
+	a := NewArchives()
+	f, err := a.Open(ctx, src)
+	if err != nil {
+		a.Close() // nothing was read from it
 		return nil, err
 	}
-	series, ok := ParseMemberName(src.Member)
-	if !ok {
-		return nil, fmt.Errorf("open %s: %s is not named PAIR_INTERVAL.csv", src.DumpPath, src.Member)
-	}
-	name := memberName(src.DumpPath, src.Member)
-	if src.IsZip {
-		return openZipMember(src, name, series)
-	}
+	closeMember := f.close
+	f.close = func() error { return errors.Join(closeMember(), a.Close()) }
+	return f, nil
+}
+
+// openPlainFile opens a member of a folder dump.
+func openPlainFile(src Source, name string, series ohlc.Series) (*File, error) {
 	if !filepath.IsLocal(filepath.FromSlash(src.Member)) {
 		return nil, fmt.Errorf("open %s: member path is not inside the folder", name)
 	}
@@ -133,35 +140,6 @@ func checkStat(f *os.File, src Source, name string) error {
 
 func formatNanos(ns int64) string {
 	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
-}
-
-func openZipMember(src Source, name string, series ohlc.Series) (*File, error) {
-	zr, err := openZip(src.DumpPath)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", name, err)
-	}
-	var member *zip.File
-	for _, f := range zr.File {
-		if f.Name == src.Member {
-			member = f
-			break
-		}
-	}
-	if member == nil {
-		zr.Close()
-		return nil, fmt.Errorf("open %s: no such member: the zip %w", name, ErrChanged)
-	}
-	if fp := zipFingerprint(member); src.Fingerprint != "" && fp != src.Fingerprint {
-		zr.Close()
-		return nil, fmt.Errorf("open %s: %w (fingerprint %s, planned %s)", name, ErrChanged, fp, src.Fingerprint)
-	}
-	rc, err := member.Open()
-	if err != nil {
-		zr.Close()
-		return nil, fmt.Errorf("open %s: %w", name, err)
-	}
-	closeBoth := func() error { return errors.Join(rc.Close(), zr.Close()) }
-	return &File{name: name, series: series, rows: NewReader(rc, name, series.Interval), close: closeBoth}, nil
 }
 
 // Read fills buf with the next candles; see Reader.Read.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -178,10 +179,12 @@ func TestParseAcceptsLineEndVariants(t *testing.T) {
 	plain := row1 + row2 + row3
 	want := wantCandles(t, []byte(plain))
 	for name, input := range map[string]string{
-		"no final line end": strings.TrimSuffix(plain, "\n"),
-		"CRLF":              strings.ReplaceAll(plain, "\n", "\r\n"),
-		"BOM":               "\xEF\xBB\xBF" + plain,
-		"BOM and CRLF":      "\xEF\xBB\xBF" + strings.ReplaceAll(plain, "\n", "\r\n"),
+		"no final line end":            strings.TrimSuffix(plain, "\n"),
+		"CRLF":                         strings.ReplaceAll(plain, "\n", "\r\n"),
+		"BOM":                          "\xEF\xBB\xBF" + plain,
+		"BOM and CRLF":                 "\xEF\xBB\xBF" + strings.ReplaceAll(plain, "\n", "\r\n"),
+		"BOM, CRLF, no final line end": "\xEF\xBB\xBF" + strings.TrimSuffix(strings.ReplaceAll(plain, "\n", "\r\n"), "\r\n"),
+		"mixed line ends":              row1 + strings.TrimSuffix(row2, "\n") + "\r\n" + row3,
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := readAll(t, NewReader(strings.NewReader(input), "XBTUSD_60.csv", 60))
@@ -224,5 +227,79 @@ func TestReadSurfacesSourceErrors(t *testing.T) {
 	_, err := readAll(t, NewReader(failingReader{strings.NewReader(row1 + row2)}, "XBTUSD_60.csv", 60))
 	if err == nil || err.Error() != "read XBTUSD_60.csv: disk on fire" {
 		t.Fatalf("error = %v; want the source's error", err)
+	}
+}
+
+// repeatReader yields n copies of one byte without holding them, so a test
+// can feed a huge line while measuring what the parser itself allocates.
+type repeatReader struct {
+	b byte
+	n int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	k := min(len(p), r.n)
+	for i := range p[:k] {
+		p[i] = r.b
+	}
+	r.n -= k
+	return k, nil
+}
+
+// countingReader counts the bytes taken from the source.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// TestParseRefusesTenMegabyteLine: a 10 MB line, alone or amid good rows,
+// is refused at that line, after the rows before it, without reading the
+// rest of the file or holding the line in memory.
+func TestParseRefusesTenMegabyteLine(t *testing.T) {
+	const huge = 10 << 20
+	tests := []struct {
+		name           string
+		before, after  string
+		wantRows, line int
+	}{
+		{"single line", "", "", 0, 1},
+		{"single line with line end", "", "\n", 0, 1},
+		{"amid valid rows", row1 + row2, "\n" + row3, 2, 3},
+		{"amid valid rows, CRLF and BOM", "\xEF\xBB\xBF" + strings.ReplaceAll(row1+row2, "\n", "\r\n"), "\r\n" + row3, 2, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := &countingReader{r: io.MultiReader(strings.NewReader(tt.before), &repeatReader{b: '1', n: huge}, strings.NewReader(tt.after))}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			got, err := readAll(t, NewReader(src, "XBTUSD_60.csv", 60))
+			runtime.ReadMemStats(&after)
+
+			want := "XBTUSD_60.csv line " + strconv.Itoa(tt.line) + ": line longer than 4096 bytes"
+			var pe *ParseError
+			if !errors.As(err, &pe) || err.Error() != want {
+				t.Fatalf("error = %v; want the *ParseError %q", err, want)
+			}
+			if len(got) != tt.wantRows {
+				t.Errorf("%d rows before the error; want %d", len(got), tt.wantRows)
+			}
+			// The reader's window is 256 KiB: it must stop there, not
+			// read (let alone keep) the rest of the line.
+			if src.n > 2*readBufferBytes {
+				t.Errorf("read %d bytes of the source; want at most %d", src.n, 2*readBufferBytes)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+				t.Errorf("allocated %d bytes to refuse the line; want well under the line's %d", alloc, huge)
+			}
+		})
 	}
 }

@@ -23,10 +23,9 @@ const (
 // last row, or an empty member, is a *ParseError like loading gives, returned
 // after the whole stream has been read. When h is not nil it is fed every
 // byte, so a plain file is hashed in the same pass. name is how errors refer
-// to the member; buf is the caller's scratch space.
-func profileStream(ctx context.Context, r io.Reader, h hash.Hash, buf []byte, name string, interval ohlc.Interval) (Profile, error) {
-	head := make([]byte, 0, headBytes)
-	tail := make([]byte, 0, 2*tailBytes)
+// to the member; scratch is the caller's, reused from member to member.
+func profileStream(ctx context.Context, r io.Reader, h hash.Hash, scratch *profileScratch, name string, interval ohlc.Interval) (Profile, error) {
+	buf, head, tail := scratch.chunk, scratch.head[:0], scratch.tail[:0]
 	var newlines, total int64
 	var lastByte byte
 	for {
@@ -77,6 +76,23 @@ func profileStream(ctx context.Context, r io.Reader, h hash.Hash, buf []byte, na
 	}
 	p.First, p.Last = first, last
 	return p, nil
+}
+
+// profileScratch is one worker's buffers for profileStream: a quarterly
+// update is thousands of small members, and allocating them per member
+// would cost more than reading one.
+type profileScratch struct {
+	chunk []byte // one read
+	head  []byte // the first headBytes of the stream
+	tail  []byte // the last tailBytes, with room to append a chunk's worth
+}
+
+func newProfileScratch() *profileScratch {
+	return &profileScratch{
+		chunk: make([]byte, profileChunkBytes),
+		head:  make([]byte, 0, headBytes),
+		tail:  make([]byte, 0, 2*tailBytes),
+	}
 }
 
 // firstLine is the first line of the stream's head, without its line end.

@@ -13,7 +13,7 @@ import (
 )
 
 func profileString(input string) (Profile, error) {
-	return profileStream(context.Background(), strings.NewReader(input), nil, make([]byte, profileChunkBytes), "XBTUSD_60.csv", 60)
+	return profileStream(context.Background(), strings.NewReader(input), nil, newProfileScratch(), "XBTUSD_60.csv", 60)
 }
 
 func TestProfileStream(t *testing.T) {
@@ -42,6 +42,25 @@ func TestProfileStream(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestProfileStreamReusesScratch: a worker profiles member after member
+// with one scratch; what an earlier, longer member left in it must not
+// show in a later one's profile or errors.
+func TestProfileStreamReusesScratch(t *testing.T) {
+	long := row1 + strings.Repeat(row2, profileChunkBytes/len(row2)+10) + row3
+	inputs := []string{long, row2 + row3, long, row1, "", row3}
+	scratch := newProfileScratch()
+	for i, input := range inputs {
+		want, wantErr := profileString(input)
+		got, err := profileStream(context.Background(), strings.NewReader(input), nil, scratch, "XBTUSD_60.csv", 60)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("input %d: (-fresh scratch +reused):\n%s", i, diff)
+		}
+		if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+			t.Errorf("input %d: error %v; with a fresh scratch %v", i, err, wantErr)
+		}
 	}
 }
 

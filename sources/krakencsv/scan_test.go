@@ -435,3 +435,46 @@ func TestDigestDependsOnContent(t *testing.T) {
 		t.Error("the digest of one dump is not stable")
 	}
 }
+
+// TestZipFingerprint: the fingerprint built by hand reads exactly as
+// "crc32:%08x:%d" would, leading zeros included.
+func TestZipFingerprint(t *testing.T) {
+	tests := []struct {
+		crc  uint32
+		size uint64
+	}{
+		{0, 0}, {1, 1}, {0xdeadbeef, 123456789}, {0x0000abcd, 1 << 40}, {0xffffffff, 1<<64 - 1},
+	}
+	for _, tt := range tests {
+		want := fmt.Sprintf("crc32:%08x:%d", tt.crc, tt.size)
+		got := zipFingerprint(&zip.File{FileHeader: zip.FileHeader{CRC32: tt.crc, UncompressedSize64: tt.size}})
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	}
+}
+
+// TestSortMembers: sorting through an index orders members by series as
+// sorting the structs does, whatever order the dump listed them in.
+func TestSortMembers(t *testing.T) {
+	var want []Member
+	for _, pair := range []string{"ADAUSD", "ETHUSD", "XBTUSD"} {
+		for _, iv := range []ohlc.Interval{1, 5, 15, 60, 1440} {
+			want = append(want, Member{Path: fmt.Sprintf("%s_%d.csv", pair, iv), Series: ohlc.Series{Pair: pair, Interval: iv}})
+		}
+	}
+	for _, order := range [][]int{
+		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14},
+		{14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0},
+		{10, 0, 4, 2, 1, 3, 14, 5, 9, 8, 7, 6, 12, 11, 13}, // as a zip lists names: _1, _1440, _15, _5, _60
+	} {
+		got := make([]Member, len(order))
+		for i, k := range order {
+			got[i] = want[k]
+		}
+		sortMembers(got)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("order %v: (-want +got):\n%s", order, diff)
+		}
+	}
+}

@@ -35,6 +35,9 @@ type Server struct {
 	errorID string // QuestDB prefixes error ids with a per-process id
 	onHang  func() // called when a request starts hanging, for tests
 	bytes   atomic.Int64
+	bodies  sync.Pool // *[]byte request bodies, reused
+	// counters parse CountOnly requests outside mu; see applyCounting.
+	counters sync.Pool
 
 	mu       sync.Mutex
 	tables   map[string]*table // by lower-case name
@@ -148,7 +151,13 @@ func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fault := s.takeFault()
-	body, err := io.ReadAll(r.Body)
+	pooled, _ := s.bodies.Get().(*[]byte)
+	if pooled == nil {
+		pooled = new([]byte)
+	}
+	defer s.bodies.Put(pooled)
+	body, err := readBody(r, (*pooled)[:0])
+	*pooled = body
 	s.bytes.Add(int64(len(body)))
 	if err != nil {
 		return // the client went away; nothing was applied
@@ -192,6 +201,27 @@ func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// readBody reads the request body into buf, grown once to the announced
+// length: reused bodies spare a growing copy per request.
+func readBody(r *http.Request, buf []byte) ([]byte, error) {
+	if n := r.ContentLength; n > 0 && n < 1<<30 && int64(cap(buf)) <= n {
+		buf = make([]byte, 0, n+1) // +1: the read that finds the end needs room
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 func (s *Server) takeFault() Fault {

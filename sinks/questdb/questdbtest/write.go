@@ -57,6 +57,9 @@ func (tx *txn) newRow(n int) []cell {
 // apply parses body and, when every line is good, applies all its rows at
 // once: one request is one transaction, as in QuestDB.
 func (s *Server) apply(body []byte, prec precision) *lineError {
+	if s.opts.CountOnly {
+		return s.applyCounting(body, prec)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tx := &s.tx
@@ -69,9 +72,6 @@ func (s *Server) apply(body []byte, prec precision) *lineError {
 	}
 	for _, r := range tx.rows {
 		r.t.upsert(r.row)
-	}
-	for _, c := range tx.counts {
-		c.t.received += c.n
 	}
 	tx.reset()
 	s.writes++
@@ -115,14 +115,6 @@ func (s *Server) stage(tx *txn, ln *ilpLine, now int64) error {
 			return &lineError{line: ln.no, msg: "table: " + t.name + ", column: " + c.name +
 				"; line protocol value: " + strconv.FormatInt(e.int, 10) + " is out bounds of column type: " + c.typ}
 		}
-	}
-	if s.opts.CountOnly {
-		if n := len(tx.counts); n > 0 && tx.counts[n-1].t == t {
-			tx.counts[n-1].n++
-		} else {
-			tx.counts = append(tx.counts, stagedCount{t: t, n: 1})
-		}
-		return nil
 	}
 	row := tx.newRow(len(t.cols))
 	for i := range ln.entries {

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The end-to-end benchmarks, six runs each, summarised with benchstat:
+# QuestDB (stand-in counting rows) with candlekeep and the naive loader in
+# the same run, SQLite, CSV parsing; then peak RSS of the real binary.
+# Run from the repository root:
+#
+#   bench/run.sh [OUT]     (raw results in OUT, default $TMPDIR/candlekeep-bench.txt)
+#
+# With PROFILE=1 it also writes a CPU profile of the two-file QuestDB
+# apply and prints where its time goes (bench/profile-questdb.sh).
+set -euo pipefail
+out=${1:-${TMPDIR:-/tmp}/candlekeep-bench.txt}
+count=${COUNT:-6}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3-)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# One invocation per package: one -benchtime applies to all its
+# benchmarks, and 1x is plenty where one iteration loads millions of rows.
+{
+  go test -run='^$' -bench='ApplyQuestDB|QuestDBVersusNaive|ApplySQLite' -benchtime=1x -count="$count" ./executor/
+  go test -run='^$' -bench='Parse' -count="$count" ./sources/krakencsv/
+  go test -run='^$' -bench='Write' -benchtime=3x -count="$count" ./sinks/questdb/
+} | tee "$out"
+
+echo
+echo "raw results: $out"
+if command -v benchstat >/dev/null; then
+  benchstat "$out"
+else
+  go run golang.org/x/perf/cmd/benchstat@latest "$out"
+fi
+
+echo
+bench/apply-sqlite.sh 3000000
+bench/apply-sqlite.sh 6000000
+
+if [[ ${PROFILE:-} == 1 ]]; then
+  echo
+  bench/profile-questdb.sh
+fi
