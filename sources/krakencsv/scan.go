@@ -216,7 +216,7 @@ func listFolder(d *Dump, known map[string]CacheEntry) ([]scanJob, error) {
 			return fmt.Errorf("two files for %s: %s and %s", series, other, rel)
 		}
 		seen[series] = rel
-		key := fmt.Sprintf("file:%s:%d:%d", path, info.Size(), info.ModTime().UnixNano())
+		key := fmt.Sprintf("file:%s:%d:%d:%s", path, info.Size(), info.ModTime().UnixNano(), changeStamp(info))
 		m := Member{Dump: d.Spec.Name, Path: rel, Series: series, Size: info.Size(), ModTime: info.ModTime().UnixNano()}
 		e, hit := known[key]
 		if hit {
