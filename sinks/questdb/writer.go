@@ -40,7 +40,10 @@ const (
 	minPipelinedRows = 2000
 )
 
-var _ sinks.Writer = (*writer)(nil)
+var (
+	_ sinks.Writer      = (*writer)(nil)
+	_ sinks.MultiWriter = (*writer)(nil)
+)
 
 // bufferedSender is what the client's HTTP sender offers beyond
 // LineSender: how many rows it holds unsent.
@@ -88,13 +91,9 @@ func (w *writer) Write(ctx context.Context, series ohlc.Series, candles []ohlc.C
 // same order as from a plain loop, and nothing after a failed request is
 // sent.
 func (w *writer) pipeline(ctx context.Context, series ohlc.Series, candles []ohlc.Candle) error {
-	interval := series.Interval.String()
 	size := w.requestSize(len(candles))
 	if len(candles) <= size {
-		if err := w.encode(ctx, 0, series.Pair, interval, candles); err != nil {
-			return err
-		}
-		return w.send(ctx, 0, series, interval, candles)
+		return w.sendNow(ctx, []sinks.Batch{{Series: series, Candles: candles}})
 	}
 	if w.senders[1] == nil {
 		if err := w.newSender(ctx, 1); err != nil {
@@ -104,7 +103,8 @@ func (w *writer) pipeline(ctx context.Context, series ohlc.Series, candles []ohl
 	var prev, beforePrev *request
 	for i, start := 0, 0; start < len(candles); i, start = i+1, start+size {
 		r := &request{done: make(chan struct{})}
-		go w.request(ctx, r, i%2, series, interval, candles[start:min(start+size, len(candles))], beforePrev, prev)
+		part := []sinks.Batch{{Series: series, Candles: candles[start:min(start+size, len(candles))]}}
+		go w.request(ctx, r, i%2, part, beforePrev, prev)
 		beforePrev, prev = prev, r
 	}
 	<-prev.done // each request waits for the one before it
@@ -122,7 +122,7 @@ type request struct {
 // previous request on that sender, is done, and sends them once prev is
 // acknowledged; after a failed request it sends nothing and passes the
 // failure on.
-func (w *writer) request(ctx context.Context, r *request, slot int, series ohlc.Series, interval string, candles []ohlc.Candle, slotUser, prev *request) {
+func (w *writer) request(ctx context.Context, r *request, slot int, part []sinks.Batch, slotUser, prev *request) {
 	defer close(r.done)
 	var encodeErr error
 	if slotUser != nil {
@@ -132,7 +132,7 @@ func (w *writer) request(ctx context.Context, r *request, slot int, series ohlc.
 	if encodeErr == nil {
 		// Rows left encoded when a request fails are dropped by the next
 		// encode on this sender.
-		encodeErr = w.encode(ctx, slot, series.Pair, interval, candles)
+		encodeErr = w.encode(ctx, slot, part)
 	}
 	if prev != nil {
 		if <-prev.done; prev.err != nil {
@@ -144,17 +144,65 @@ func (w *writer) request(ctx context.Context, r *request, slot int, series ohlc.
 		r.err = encodeErr
 		return
 	}
-	r.err = w.send(ctx, slot, series, interval, candles)
+	r.err = w.send(ctx, slot, part)
+}
+
+// WriteAll sends the batches of several series together, in as few
+// requests of at most requestRows rows as they fit (one, for a group of
+// small files), one after the other; it returns nil once QuestDB has
+// acknowledged every request.
+func (w *writer) WriteAll(ctx context.Context, batches []sinks.Batch) error {
+	if w.closed {
+		return fmt.Errorf("write to %s: writer is closed", w.sink)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("write to %s: %w", w.sink, err)
+	}
+	var part []sinks.Batch
+	rows := 0
+	flush := func() error {
+		if rows == 0 {
+			return nil
+		}
+		err := w.sendNow(ctx, part)
+		part, rows = nil, 0
+		return err
+	}
+	for _, b := range batches {
+		for rest := b.Candles; len(rest) > 0; {
+			n := min(len(rest), w.requestRows-rows)
+			part = append(part, sinks.Batch{Series: b.Series, Candles: rest[:n]})
+			rows += n
+			rest = rest[n:]
+			if rows == w.requestRows {
+				if err := flush(); err != nil {
+					return fmt.Errorf("write to %s: %w", w.sink, err)
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("write to %s: %w", w.sink, err)
+	}
+	return nil
+}
+
+// sendNow encodes one request on the first sender and sends it.
+func (w *writer) sendNow(ctx context.Context, part []sinks.Batch) error {
+	if err := w.encode(ctx, 0, part); err != nil {
+		return err
+	}
+	return w.send(ctx, 0, part)
 }
 
 // send delivers one request's candles, already encoded on the sender in
 // slot. A failed Flush discards the client's buffer, so every later attempt
 // encodes the candles afresh.
-func (w *writer) send(ctx context.Context, slot int, series ohlc.Series, interval string, candles []ohlc.Candle) error {
+func (w *writer) send(ctx context.Context, slot int, part []sinks.Batch) error {
 	var last error
 	for attempt := 1; ; attempt++ {
 		if attempt > 1 {
-			if err := w.encode(ctx, slot, series.Pair, interval, candles); err != nil {
+			if err := w.encode(ctx, slot, part); err != nil {
 				return err
 			}
 		}
@@ -166,7 +214,7 @@ func (w *writer) send(ctx context.Context, slot int, series ohlc.Series, interva
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("%w (request %d: %s)", ctxErr, attempt, w.sink.conf.redact(err.Error()))
 		}
-		last = w.explain(err, series, candles)
+		last = w.explain(err, part)
 		if !retryable(err) {
 			return last
 		}
@@ -180,7 +228,7 @@ func (w *writer) send(ctx context.Context, slot int, series ohlc.Series, interva
 }
 
 // encode fills the buffer of the sender in slot with one row per candle.
-func (w *writer) encode(ctx context.Context, slot int, pair, interval string, candles []ohlc.Candle) error {
+func (w *writer) encode(ctx context.Context, slot int, part []sinks.Batch) error {
 	// Every path that leaves rows behind (an error from At) replaces the
 	// sender, but check anyway: stale rows would go out with this batch.
 	if b, ok := w.senders[slot].(bufferedSender); ok && b.MsgCount() > 0 {
@@ -188,6 +236,15 @@ func (w *writer) encode(ctx context.Context, slot int, pair, interval string, ca
 			return err
 		}
 	}
+	for _, b := range part {
+		if err := w.encodeSeries(ctx, slot, b.Series.Pair, b.Series.Interval.String(), b.Candles); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) encodeSeries(ctx context.Context, slot int, pair, interval string, candles []ohlc.Candle) error {
 	sender, table := w.senders[slot], w.sink.table
 	for i := range candles {
 		c := &candles[i]
@@ -242,7 +299,7 @@ func (w *writer) Close() error {
 // rejected candle for a 400, the credentials for a 401 or 403. The
 // client's error stays in the chain (errors.As finds *qdb.HttpError) but
 // is not repeated in the text.
-func (w *writer) explain(err error, series ohlc.Series, candles []ohlc.Candle) error {
+func (w *writer) explain(err error, part []sinks.Batch) error {
 	status, _ := httpStatus(err)
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		return &quietError{msg: authError(status, w.sink.conf).Error(), err: err}
@@ -250,8 +307,7 @@ func (w *writer) explain(err error, series ohlc.Series, candles []ohlc.Candle) e
 	var he *qdb.HttpError
 	if errors.As(err, &he) {
 		msg := strings.Join(strings.Fields(he.Message), " ") // QuestDB's messages span lines
-		if he.Line >= 1 && he.Line <= len(candles) {
-			c := candles[he.Line-1]
+		if series, c, ok := lineOf(part, int(he.Line)); ok {
 			msg = fmt.Sprintf("questdb rejected the %s candle at %s (row %d of the request, HTTP %d): %s",
 				series, ohlc.FormatTime(c.Time), he.Line, he.HttpStatus(), msg)
 		} else {
@@ -264,6 +320,20 @@ func (w *writer) explain(err error, series ohlc.Series, candles []ohlc.Candle) e
 		return &quietError{msg: msg, err: err}
 	}
 	return fmt.Errorf("questdb at %s: %w", w.sink.conf.baseURL(), err)
+}
+
+// lineOf finds the candle on line n (from 1) of a request.
+func lineOf(part []sinks.Batch, n int) (ohlc.Series, ohlc.Candle, bool) {
+	if n < 1 {
+		return ohlc.Series{}, ohlc.Candle{}, false
+	}
+	for _, b := range part {
+		if n <= len(b.Candles) {
+			return b.Series, b.Candles[n-1], true
+		}
+		n -= len(b.Candles)
+	}
+	return ohlc.Series{}, ohlc.Candle{}, false
 }
 
 // quietError wraps err under a message that already says what err says.
