@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The end-to-end benchmarks, six runs each, summarised with benchstat:
 # QuestDB (stand-in counting rows) with candlekeep and the naive loader in
-# the same run, SQLite, CSV parsing; then peak RSS of the real binary.
+# the same run, SQLite, 10,000 small files, CSV parsing (plain and from a
+# zip), plan at full-history scale and report; then peak RSS and a
+# quarterly update through the real binary.
 # Run from the repository root:
 #
 #   bench/run.sh [OUT]     (raw results in OUT, default $TMPDIR/candlekeep-bench.txt)
@@ -18,9 +20,11 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # One invocation per package: one -benchtime applies to all its
 # benchmarks, and 1x is plenty where one iteration loads millions of rows.
 {
-  go test -run='^$' -bench='ApplyQuestDB|QuestDBVersusNaive|ApplySQLite' -benchtime=1x -count="$count" ./executor/
-  go test -run='^$' -bench='Parse' -count="$count" ./sources/krakencsv/
+  go test -run='^$' -bench='ApplyQuestDB|QuestDBVersusNaive|ApplySQLite|ApplySmallFiles' -benchtime=1x -count="$count" ./executor/
+  go test -run='^$' -bench='Parse|Inflate' -count="$count" ./sources/krakencsv/
   go test -run='^$' -bench='Write' -benchtime=3x -count="$count" ./sinks/questdb/
+  go test -run='^$' -bench='PlanFullHistory|PlanQuarterlyUpdate' -benchtime=3x -count="$count" ./cmd/candlekeep/
+  go test -run='^$' -bench='Plan$|Report' -count="$count" ./state/
 } | tee "$out"
 
 echo
@@ -34,6 +38,8 @@ fi
 echo
 bench/apply-sqlite.sh 3000000
 bench/apply-sqlite.sh 6000000
+echo
+bench/quarterly.sh 10000 100
 
 if [[ ${PROFILE:-} == 1 ]]; then
   echo

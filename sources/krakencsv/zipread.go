@@ -15,9 +15,9 @@ import (
 
 const (
 	// maxInflateRatio bounds how many times its compressed size a member
-	// may inflate to. Kraken's CSV files deflate 4 to 6 times, and even a
-	// file of identical rows stays far below this; a zip bomb inflates
-	// about 1,000 times. A member never costs more than this many times its
+	// may inflate to. Kraken's CSV files deflate 2 to 3 times, and even a
+	// pair whose price never moves stays far below this (every row still
+	// has its own time); a zip bomb inflates about 1,000 times. A member never costs more than this many times its
 	// bytes on disk to read.
 	maxInflateRatio = 100
 	// inflateRatioFloor is the size under which the ratio is not checked:
@@ -44,7 +44,7 @@ var ErrZipBomb = errors.New("refused as a zip bomb")
 func openZipMember(f *zip.File) (io.ReadCloser, error) {
 	packed, size := f.CompressedSize64, f.UncompressedSize64
 	if size > inflateRatioFloor && size/maxInflateRatio >= packed {
-		return nil, fmt.Errorf("%w: its header says %d compressed bytes inflate to %d, over %d times (Kraken's CSV files inflate 4 to 6 times)",
+		return nil, fmt.Errorf("%w: its header says %d compressed bytes inflate to %d, over %d times (Kraken's CSV files inflate 2 to 3 times)",
 			ErrZipBomb, packed, size, maxInflateRatio)
 	}
 	raw, err := f.OpenRaw()
