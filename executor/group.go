@@ -156,7 +156,11 @@ func (g *group) write(ctx context.Context, pending []member) error {
 	}
 	defer g.writers.put(w)
 	if err := sinks.WriteAll(ctx, w, batches); err != nil {
-		return fmt.Errorf("write %d candles of %d files to sink: %w", rows, len(batches), err)
+		files := "1 file"
+		if len(batches) > 1 {
+			files = fmt.Sprintf("%d files", len(batches))
+		}
+		return fmt.Errorf("write %d candles of %s to sink: %w", rows, files, err)
 	}
 	return nil
 }

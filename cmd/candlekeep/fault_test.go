@@ -132,6 +132,12 @@ func (w *faultWorkspace) lastRun(t *testing.T) state.RunStatus {
 // inspect reads state and the sink for every series of faultConfig.
 func (w *faultWorkspace) inspect(t *testing.T) map[ohlc.Series]seriesState {
 	t.Helper()
+	return w.inspectSeries(t, allFault)
+}
+
+// inspectSeries reads state and the sink for the given series.
+func (w *faultWorkspace) inspectSeries(t *testing.T, series []ohlc.Series) map[ohlc.Series]seriesState {
+	t.Helper()
 	ctx := context.Background()
 	st, err := state.Open(ctx, state.Config{Path: filepath.Join(w.dir, ".candlekeep", "state.db")})
 	if err != nil {
@@ -140,7 +146,7 @@ func (w *faultWorkspace) inspect(t *testing.T) map[ohlc.Series]seriesState {
 	defer st.Close()
 	rows := w.questdb.Rows("candles")
 	out := map[ohlc.Series]seriesState{}
-	for _, s := range allFault {
+	for _, s := range series {
 		cov, err := st.Coverage(ctx, s)
 		if err != nil {
 			t.Fatal(err)
@@ -403,5 +409,18 @@ func TestFaultInGroupedLoadsFailsOnlyTheRejectedFile(t *testing.T) {
 	}
 	if line := failedLine(out, ohlc.Series{Pair: "ETHUSD", Interval: 1440}); !strings.Contains(line, "rejected the ETHUSD/1440 candle") {
 		t.Errorf("ETHUSD/1440 does not say its candle was rejected:\n%s", out)
+	}
+	eth, xbt := ohlc.Series{Pair: "ETHUSD", Interval: 1440}, ohlc.Series{Pair: "XBTUSD", Interval: 1440}
+	loaded := seriesState{Covered: true, Last: string(state.ActionDone), SinkRows: 821}
+	want := map[ohlc.Series]seriesState{eth: {Last: string(state.ActionFailed)}, xbt: loaded}
+	if diff := cmp.Diff(want, w.inspectSeries(t, []ohlc.Series{eth, xbt})); diff != "" {
+		t.Errorf("after the rejection (-want +got):\n%s\n%s", diff, out)
+	}
+	if code, out := w.apply(t); code != 0 {
+		t.Fatalf("next apply: exit %d\n%s", code, out)
+	}
+	want[eth] = loaded
+	if diff := cmp.Diff(want, w.inspectSeries(t, []ohlc.Series{eth, xbt})); diff != "" {
+		t.Errorf("after the next apply (-want +got):\n%s", diff)
 	}
 }

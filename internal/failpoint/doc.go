@@ -15,6 +15,7 @@
 //
 //	sqlite.batch.commit      a sink batch transaction, before COMMIT
 //	sqlite.batch.committed   after COMMIT, before the writer returns
+//	questdb.flush            a request encoded, before it is sent
 //	questdb.flush.acked      after QuestDB acknowledged a request, before the writer returns
 //	state.record             inside a state Record transaction, before commit
 package failpoint

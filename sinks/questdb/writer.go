@@ -206,6 +206,7 @@ func (w *writer) send(ctx context.Context, slot int, part []sinks.Batch) error {
 				return err
 			}
 		}
+		failpoint.Hit("questdb.flush")
 		err := w.senders[slot].Flush(ctx)
 		if err == nil {
 			failpoint.Hit("questdb.flush.acked")

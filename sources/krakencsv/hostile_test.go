@@ -216,12 +216,19 @@ func TestScanSymlinkLoops(t *testing.T) {
 	if err := os.Symlink(".", filepath.Join(dir, "again")); err != nil {
 		t.Skip("no symlinks here:", err)
 	}
+	// Links of other names that loop or dangle are ignored unopened: they
+	// must not stop the scan.
+	for _, link := range [][2]string{{"loop", "loop"}, {"notes.txt", "/nonexistent/x.csv"}} {
+		if err := os.Symlink(link[1], filepath.Join(dir, link[0])); err != nil {
+			t.Fatal(err)
+		}
+	}
 	inv, err := scanOne(t, DumpSpec{Name: "d", Path: dir}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := inv.Dumps[0]; len(d.Members) != 1 || !cmp.Equal(d.Ignored, []string{"again"}) {
-		t.Errorf("members %+v, ignored %q; want STORJUSD_60.csv and the link ignored", d.Members, d.Ignored)
+	if d := inv.Dumps[0]; len(d.Members) != 1 || !cmp.Equal(d.Ignored, []string{"again", "loop", "notes.txt"}) {
+		t.Errorf("members %+v, ignored %q; want STORJUSD_60.csv and the links ignored", d.Members, d.Ignored)
 	}
 
 	for _, link := range [][2]string{{"XBTUSD_60.csv", "ETHUSD_60.csv"}, {"ETHUSD_60.csv", "XBTUSD_60.csv"}} {

@@ -201,14 +201,21 @@ func listFolder(d *Dump, known map[string]CacheEntry) ([]scanJob, error) {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
+		// Anything not named PAIR_INTERVAL.csv is ignored unopened, so a
+		// broken or looping link of another name (notes, a folder link)
+		// cannot stop the scan.
+		series, ok := ParseMemberName(entry.Name())
+		if !ok {
+			d.Ignored = append(d.Ignored, rel)
+			return nil
+		}
 		// Stat follows a symlink to a file; a symlinked folder is not
 		// walked, so links cannot loop.
 		info, err := os.Stat(path)
 		if err != nil {
 			return err
 		}
-		series, ok := ParseMemberName(entry.Name())
-		if !ok || !info.Mode().IsRegular() {
+		if !info.Mode().IsRegular() {
 			d.Ignored = append(d.Ignored, rel)
 			return nil
 		}
