@@ -235,3 +235,82 @@ func TestSmallEstimateTooLow(t *testing.T) {
 		t.Errorf("coverage %s, want %s", got, want)
 	}
 }
+
+// Ctrl-C while a group runs stops it cleanly: the files already read are
+// committed and recorded, the one opening when the stop came is
+// interrupted (not failed), the rest are skipped; the next apply loads
+// exactly what is left.
+func TestSmallFilesInterrupted(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		estimate int64 // 0 keeps the plan's
+	}{
+		{"grouped", 0},
+		// Every file planned small but bigger than a group member may be:
+		// each leaves its group and loads on its own after the stop.
+		{"too big for the group", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			series := f.withSmallFiles(t)
+			opts := smallOptions
+			opts.Parallelism = 1
+			if tc.estimate != 0 {
+				opts.BatchRows = 40 // 100-row files exceed it
+			}
+			plan := f.plan(t)
+			for i := range plan.Actions {
+				if tc.estimate != 0 && plan.Actions[i].Kind == planner.LoadCSV {
+					plan.Actions[i].Estimate = tc.estimate
+				}
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var started int
+			ex := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV, Options: opts,
+				Emit: func(ev executor.Event) {
+					if _, ok := ev.(executor.ActionStarted); ok {
+						if started++; started == 5 {
+							cancel()
+						}
+					}
+				}}
+			res, err := ex.Apply(ctx, plan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Interrupted || len(res.Failures) != 0 {
+				t.Fatalf("want an interrupted run without failures, got %+v", res)
+			}
+			runs, err := f.st.Runs(context.Background(), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			actions, err := f.st.RunActions(context.Background(), runs[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range actions {
+				if a.Status == state.ActionFailed || a.Status == state.ActionRunning || a.Status == state.ActionPending {
+					t.Errorf("%s: action %s after a clean stop", a.Series, a.Status)
+				}
+			}
+			held := f.perSeries(t)
+			for _, s := range series {
+				cov, err := f.st.Coverage(context.Background(), s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if covered := len(cov[state.SourceCSV]) > 0; covered != (held[s] == rowsPerSmall) {
+					t.Errorf("%s: sink holds %d rows, coverage %s", s, held[s], cov[state.SourceCSV])
+				}
+			}
+			if res, err := (&executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV, Options: opts}).Apply(context.Background(), f.plan(t)); err != nil || len(res.Failures) != 0 || res.Interrupted {
+				t.Fatalf("next apply: %+v %v", res, err)
+			}
+			if diff := cmp.Diff(allRows(series), f.perSeries(t)); diff != "" {
+				t.Errorf("sink after the next apply (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

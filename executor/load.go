@@ -181,6 +181,11 @@ func (l *load) recorded(upTo int64) {
 // planned again; a file that changed since the plan gets no record under
 // the fingerprint it no longer has.
 func (l *load) fail(ctx context.Context, cause error) error {
+	if errors.Is(cause, context.Canceled) {
+		// Ctrl-C reached the action while it opened or read its file:
+		// stopped on request, not failed.
+		cause = ErrInterrupted
+	}
 	upTo := l.checkpoint
 	if l.unrecorded > 0 {
 		upTo = l.last + l.a.Series.Interval.Seconds()

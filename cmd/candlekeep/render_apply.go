@@ -48,12 +48,20 @@ func (v *applyView) running(idx int, series string) {
 	for _, k := range slices.Sorted(maps.Keys(v.active)) {
 		names = append(names, v.active[k])
 	}
+	// Groups of small files start hundreds of actions at once: name a
+	// few, so the bar stays one line.
+	if len(names) > maxBarNames {
+		names = append(names[:maxBarNames], fmt.Sprintf("+%d more", len(names)-maxBarNames))
+	}
 	desc := "candles"
 	if len(names) > 0 {
 		desc += " (" + strings.Join(names, ", ") + ")"
 	}
 	v.bar.Describe(desc)
 }
+
+// maxBarNames is how many running series the progress bar names.
+const maxBarNames = 3
 
 func newApplyView(w io.Writer, st style, tty bool) *applyView {
 	v := &applyView{w: w, st: st, tty: tty}
