@@ -49,18 +49,7 @@ func BenchmarkApplySQLite(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		dir := b.TempDir()
-		st, err := state.Open(ctx, state.Config{Backend: "sqlite", Path: filepath.Join(dir, "state.db")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		sink, err := sqlite.Open(ctx, filepath.Join(dir, "candles.db"), "candles")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := sink.Setup(ctx); err != nil {
-			b.Fatal(err)
-		}
+		st, sink := freshSQLite(b)
 		b.StartTimer()
 		ex := &executor.Executor{Sink: sink, State: st, Open: executor.OpenCSV}
 		res, err := ex.Apply(ctx, plan)
@@ -73,4 +62,24 @@ func BenchmarkApplySQLite(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// freshSQLite opens an empty state and a set-up SQLite sink in a new
+// folder.
+func freshSQLite(b *testing.B) (*state.Store, *sqlite.Sink) {
+	b.Helper()
+	ctx := context.Background()
+	dir := b.TempDir()
+	st, err := state.Open(ctx, state.Config{Backend: "sqlite", Path: filepath.Join(dir, "state.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sink, err := sqlite.Open(ctx, filepath.Join(dir, "candles.db"), "candles")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sink.Setup(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return st, sink
 }

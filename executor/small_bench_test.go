@@ -11,9 +11,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/planner"
-	"github.com/feefifofunds/candlekeep/sinks/sqlite"
 	"github.com/feefifofunds/candlekeep/sources/krakencsv"
-	"github.com/feefifofunds/candlekeep/state"
 )
 
 // quarterlyZip writes a zip of members files of rows real hourly rows
@@ -88,18 +86,7 @@ func BenchmarkApplySmallFiles(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		dir := b.TempDir()
-		st, err := state.Open(ctx, state.Config{Backend: "sqlite", Path: filepath.Join(dir, "state.db")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		sink, err := sqlite.Open(ctx, filepath.Join(dir, "candles.db"), "candles")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := sink.Setup(ctx); err != nil {
-			b.Fatal(err)
-		}
+		st, sink := freshSQLite(b)
 		files := executor.NewCSVFiles()
 		b.StartTimer()
 		ex := &executor.Executor{Sink: sink, State: st, Open: files.Open}
