@@ -65,7 +65,7 @@ func (g *group) run(ctx context.Context, ks []int) {
 			continue
 		}
 		g.emit(ActionStarted{Index: idx, Action: a})
-		l := &load{e: g.e, opts: g.opts, emit: g.emit, runID: g.runID, rec: &g.records[k], idx: idx, a: a, checkpoint: a.Span.Start}
+		l := g.newLoad(k)
 		m := member{k: k, l: l, began: time.Now()}
 		candles, err := l.readAll(ctx, g.opts.BatchRows)
 		switch {
@@ -85,11 +85,16 @@ func (g *group) run(ctx context.Context, ks []int) {
 	}
 	g.commit(ctx)
 	for _, k := range tooBig {
-		idx := g.work[k]
-		a := g.plan.Actions[idx]
-		l := &load{e: g.e, opts: g.opts, emit: g.emit, runID: g.runID, rec: &g.records[k], idx: idx, a: a, checkpoint: a.Span.Start}
+		l := g.newLoad(k)
 		g.outcomes[k] = l.finish(l.run(ctx, g.writers), time.Now())
 	}
+}
+
+// newLoad is the load of the run's k-th piece of work.
+func (g *group) newLoad(k int) *load {
+	idx := g.work[k]
+	a := g.plan.Actions[idx]
+	return &load{e: g.e, opts: g.opts, emit: g.emit, runID: g.runID, rec: &g.records[k], idx: idx, a: a, checkpoint: a.Span.Start}
 }
 
 // commit writes the pending files' rows in one sink commit and records
