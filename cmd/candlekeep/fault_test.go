@@ -223,7 +223,7 @@ var faultCases = []faultCase{
 		sink:     repeatFault(questdbtest.Hang(), 5),
 		failed:   adaAPI,
 		requests: 5,
-		err:      `ADAUSD/60 [2026-11-27, 2026-11-28): failed after 0 candles: write 8 candles to sink: write ADAUSD/60 to questdb http://ADDR table 'candles': gave up after 5 requests: questdb at http://ADDR: Post "http://ADDR/write": context deadline exceeded`,
+		err:      `ADAUSD/60 [2026-11-27, 2026-11-28): failed after 0 candles: write 8 candles to sink: write ADAUSD/60 to questdb http://ADDR table 'candles': gave up after 5 requests: questdb at http://ADDR: no answer within request_timeout (D): Post "http://ADDR/write": context deadline exceeded`,
 	},
 	{
 		name:     "questdb accepts the bytes and drops the connection",

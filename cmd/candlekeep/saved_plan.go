@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/planner"
@@ -145,7 +147,11 @@ func (s *session) checkSaved(ctx context.Context, saved *planner.Plan) (*planner
 			short(saved.ConfigDigest), short(present.ConfigDigest)))
 	}
 	if present.InventoryDigest != saved.InventoryDigest {
-		changes = append(changes, fmt.Sprintf("the dumps changed (digest %s → %s)", short(saved.InventoryDigest), short(present.InventoryDigest)))
+		line := fmt.Sprintf("the dumps changed (digest %s → %s)", short(saved.InventoryDigest), short(present.InventoryDigest))
+		if files := changedFiles(saved, present); len(files) > 0 {
+			line += ": " + strings.Join(files, ", ")
+		}
+		changes = append(changes, line)
 	}
 	if len(changes) == 0 && present.Digest() != saved.Digest() {
 		// Same state, configuration and dumps, yet other actions: the
@@ -159,6 +165,41 @@ func (s *session) checkSaved(ctx context.Context, saved *planner.Plan) (*planner
 	// digests), with its files' paths resolved from here: a plan made
 	// with another -chdir or in another checkout still finds its dumps.
 	return present, nil
+}
+
+// changedFiles names the dump files the two plans load differently: a
+// file whose content changed, one only the saved plan loads (gone, or no
+// longer needed), one only the present plan loads (new). At most five are
+// named.
+func changedFiles(saved, present *planner.Plan) []string {
+	loads := func(p *planner.Plan) map[string]string {
+		out := map[string]string{}
+		for _, a := range p.Actions {
+			if a.CSV != nil {
+				out[a.CSV.Dump+" › "+a.CSV.Member] = a.CSV.Fingerprint
+			}
+		}
+		return out
+	}
+	before, after := loads(saved), loads(present)
+	var names []string
+	for _, f := range slices.Sorted(maps.Keys(before)) {
+		switch fp, ok := after[f]; {
+		case !ok:
+			names = append(names, f+" (no longer loaded)")
+		case fp != before[f]:
+			names = append(names, f+" (changed)")
+		}
+	}
+	for _, f := range slices.Sorted(maps.Keys(after)) {
+		if _, ok := before[f]; !ok {
+			names = append(names, f+" (new)")
+		}
+	}
+	if len(names) > 5 {
+		names = append(names[:5], fmt.Sprintf("and %d more", len(names)-5))
+	}
+	return names
 }
 
 // short abbreviates a digest for a message.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/executor"
@@ -141,6 +142,17 @@ func (s *session) scan(ctx context.Context, known map[string]krakencsv.CacheEntr
 		for _, w := range d.Warnings {
 			fmt.Fprintf(s.env.stderr, "%s dump %q: %s\n", warn.yellow("Warning:"), d.Spec.Name, w)
 		}
+		if len(d.Ignored) > 0 {
+			fmt.Fprintf(s.env.stderr, "%s dump %q: ignored what is not a PAIR_INTERVAL.csv file: %s\n", warn.yellow("Warning:"), d.Spec.Name, listSome(d.Ignored, 5))
+		}
 	}
 	return inv, nil
+}
+
+// listSome joins the first n names and counts the rest.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }

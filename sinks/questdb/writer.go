@@ -320,6 +320,11 @@ func (w *writer) explain(err error, part []sinks.Batch) error {
 		}
 		return &quietError{msg: msg, err: err}
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The client's own request timeout, not ctx (send checks ctx
+		// first): say which setting bounds it.
+		return fmt.Errorf("questdb at %s: no answer within request_timeout (%s): %w", w.sink.conf.baseURL(), w.sink.conf.requestTimeout(), err)
+	}
 	return fmt.Errorf("questdb at %s: %w", w.sink.conf.baseURL(), err)
 }
 
