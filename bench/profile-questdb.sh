@@ -4,9 +4,9 @@
 # top functions, then the share of the main stages. Run from the
 # repository root:
 #
-#   bench/profile-questdb.sh [PROFILE]     (default /tmp/questdb.prof)
+#   bench/profile-questdb.sh [PROFILE]     (default $TMPDIR/questdb.prof)
 set -euo pipefail
-prof=${1:-/tmp/questdb.prof}
+prof=${1:-${TMPDIR:-/tmp}/questdb.prof}
 bin=$(mktemp -d)/executor.test
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 
