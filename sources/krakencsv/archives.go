@@ -127,8 +127,8 @@ func (a *Archives) Close() error {
 	return errors.Join(errs...)
 }
 
-// openZipArchive opens a zip, says plainly when the file is not one (as
-// openZip does), and indexes its members by name.
+// openZipArchive opens a zip, says plainly when the file is not one, and
+// indexes its members by name.
 func openZipArchive(path string) (*zipArchive, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -140,18 +140,9 @@ func openZipArchive(path string) (*zipArchive, error) {
 		return nil, fmt.Errorf("open zip %s: %w", path, err)
 	}
 	zr, err := zip.NewReader(f, info.Size())
-	if errors.Is(err, zip.ErrInsecurePath) {
-		// Members are read in place, never extracted: a path with ".."
-		// or a leading slash does no harm here.
-		err = nil
-	}
-	if errors.Is(err, zip.ErrFormat) {
+	if err := zipOpenError(path, err); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s is not a valid zip file (corrupt or truncated): %w", path, err)
-	}
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("open zip %s: %w", path, err)
+		return nil, err
 	}
 	arc := &zipArchive{file: f, info: info, reader: zr, byName: make(map[string]*zip.File, len(zr.File))}
 	for _, m := range zr.File {

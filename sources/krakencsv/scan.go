@@ -119,18 +119,25 @@ func listDump(spec DumpSpec, known map[string]CacheEntry) (*Dump, []scanJob, fun
 // openZip opens a zip and says plainly when the file is not one.
 func openZip(path string) (*zip.ReadCloser, error) {
 	zr, err := zip.OpenReader(path)
-	if errors.Is(err, zip.ErrInsecurePath) {
-		// Members are matched by base name and never extracted, so a path
-		// with ".." or a leading slash does no harm here.
-		err = nil
-	}
-	if errors.Is(err, zip.ErrFormat) {
-		return nil, fmt.Errorf("%s is not a valid zip file (corrupt or truncated): %w", path, err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open zip %s: %w", path, err)
+	if err := zipOpenError(path, err); err != nil {
+		return nil, err
 	}
 	return zr, nil
+}
+
+// zipOpenError is what opening the zip at path failed with, said plainly
+// when the file is not a zip. A member path with ".." or a leading slash
+// is no error here: members are matched by name and read in place, never
+// extracted (archive/zip still returns the reader with ErrInsecurePath).
+func zipOpenError(path string, err error) error {
+	switch {
+	case err == nil || errors.Is(err, zip.ErrInsecurePath):
+		return nil
+	case errors.Is(err, zip.ErrFormat):
+		return fmt.Errorf("%s is not a valid zip file (corrupt or truncated): %w", path, err)
+	default:
+		return fmt.Errorf("open zip %s: %w", path, err)
+	}
 }
 
 // zipFingerprint is "crc32:%08x:%d" of the member's CRC-32 and size,
