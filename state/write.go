@@ -179,9 +179,8 @@ func updateAction(ctx context.Context, tx bun.Tx, p Progress) error {
 // BeginRun inserts a running run and its pending actions (IDs and RunID
 // are filled in on the passed records), marks any earlier run still
 // "running" as interrupted (its pending actions skipped, its running ones
-// interrupted), and returns the
-// run ID in run.ID. A zero StartedAt is now; empty statuses are running
-// and pending.
+// interrupted), and returns the run ID in run.ID. A zero StartedAt is
+// now; empty statuses are running and pending.
 func (s *Store) BeginRun(ctx context.Context, run *Run, actions []ActionRecord) error {
 	if run.StartedAt.IsZero() {
 		run.StartedAt = s.now()
@@ -247,24 +246,25 @@ func insertActions(ctx context.Context, tx bun.Tx, runID int64, actions []Action
 	return nil
 }
 
+// skipPending marks the never-started actions of ended runs as skipped.
+func skipPending(ctx context.Context, tx bun.Tx, runIDs []int64) error {
+	return moveActions(ctx, tx, runIDs, ActionPending, ActionSkipped)
+}
+
 // interruptRunning marks the started actions of runs a crash ended as
 // interrupted: they stopped at their last recorded checkpoint, and no
 // process is running them any more.
 func interruptRunning(ctx context.Context, tx bun.Tx, runIDs []int64) error {
-	if _, err := tx.NewUpdate().Model((*actionRow)(nil)).
-		Set("status = ?", string(ActionInterrupted)).
-		Where("run_id IN (?) AND status = ?", bun.In(runIDs), string(ActionRunning)).Exec(ctx); err != nil {
-		return fmt.Errorf("interrupt running actions: %w", err)
-	}
-	return nil
+	return moveActions(ctx, tx, runIDs, ActionRunning, ActionInterrupted)
 }
 
-// skipPending marks the never-started actions of ended runs as skipped.
-func skipPending(ctx context.Context, tx bun.Tx, runIDs []int64) error {
+// moveActions sets the actions of the runs that have status from to
+// status to.
+func moveActions(ctx context.Context, tx bun.Tx, runIDs []int64, from, to ActionStatus) error {
 	if _, err := tx.NewUpdate().Model((*actionRow)(nil)).
-		Set("status = ?", string(ActionSkipped)).
-		Where("run_id IN (?) AND status = ?", bun.In(runIDs), string(ActionPending)).Exec(ctx); err != nil {
-		return fmt.Errorf("skip pending actions: %w", err)
+		Set("status = ?", string(to)).
+		Where("run_id IN (?) AND status = ?", bun.In(runIDs), string(from)).Exec(ctx); err != nil {
+		return fmt.Errorf("mark %s actions %s: %w", from, to, err)
 	}
 	return nil
 }
