@@ -31,7 +31,7 @@ func (e *Executor) runAction(ctx context.Context, opts Options, writers *writerP
 	}
 	emit(ActionStarted{Index: idx, Action: a})
 	began := time.Now()
-	l := &load{e: e, opts: opts, emit: emit, runID: runID, rec: rec, idx: idx, a: a, checkpoint: a.Span.Start}
+	l := newLoad(e, opts, emit, runID, rec, idx, a)
 	return l.finish(l.run(ctx, writers), began)
 }
 

@@ -160,16 +160,13 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	writers := newWriterPool(e.Sink)
 	defer writers.closeAll()
 	p := pool.New().WithMaxGoroutines(opts.Parallelism)
-	g := group{e: e, opts: opts, writers: writers, emit: emit, runID: run.ID, plan: plan, work: work, records: records, outcomes: outcomes}
+	g := &group{e: e, opts: opts, writers: writers, emit: emit, runID: run.ID, plan: plan, work: work, records: records, outcomes: outcomes}
 	var small []int
 	var smallRows int64
 	startGroup := func() {
 		ks := small
 		small, smallRows = nil, 0
-		p.Go(func() {
-			g := g // each group its own pending files
-			g.run(ctx, ks)
-		})
+		p.Go(func() { g.run(ctx, ks) })
 	}
 	for _, k := range startOrder(plan, work) {
 		idx := work[k]

@@ -49,14 +49,19 @@ type group struct {
 	plan     *planner.Plan
 	work     []int
 	records  []state.ActionRecord
-	outcomes []outcome
-
-	pending []member
-	rows    int
+	outcomes []outcome // each group writes only its own actions' entries
 }
 
 func (g *group) run(ctx context.Context, ks []int) {
 	var tooBig []int
+	var pending []member // read, not yet committed
+	rows := 0
+	commit := func() {
+		if len(pending) > 0 {
+			g.commitFiles(ctx, pending, true)
+		}
+		pending, rows = nil, 0
+	}
 	for _, k := range ks {
 		idx := g.work[k]
 		a := g.plan.Actions[idx]
@@ -77,13 +82,12 @@ func (g *group) run(ctx context.Context, ks []int) {
 			continue
 		}
 		m.candles = candles
-		g.pending = append(g.pending, m)
-		g.rows += len(candles)
-		if g.rows >= g.opts.BatchRows {
-			g.commit(ctx)
+		pending = append(pending, m)
+		if rows += len(candles); rows >= g.opts.BatchRows {
+			commit()
 		}
 	}
-	g.commit(ctx)
+	commit()
 	for _, k := range tooBig {
 		l := g.newLoad(k)
 		g.outcomes[k] = l.finish(l.run(ctx, g.writers), time.Now())
@@ -93,24 +97,12 @@ func (g *group) run(ctx context.Context, ks []int) {
 // newLoad is the load of the run's k-th piece of work.
 func (g *group) newLoad(k int) *load {
 	idx := g.work[k]
-	a := g.plan.Actions[idx]
-	return &load{e: g.e, opts: g.opts, emit: g.emit, runID: g.runID, rec: &g.records[k], idx: idx, a: a, checkpoint: a.Span.Start}
-}
-
-// commit writes the pending files' rows in one sink commit and records
-// them in one state transaction. It runs to completion after the first
-// Ctrl-C, like a big load's batch in flight.
-func (g *group) commit(ctx context.Context) {
-	if len(g.pending) == 0 {
-		return
-	}
-	pending := g.pending
-	g.pending, g.rows = nil, 0
-	g.commitFiles(ctx, pending, true)
+	return newLoad(g.e, g.opts, g.emit, g.runID, &g.records[k], idx, g.plan.Actions[idx])
 }
 
 // commitFiles commits pending as one sink write and one state transaction.
-// If the sink refused a candle of one of them (sinks.ErrRejected), and
+// It runs to completion after the first Ctrl-C, like a big load's batch
+// in flight. If the sink refused a candle of one of them (sinks.ErrRejected), and
 // split allows, each file is committed on its own, so that only the file
 // with the refused candle fails.
 func (g *group) commitFiles(ctx context.Context, pending []member, split bool) {

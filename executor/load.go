@@ -34,6 +34,12 @@ type load struct {
 	short ohlc.SpanSet
 }
 
+// newLoad is the load of action a, the idx-th of the plan, with nothing
+// confirmed yet.
+func newLoad(e *Executor, opts Options, emit func(Event), runID int64, rec *state.ActionRecord, idx int, a planner.Action) *load {
+	return &load{e: e, opts: opts, emit: emit, runID: runID, rec: rec, idx: idx, a: a, checkpoint: a.Span.Start}
+}
+
 func (l *load) run(ctx context.Context, writers *writerPool) error {
 	stateCtx := context.WithoutCancel(ctx)
 	switch l.a.Kind {
