@@ -149,7 +149,7 @@ func (s *session) checkSaved(ctx context.Context, saved *planner.Plan) (*planner
 	if present.InventoryDigest != saved.InventoryDigest {
 		line := fmt.Sprintf("the dumps changed (digest %s → %s)", short(saved.InventoryDigest), short(present.InventoryDigest))
 		if files := changedFiles(saved, present); len(files) > 0 {
-			line += ": " + strings.Join(files, ", ")
+			line += ": " + listSome(files, 5)
 		}
 		changes = append(changes, line)
 	}
@@ -169,8 +169,7 @@ func (s *session) checkSaved(ctx context.Context, saved *planner.Plan) (*planner
 
 // changedFiles names the dump files the two plans load differently: a
 // file whose content changed, one only the saved plan loads (gone, or no
-// longer needed), one only the present plan loads (new). At most five are
-// named.
+// longer needed), one only the present plan loads (new).
 func changedFiles(saved, present *planner.Plan) []string {
 	loads := func(p *planner.Plan) map[string]string {
 		out := map[string]string{}
@@ -195,9 +194,6 @@ func changedFiles(saved, present *planner.Plan) []string {
 		if _, ok := before[f]; !ok {
 			names = append(names, f+" (new)")
 		}
-	}
-	if len(names) > 5 {
-		names = append(names[:5], fmt.Sprintf("and %d more", len(names)-5))
 	}
 	return names
 }
