@@ -46,8 +46,8 @@ var ErrChanged = errors.New("changed since it was planned")
 
 // IsContentError reports whether err means a member's bytes are bad: a row
 // the parser refuses, or a zip member whose data fails its checksum, does
-// not inflate, ends early or inflates like a zip bomb (ErrZipBomb). Such a member fails its own load and stays
-// failed until its content changes. ErrChanged is not one: a file changed
+// not inflate, ends early or inflates like a zip bomb (ErrZipBomb). Such a
+// member fails its own load and stays failed until its content changes. ErrChanged is not one: a file changed
 // since planning is not a bad file, only a different one.
 func IsContentError(err error) bool {
 	var parse *ParseError

@@ -17,8 +17,8 @@ const (
 	// maxInflateRatio bounds how many times its compressed size a member
 	// may inflate to. Kraken's CSV files deflate 2 to 3 times, and even a
 	// pair whose price never moves stays far below this (every row still
-	// has its own time); a zip bomb inflates about 1,000 times. A member never costs more than this many times its
-	// bytes on disk to read.
+	// has its own time); a zip bomb inflates about 1,000 times. A member
+	// never costs more than this many times its bytes on disk to read.
 	maxInflateRatio = 100
 	// inflateRatioFloor is the size under which the ratio is not checked:
 	// a member this small costs nothing to inflate whatever its ratio.
