@@ -164,16 +164,7 @@ func (d *decoder) sink(blocks []*hcl.Block, dir string) Sink {
 
 func (d *decoder) dumps(blocks []*hcl.Block, dir string) []Dump {
 	var out []Dump
-	seen := map[string]hcl.Range{}
-	for _, b := range blocks {
-		if !d.identifier(b, "dump") {
-			continue
-		}
-		if first, dup := seen[b.Labels[0]]; dup {
-			d.duplicate(b, "dump", first)
-			continue
-		}
-		seen[b.Labels[0]] = b.DefRange
+	for b := range d.uniquelyNamed(blocks, "dump") {
 		if dump, ok := d.dump(b, dir); ok {
 			out = append(out, dump)
 		}

@@ -27,16 +27,7 @@ var (
 
 func (d *decoder) tiers(blocks []*hcl.Block) []Tier {
 	var out []Tier
-	seen := map[string]hcl.Range{}
-	for _, b := range blocks {
-		if !d.identifier(b, "tier") {
-			continue
-		}
-		if first, dup := seen[b.Labels[0]]; dup {
-			d.duplicate(b, "tier", first)
-			continue
-		}
-		seen[b.Labels[0]] = b.DefRange
+	for b := range d.uniquelyNamed(blocks, "tier") {
 		content, diags := b.Body.Content(tierSchema)
 		d.diags = append(d.diags, diags...)
 		attr := content.Attributes["pairs"]
@@ -94,16 +85,7 @@ func (d *decoder) coverages(blocks []*hcl.Block, tiers []Tier) []Coverage {
 		tierNames = append(tierNames, t.Name)
 	}
 	var out []Coverage
-	seen := map[string]hcl.Range{}
-	for _, b := range blocks {
-		if !d.identifier(b, "coverage") {
-			continue
-		}
-		if first, dup := seen[b.Labels[0]]; dup {
-			d.duplicate(b, "coverage", first)
-			continue
-		}
-		seen[b.Labels[0]] = b.DefRange
+	for b := range d.uniquelyNamed(blocks, "coverage") {
 		if c, ok := d.coverage(b, byName, tierNames); ok {
 			out = append(out, c)
 		}

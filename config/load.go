@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"sort"
@@ -186,6 +187,28 @@ func (d *decoder) identifier(b *hcl.Block, what string) bool {
 }
 
 // duplicate diagnoses a second block of a kind whose names must be unique.
+// uniquelyNamed yields the blocks of one kind whose label is a valid name
+// not taken by an earlier block of that kind; the others get a diagnostic,
+// in block order, as the loop over the yielded ones adds its own.
+func (d *decoder) uniquelyNamed(blocks []*hcl.Block, kind string) iter.Seq[*hcl.Block] {
+	return func(yield func(*hcl.Block) bool) {
+		seen := map[string]hcl.Range{}
+		for _, b := range blocks {
+			if !d.identifier(b, kind) {
+				continue
+			}
+			if first, dup := seen[b.Labels[0]]; dup {
+				d.duplicate(b, kind, first)
+				continue
+			}
+			seen[b.Labels[0]] = b.DefRange
+			if !yield(b) {
+				return
+			}
+		}
+	}
+}
+
 func (d *decoder) duplicate(b *hcl.Block, what string, first hcl.Range) {
 	d.errorf(b.DefRange, "Duplicate "+what+" "+fmt.Sprintf("%q", b.Labels[0]),
 		"A %s named %q was already declared at %s. Names must be unique.", what, b.Labels[0], first)
