@@ -36,17 +36,8 @@ func TestNightlyExample(t *testing.T) {
 		t.Errorf("dumps (-want +got):\n%s", diff)
 	}
 
-	type coverage struct {
-		Name      string
-		Pairs     int
-		Intervals []ohlc.Interval
-		Window    Window
-	}
-	var got []coverage
-	for _, c := range cfg.Coverage {
-		got = append(got, coverage{c.Name, len(c.Pairs), c.Intervals, c.Window})
-	}
-	want := []coverage{
+	got := coverageSummary(cfg)
+	want := []coverageLine{
 		{"hourly", 6, []ohlc.Interval{60}, Window{From: 1640995200, ToNow: true}},   // 2022-01-01
 		{"daily", 10, []ohlc.Interval{1440}, Window{From: 1609459200, ToNow: true}}, // 2021-01-01
 		{"recent", 2, []ohlc.Interval{5, 15}, Window{ToNow: true, Lookback: 7 * 86400}},
@@ -85,17 +76,8 @@ func TestQuestDBExample(t *testing.T) {
 	if !cfg.API.Enabled || cfg.API.RateLimit != 1 {
 		t.Errorf("api = %+v, want enabled at 1 request per second", cfg.API)
 	}
-	type coverage struct {
-		Name      string
-		Pairs     int
-		Intervals []ohlc.Interval
-		Window    Window
-	}
-	var got []coverage
-	for _, c := range cfg.Coverage {
-		got = append(got, coverage{c.Name, len(c.Pairs), c.Intervals, c.Window})
-	}
-	want := []coverage{
+	got := coverageSummary(cfg)
+	want := []coverageLine{
 		{"hourly", 6, []ohlc.Interval{60}, Window{From: 1609459200, ToNow: true}},   // 2021-01-01
 		{"daily", 10, []ohlc.Interval{1440}, Window{From: 1546300800, ToNow: true}}, // 2019-01-01
 	}
@@ -108,6 +90,22 @@ func TestQuestDBExample(t *testing.T) {
 // directory holding the downloads both examples name, as on a user's
 // machine, and loads it with environ. It must load without a single
 // diagnostic, and its files must be canonically formatted.
+// coverageLine is what the example tests check of a coverage block.
+type coverageLine struct {
+	Name      string
+	Pairs     int
+	Intervals []ohlc.Interval
+	Window    Window
+}
+
+func coverageSummary(cfg *Config) []coverageLine {
+	var out []coverageLine
+	for _, c := range cfg.Coverage {
+		out = append(out, coverageLine{c.Name, len(c.Pairs), c.Intervals, c.Window})
+	}
+	return out
+}
+
 func loadExample(t *testing.T, name string, environ []string) (*Config, string) {
 	t.Helper()
 	src := filepath.Join("..", "examples", name)
