@@ -155,3 +155,21 @@ func parseExponent(b []byte, i int) (exp, next int, ok bool) {
 	}
 	return exp, i, true
 }
+
+// ParseUint reads 1 to 18 decimal digits: enough for any timestamp or trade
+// count, and never overflows. Like ParseDecimal it allocates nothing and
+// leaves the wording of a refusal to the source.
+func ParseUint(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		d := c - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + uint64(d)
+	}
+	return n, true
+}

@@ -49,7 +49,7 @@ func decodeOHLC(body []byte, key string, interval ohlc.Interval, keepEmpty bool)
 	if !ok {
 		return ohlcAnswer{}, permanent(200, errors.New(`answer has no "last"`))
 	}
-	lastTime, ok := parseUint(last)
+	lastTime, ok := ohlc.ParseUint(last)
 	if !ok {
 		return ohlcAnswer{}, permanent(200, fmt.Errorf(`"last" %s is not a whole number of seconds`, last))
 	}
@@ -143,7 +143,7 @@ func parseRow(cur *cursor, c *ohlc.Candle) error {
 			if !ok {
 				return fmt.Errorf("%s %s is not a number", columnNames[k], cur.describe())
 			}
-			v, ok := parseUint(tok)
+			v, ok := ohlc.ParseUint(tok)
 			if !ok {
 				return fmt.Errorf("%s %s is not a non-negative whole number", columnNames[k], tok)
 			}
@@ -206,23 +206,6 @@ func decimalError(status ohlc.DecimalStatus) error {
 		return errOutOfRange
 	}
 	return errNotDecimal
-}
-
-// parseUint reads 1 to 18 decimal digits: any timestamp or trade count,
-// without overflow.
-func parseUint(b []byte) (uint64, bool) {
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var n uint64
-	for _, c := range b {
-		d := c - '0'
-		if d > 9 {
-			return 0, false
-		}
-		n = n*10 + uint64(d)
-	}
-	return n, true
 }
 
 // cursor walks JSON that is known to be valid.

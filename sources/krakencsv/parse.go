@@ -178,7 +178,7 @@ func (r *Reader) parseRow(line []byte, c *ohlc.Candle) error {
 	}
 	fields[6] = rest
 
-	ts, ok := parseUint(fields[0])
+	ts, ok := ohlc.ParseUint(fields[0])
 	if !ok {
 		return fmt.Errorf("timestamp %q is not a whole number of seconds", fields[0])
 	}
@@ -202,7 +202,7 @@ func (r *Reader) parseRow(line []byte, c *ohlc.Candle) error {
 	if err := candle.CheckPrices(); err != nil {
 		return err
 	}
-	trades, ok := parseUint(fields[6])
+	trades, ok := ohlc.ParseUint(fields[6])
 	if !ok {
 		return fmt.Errorf("trades %q is not a non-negative whole number", fields[6])
 	}
@@ -225,21 +225,4 @@ func decimalError(field string, text []byte, status ohlc.DecimalStatus) error {
 		return fmt.Errorf("%s %q is negative", field, text)
 	}
 	return fmt.Errorf("%s %q is not a plain decimal number", field, text)
-}
-
-// parseUint reads 1 to 18 decimal digits: enough for any timestamp or trade
-// count, and never overflows.
-func parseUint(b []byte) (uint64, bool) {
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var n uint64
-	for _, c := range b {
-		d := c - '0'
-		if d > 9 {
-			return 0, false
-		}
-		n = n*10 + uint64(d)
-	}
-	return n, true
 }
