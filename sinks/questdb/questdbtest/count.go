@@ -65,13 +65,8 @@ func (s *Server) count(c *counter, ln *ilpLine, now int64) error {
 		}
 	}
 	t := c.table
-	ts := now
-	if ln.hasTS {
-		ts = ln.ts
-	}
-	if ts < 0 && t.designated >= 0 {
-		return &lineError{line: ln.no, msg: "table: " + t.name + ", timestamp: " + strconv.FormatInt(ts, 10) +
-			"; designated timestamp before 1970-01-01 is not allowed"}
+	if _, err := lineTime(t, ln, now); err != nil {
+		return err
 	}
 	for i := range ln.entries {
 		e, ck := &ln.entries[i], &c.checks[i]

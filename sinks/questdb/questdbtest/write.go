@@ -85,13 +85,9 @@ func (s *Server) stage(tx *txn, ln *ilpLine, now int64) error {
 	if lerr != nil {
 		return lerr
 	}
-	ts := now
-	if ln.hasTS {
-		ts = ln.ts
-	}
-	if ts < 0 && t.designated >= 0 {
-		return &lineError{line: ln.no, msg: "table: " + t.name + ", timestamp: " + strconv.FormatInt(ts, 10) +
-			"; designated timestamp before 1970-01-01 is not allowed"}
+	ts, lerr := lineTime(t, ln, now)
+	if lerr != nil {
+		return lerr
 	}
 	if err := s.resolveColumns(tx, t, ln); err != nil {
 		return err
@@ -240,4 +236,19 @@ func validColumnName(name string) bool {
 		}
 	}
 	return true
+}
+
+// lineTime is the line's timestamp (the server's clock, now, when it has
+// none), refused before 1970 for a table with a designated timestamp, as
+// QuestDB does.
+func lineTime(t *table, ln *ilpLine, now int64) (int64, *lineError) {
+	ts := now
+	if ln.hasTS {
+		ts = ln.ts
+	}
+	if ts < 0 && t.designated >= 0 {
+		return 0, &lineError{line: ln.no, msg: "table: " + t.name + ", timestamp: " + strconv.FormatInt(ts, 10) +
+			"; designated timestamp before 1970-01-01 is not allowed"}
+	}
+	return ts, nil
 }
