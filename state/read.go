@@ -101,16 +101,12 @@ func readFiles(ctx context.Context, tx bun.Tx, into map[string]FileRecord) error
 // scanned column by column, as Snapshot's are: a full history caches
 // 24,000 members, and every plan reads them all.
 func (s *Store) FileCache(ctx context.Context) (map[string]FileCacheEntry, error) {
-	var count int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM file_cache").Scan(&count); err != nil {
-		return nil, fmt.Errorf("read file cache: %w", err)
-	}
 	rows, err := s.db.QueryContext(ctx, `SELECT "key", fingerprint, row_count, first_ts, last_ts FROM file_cache`)
 	if err != nil {
 		return nil, fmt.Errorf("read file cache: %w", err)
 	}
 	defer rows.Close()
-	out := make(map[string]FileCacheEntry, count)
+	out := map[string]FileCacheEntry{}
 	for rows.Next() {
 		var e FileCacheEntry
 		if err := rows.Scan(&e.Key, &e.Fingerprint, &e.Rows, &e.First, &e.Last); err != nil {
