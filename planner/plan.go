@@ -105,6 +105,26 @@ type Plan struct {
 	// Scope is, for a targeted plan, every series the targets selected,
 	// sorted: apply resolves gap records of these series only.
 	Scope []ohlc.Series
+	// Warnings are what the plan's reader should know that is not an
+	// action, in a stable order.
+	Warnings []Warning
+}
+
+// WarningCode says what a Warning is about; views word it.
+type WarningCode string
+
+// Warning is a fact about the configuration or the data that is not an
+// action. The planner states it with data only; cmd words it.
+type Warning struct {
+	Code WarningCode
+	// Series is the series concerned, when one is; Pair alone when the
+	// warning concerns a pair.
+	Series ohlc.Series
+	Pair   string
+	// Span is the time range concerned, when one is.
+	Span ohlc.Span
+	// Hints are extra data the view may show, such as close matches.
+	Hints []string
 }
 
 // Partial reports whether the plan covers only part of the configuration.

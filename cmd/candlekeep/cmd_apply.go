@@ -87,6 +87,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if !*jsonOut {
 		renderPlan(env.stdout, plan, out)
 		renderPartialWarning(env.stdout, plan, out)
+		renderWarnings(env.stdout, plan, out)
 	}
 	if plan.HasChanges() && !*autoApprove {
 		ok, err := confirm(ctx, env)

@@ -59,6 +59,7 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 		st := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
 		renderPlan(env.stdout, plan, st)
 		renderPartialWarning(env.stdout, plan, st)
+		renderWarnings(env.stdout, plan, st)
 	}
 	if *out != "" {
 		if err := savePlan(env, plan, *out, *format == "text"); err != nil {

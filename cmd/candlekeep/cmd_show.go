@@ -38,5 +38,6 @@ func runShow(_ context.Context, env *cliEnv, args []string) error {
 	st := style{enabled: colorFor(env.stdout, *noColor, env.environ)}
 	renderPlan(env.stdout, plan, st)
 	renderPartialWarning(env.stdout, plan, st)
+	renderWarnings(env.stdout, plan, st)
 	return nil
 }
