@@ -13,6 +13,11 @@ import (
 func (p *Plan) Digest() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "now=%d lineage=%s serial=%d config=%s inventory=%s\n", p.Now, p.Lineage, p.Serial, p.ConfigDigest, p.InventoryDigest)
+	// The sink's table, not its incarnation: a plan made where the sink
+	// could not be reached is still the plan for that table.
+	if p.Sink.Kind != "" {
+		fmt.Fprintf(h, "sink=%s %s %s\n", p.Sink.Kind, p.Sink.Address, p.Sink.Table)
+	}
 	// Only a partial plan hashes its targets, so whole plans keep the
 	// digests they had.
 	if p.Partial() {

@@ -105,6 +105,12 @@ type Plan struct {
 	// Scope is, for a targeted plan, every series the targets selected,
 	// sorted: apply resolves gap records of these series only.
 	Scope []ohlc.Series
+	// Sink is the sink the plan was made for: state's coverage of that
+	// table, and of no other, was planned from. SinkChecked says its
+	// incarnation was read from the sink itself; otherwise the sink could
+	// not be reached and state's last record of that table was taken.
+	Sink        ohlc.SinkIdentity
+	SinkChecked bool
 	// Warnings are what the plan's reader should know that is not an
 	// action, in a stable order.
 	Warnings []Warning

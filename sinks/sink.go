@@ -15,6 +15,10 @@ type Sink interface {
 	// Setup creates the candle table if needed and checks an existing one
 	// can take candlekeep's writes (right columns, upsert key).
 	Setup(ctx context.Context) error
+	// Identify reads which incarnation of the table is there, without
+	// writing anything; a missing table has an empty Incarnation.
+	// Setup gives a table it creates a new incarnation.
+	Identify(ctx context.Context) (ohlc.SinkIdentity, error)
 	// NewWriter returns a writer for one worker; writers are not shared
 	// between goroutines.
 	NewWriter(ctx context.Context) (Writer, error)

@@ -20,7 +20,7 @@ func (s *Store) ForgetCoverage(ctx context.Context, series ohlc.Series, spans oh
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var rows []coverageRow
 		if err := tx.NewSelect().Model(&rows).
-			Where("pair = ? AND interval_min = ?", series.Pair, int(series.Interval)).
+			Where("sink_id = ? AND pair = ? AND interval_min = ?", s.sink, series.Pair, int(series.Interval)).
 			Scan(ctx); err != nil {
 			return fmt.Errorf("read coverage: %w", err)
 		}
@@ -34,7 +34,7 @@ func (s *Store) ForgetCoverage(ctx context.Context, series ohlc.Series, spans oh
 				return fmt.Errorf("forget coverage: %w", err)
 			}
 			for _, sp := range keep {
-				row := &coverageRow{Pair: r.Pair, IntervalMin: r.IntervalMin, Source: r.Source, StartTS: sp.Start, EndTS: sp.End}
+				row := &coverageRow{SinkID: s.sink, Pair: r.Pair, IntervalMin: r.IntervalMin, Source: r.Source, StartTS: sp.Start, EndTS: sp.End}
 				if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
 					return fmt.Errorf("forget coverage: %w", err)
 				}

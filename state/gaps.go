@@ -53,6 +53,12 @@ func (s *Store) SyncGaps(ctx context.Context, found []Gap, now time.Time) error 
 func (s *Store) syncGaps(ctx context.Context, found []Gap, now time.Time, inScope func(ohlc.Series) bool) error {
 	now = utc(now)
 	wanted := distinctGaps(found)
+	if err := s.writable(); err != nil {
+		return err
+	}
+	if s.sink == NoSink {
+		return nil // a sink state has no record of has no table to have gaps in
+	}
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		// Take the serial's row lock before reading, as every writer does;
 		// undone by the rollback below when nothing changes.
@@ -61,7 +67,7 @@ func (s *Store) syncGaps(ctx context.Context, found []Gap, now time.Time, inScop
 		}
 		var recorded []gapRow
 		if err := tx.NewSelect().Model(&recorded).
-			Where("status <> ?", string(GapFilled)).OrderExpr("id").Scan(ctx); err != nil {
+			Where("sink_id = ? AND status <> ?", s.sink, string(GapFilled)).OrderExpr("id").Scan(ctx); err != nil {
 			return fmt.Errorf("read gaps: %w", err)
 		}
 		if inScope != nil {
@@ -96,7 +102,7 @@ func (s *Store) syncGaps(ctx context.Context, found []Gap, now time.Time, inScop
 				continue
 			}
 			fresh = append(fresh, gapRow{
-				Pair: g.Series.Pair, IntervalMin: int(g.Series.Interval), StartTS: g.Span.Start, EndTS: g.Span.End,
+				SinkID: s.sink, Pair: g.Series.Pair, IntervalMin: int(g.Series.Interval), StartTS: g.Span.Start, EndTS: g.Span.End,
 				Status: string(g.Status), Reason: g.Reason, Suggestion: g.Suggestion,
 				Attempts: g.Attempts, LastError: g.LastError, DetectedAt: now,
 			})

@@ -24,7 +24,7 @@ type GapFilter struct {
 // match f, ordered by pair, interval, span start and detection time.
 func (s *Store) Gaps(ctx context.Context, f GapFilter) ([]Gap, error) {
 	var rows []gapRow
-	q := s.db.NewSelect().Model(&rows)
+	q := s.bySink(s.db.NewSelect().Model(&rows))
 	if len(f.Pairs) > 0 || len(f.Series) > 0 {
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			if len(f.Pairs) > 0 {

@@ -30,11 +30,20 @@ func (r GCResult) Empty() bool { return r.Gaps == 0 && r.Runs == 0 && r.Actions 
 func (s *Store) GC(ctx context.Context, gapsBefore, runsBefore time.Time, dryRun bool) (GCResult, error) {
 	gapsBefore, runsBefore = utc(gapsBefore), utc(runsBefore)
 	var res GCResult
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	opts := s.readTx() // a dry run only reads: it works on a read-only store
+	if !dryRun {
+		if err := s.writable(); err != nil {
+			return res, err
+		}
+		opts = nil
+	}
+	err := s.db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
 		// Take the serial's row lock first, as every writer does; undone by
 		// the rollback below when nothing is deleted.
-		if err := bumpSerial(ctx, tx); err != nil {
-			return err
+		if !dryRun {
+			if err := bumpSerial(ctx, tx); err != nil {
+				return err
+			}
 		}
 		var err error
 		if res.Gaps, err = countRows(ctx, tx.NewSelect().Model((*gapRow)(nil)).Where(oldGapsWhere, string(GapFilled), gapsBefore)); err != nil {

@@ -12,7 +12,8 @@ import (
 
 // CoverageBySource returns the covered spans of every series, per source.
 func (s *Store) CoverageBySource(ctx context.Context) (map[ohlc.Series]map[Source]ohlc.SpanSet, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT pair, interval_min, source, start_ts, end_ts FROM coverage")
+	where, args := s.sinkFilter()
+	rows, err := s.db.QueryContext(ctx, "SELECT pair, interval_min, source, start_ts, end_ts FROM coverage"+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read coverage: %w", err)
 	}
@@ -48,7 +49,7 @@ func (s *Store) CoverageBySource(ctx context.Context) (map[ohlc.Series]map[Sourc
 // FilesOf returns the file records of one series, oldest candles first.
 func (s *Store) FilesOf(ctx context.Context, series ohlc.Series) ([]FileRecord, error) {
 	var rows []fileRow
-	if err := s.db.NewSelect().Model(&rows).
+	if err := s.bySink(s.db.NewSelect().Model(&rows)).
 		Where("pair = ? AND interval_min = ?", series.Pair, int(series.Interval)).
 		OrderExpr("first_ts, dump, member, fingerprint").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("read files of %s: %w", series, err)
@@ -72,6 +73,9 @@ func (s *Store) ActionsOf(ctx context.Context, series ohlc.Series, limit int) ([
 	q := s.db.NewSelect().Model(&rows).
 		Where("pair = ? AND interval_min = ?", series.Pair, int(series.Interval)).
 		OrderExpr("run_id DESC, seq DESC, id DESC")
+	if !s.legacy {
+		q = q.Where("run_id IN (SELECT id FROM runs WHERE sink_id = ?)", s.sink)
+	}
 	if limit > 0 {
 		q = q.Limit(int64(limit))
 	}

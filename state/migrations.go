@@ -28,8 +28,21 @@ func migrations() *migrate.Migrations {
 			})
 		},
 	})
+	ms.Add(migrate.Migration{
+		Name:    migrationSinks,
+		Comment: "sinks",
+		Up: func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error {
+			return m.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				return addSinks(ctx, tx)
+			})
+		},
+	})
 	return ms
 }
+
+// migrationSinks is the migration that keys coverage by sink; a state
+// without it is read as one whose coverage belongs to the configured sink.
+const migrationSinks = "20261204000000"
 
 func createV1(ctx context.Context, tx bun.Tx) error {
 	tables := []struct {
@@ -37,11 +50,11 @@ func createV1(ctx context.Context, tx bun.Tx) error {
 		fk    string
 	}{
 		{model: (*metaRow)(nil)},
-		{model: (*runRow)(nil)},
+		{model: (*runRowV1)(nil)},
 		{model: (*actionRow)(nil), fk: `("run_id") REFERENCES "runs" ("id") ON DELETE CASCADE`},
-		{model: (*fileRow)(nil)},
-		{model: (*coverageRow)(nil)},
-		{model: (*gapRow)(nil)},
+		{model: (*fileRowV1)(nil)},
+		{model: (*coverageRowV1)(nil)},
+		{model: (*gapRowV1)(nil)},
 		{model: (*lockRow)(nil)},
 		{model: (*fileCacheRow)(nil)},
 	}
@@ -60,10 +73,10 @@ func createV1(ctx context.Context, tx bun.Tx) error {
 		columns []string
 	}{
 		{(*actionRow)(nil), "run_actions_run_seq", []string{"run_id", "seq"}},
-		{(*coverageRow)(nil), "coverage_series", []string{"pair", "interval_min", "source", "start_ts"}},
-		{(*gapRow)(nil), "gaps_series", []string{"pair", "interval_min", "start_ts"}},
-		{(*gapRow)(nil), "gaps_status", []string{"status"}},
-		{(*runRow)(nil), "runs_status", []string{"status"}},
+		{(*coverageRowV1)(nil), "coverage_series", []string{"pair", "interval_min", "source", "start_ts"}},
+		{(*gapRowV1)(nil), "gaps_series", []string{"pair", "interval_min", "start_ts"}},
+		{(*gapRowV1)(nil), "gaps_status", []string{"status"}},
+		{(*runRowV1)(nil), "runs_status", []string{"status"}},
 	}
 	for _, ix := range indexes {
 		if _, err := tx.NewCreateIndex().Model(ix.model).Index(ix.name).Column(ix.columns...).IfNotExists().Exec(ctx); err != nil {
@@ -127,4 +140,51 @@ func tryMigrate(ctx context.Context, m *migrate.Migrator, attempt int) (done boo
 		return true, fmt.Errorf("migrate: %w", err)
 	}
 	return true, nil
+}
+
+// addSinks (v2) keys coverage, files, gaps and runs by the sink they were
+// confirmed in. Existing rows get sink 0: the coverage of a state older
+// than sink identities, which the first apply or init claims for the sink
+// it finds configured (ClaimLegacy). files gains the sink in its primary
+// key, which neither dialect can alter in place, so it is rebuilt.
+func addSinks(ctx context.Context, tx bun.Tx) error {
+	if _, err := tx.NewCreateTable().Model((*sinkRow)(nil)).IfNotExists().Exec(ctx); err != nil {
+		return fmt.Errorf("create table sinks: %w", err)
+	}
+	if _, err := tx.NewCreateIndex().Model((*sinkRow)(nil)).Index("sinks_identity").Unique().
+		Column("kind", "address", "table_name", "incarnation").IfNotExists().Exec(ctx); err != nil {
+		return fmt.Errorf("create index sinks_identity: %w", err)
+	}
+	for _, table := range []string{"coverage", "gaps", "runs"} {
+		if _, err := tx.ExecContext(ctx, "ALTER TABLE "+table+" ADD COLUMN sink_id BIGINT NOT NULL DEFAULT 0"); err != nil {
+			return fmt.Errorf("add sink_id to %s: %w", table, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "ALTER TABLE files RENAME TO files_v1"); err != nil {
+		return fmt.Errorf("rebuild files: %w", err)
+	}
+	if _, err := tx.NewCreateTable().Model((*fileRow)(nil)).Exec(ctx); err != nil {
+		return fmt.Errorf("rebuild files: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO files (sink_id, fingerprint, dump, member, pair, interval_min, first_ts, last_ts, row_count, status, error, updated_at)
+		SELECT 0, fingerprint, dump, member, pair, interval_min, first_ts, last_ts, row_count, status, error, updated_at FROM files_v1`); err != nil {
+		return fmt.Errorf("rebuild files: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DROP TABLE files_v1"); err != nil {
+		return fmt.Errorf("rebuild files: %w", err)
+	}
+	indexes := []struct {
+		model   any
+		name    string
+		columns []string
+	}{
+		{(*coverageRow)(nil), "coverage_sink_series", []string{"sink_id", "pair", "interval_min", "source", "start_ts"}},
+		{(*gapRow)(nil), "gaps_sink_series", []string{"sink_id", "pair", "interval_min", "start_ts"}},
+	}
+	for _, ix := range indexes {
+		if _, err := tx.NewCreateIndex().Model(ix.model).Index(ix.name).Column(ix.columns...).IfNotExists().Exec(ctx); err != nil {
+			return fmt.Errorf("create index %s: %w", ix.name, err)
+		}
+	}
+	return nil
 }

@@ -23,6 +23,7 @@ type runRow struct {
 	bun.BaseModel `bun:"table:runs"`
 
 	ID          int64     `bun:"id,pk,autoincrement"`
+	SinkID      int64     `bun:"sink_id,notnull"`
 	Operation   string    `bun:"operation,notnull"`
 	Status      string    `bun:"status,notnull"`
 	PlanDigest  string    `bun:"plan_digest,notnull"`
@@ -58,6 +59,7 @@ type actionRow struct {
 type fileRow struct {
 	bun.BaseModel `bun:"table:files"`
 
+	SinkID      int64     `bun:"sink_id,pk"`
 	Fingerprint string    `bun:"fingerprint,pk"`
 	Dump        string    `bun:"dump,notnull"`
 	Member      string    `bun:"member,notnull"`
@@ -75,6 +77,7 @@ type coverageRow struct {
 	bun.BaseModel `bun:"table:coverage"`
 
 	ID          int64  `bun:"id,pk,autoincrement"`
+	SinkID      int64  `bun:"sink_id,notnull"`
 	Pair        string `bun:"pair,notnull"`
 	IntervalMin int    `bun:"interval_min,notnull"`
 	Source      string `bun:"source,notnull"`
@@ -86,6 +89,7 @@ type gapRow struct {
 	bun.BaseModel `bun:"table:gaps"`
 
 	ID          int64     `bun:"id,pk,autoincrement"`
+	SinkID      int64     `bun:"sink_id,notnull"`
 	Pair        string    `bun:"pair,notnull"`
 	IntervalMin int       `bun:"interval_min,notnull"`
 	StartTS     int64     `bun:"start_ts,notnull"`
@@ -119,4 +123,19 @@ type fileCacheRow struct {
 	RowCount    int64  `bun:"row_count,notnull"`
 	FirstTS     int64  `bun:"first_ts,notnull"`
 	LastTS      int64  `bun:"last_ts,notnull"`
+}
+
+// sinkRow is one incarnation of a sink table that coverage was confirmed
+// in (sinks.Identity). Coverage, files, gaps and runs carry its id; id 0
+// is the coverage of a state older than sink identities, not yet claimed.
+type sinkRow struct {
+	bun.BaseModel `bun:"table:sinks"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	Kind        string    `bun:"kind,notnull"`
+	Address     string    `bun:"address,notnull"`
+	TableName   string    `bun:"table_name,notnull"`
+	Incarnation string    `bun:"incarnation,notnull"`
+	FirstSeen   time.Time `bun:"first_seen,notnull"`
+	LastSeen    time.Time `bun:"last_seen,notnull"`
 }

@@ -19,14 +19,14 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 			return fmt.Errorf("read lineage: %w", err)
 		}
 		snap.Lineage, snap.Serial = meta.Lineage, meta.Serial
-		if err := readCoverage(ctx, tx, snap.Coverage); err != nil {
+		if err := s.readCoverage(ctx, tx, snap.Coverage); err != nil {
 			return err
 		}
-		if err := readFiles(ctx, tx, snap.Files); err != nil {
+		if err := s.readFiles(ctx, tx, snap.Files); err != nil {
 			return err
 		}
 		var gaps []gapRow
-		if err := tx.NewSelect().Model(&gaps).
+		if err := s.bySink(tx.NewSelect().Model(&gaps)).
 			Where("status IN (?)", bun.In([]string{string(GapOpen), string(GapUnfillable)})).
 			OrderExpr("pair, interval_min, start_ts, id").Scan(ctx); err != nil {
 			return fmt.Errorf("read gaps: %w", err)
@@ -45,8 +45,9 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 
 // readCoverage scans the table in storage order (an ORDER BY would walk
 // the index and look up every row) and sorts per series in NewSpanSet.
-func readCoverage(ctx context.Context, tx bun.Tx, into map[ohlc.Series]ohlc.SpanSet) error {
-	rows, err := tx.QueryContext(ctx, "SELECT pair, interval_min, start_ts, end_ts FROM coverage")
+func (s *Store) readCoverage(ctx context.Context, tx bun.Tx, into map[ohlc.Series]ohlc.SpanSet) error {
+	where, args := s.sinkFilter()
+	rows, err := tx.QueryContext(ctx, "SELECT pair, interval_min, start_ts, end_ts FROM coverage"+where, args...)
 	if err != nil {
 		return fmt.Errorf("read coverage: %w", err)
 	}
@@ -71,8 +72,9 @@ func readCoverage(ctx context.Context, tx bun.Tx, into map[ohlc.Series]ohlc.Span
 	return nil
 }
 
-func readFiles(ctx context.Context, tx bun.Tx, into map[string]FileRecord) error {
-	rows, err := tx.QueryContext(ctx, "SELECT fingerprint, dump, member, pair, interval_min, first_ts, last_ts, row_count, status, error, updated_at FROM files")
+func (s *Store) readFiles(ctx context.Context, tx bun.Tx, into map[string]FileRecord) error {
+	where, args := s.sinkFilter()
+	rows, err := tx.QueryContext(ctx, "SELECT fingerprint, dump, member, pair, interval_min, first_ts, last_ts, row_count, status, error, updated_at FROM files"+where, args...)
 	if err != nil {
 		return fmt.Errorf("read files: %w", err)
 	}
@@ -123,7 +125,7 @@ func (s *Store) FileCache(ctx context.Context) (map[string]FileCacheEntry, error
 // Runs returns the most recent runs, newest first (limit ≤ 0: all).
 func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
 	var rows []runRow
-	q := s.db.NewSelect().Model(&rows).OrderExpr("id DESC")
+	q := s.bySink(s.db.NewSelect().Model(&rows)).OrderExpr("id DESC")
 	if limit > 0 {
 		q = q.Limit(int64(limit))
 	}
@@ -153,7 +155,7 @@ func (s *Store) RunActions(ctx context.Context, runID int64) ([]ActionRecord, er
 // Coverage returns the covered spans of one series with their sources.
 func (s *Store) Coverage(ctx context.Context, series ohlc.Series) (map[Source]ohlc.SpanSet, error) {
 	var rows []coverageRow
-	if err := s.db.NewSelect().Model(&rows).
+	if err := s.bySink(s.db.NewSelect().Model(&rows)).
 		Where("pair = ? AND interval_min = ?", series.Pair, int(series.Interval)).
 		OrderExpr("source, start_ts").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("read coverage of %s: %w", series, err)

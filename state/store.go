@@ -30,6 +30,14 @@ const (
 type Store struct {
 	db      *bun.DB
 	backend string
+	// sink is the sink whose coverage reads and writes concern (UseSink).
+	sink int64
+	// readOnly: opened by OpenReadOnly; every write is refused.
+	readOnly bool
+	// legacy: a read-only store whose schema predates sink identities.
+	legacy bool
+	// where names the store in errors: the SQLite file, or "postgres".
+	where string
 	lockTiming
 }
 
@@ -73,7 +81,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := migrateStore(ctx, db); err != nil {
+		if err := migrateAndCheck(ctx, db); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open state %s: %w", cfg.Path, err)
 		}
@@ -86,14 +94,30 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, redact(fmt.Errorf("open postgres state: %w", err), cfg.DSN)
 		}
 		db = bun.NewDB(sql.OpenDB(conn), pgdialect.New())
-		if err := migrateStore(ctx, db); err != nil {
+		if err := migrateAndCheck(ctx, db); err != nil {
 			db.Close()
 			return nil, redact(fmt.Errorf("open postgres state: %w", err), cfg.DSN)
 		}
 	default:
 		return nil, fmt.Errorf("open state: unknown backend %q (want %q or %q)", cfg.Backend, BackendSQLite, BackendPostgres)
 	}
-	return &Store{db: db, backend: cfgBackend(cfg), lockTiming: defaultLockTiming()}, nil
+	return &Store{db: db, backend: cfgBackend(cfg), where: cfgWhere(cfg), lockTiming: defaultLockTiming()}, nil
+}
+
+func cfgWhere(cfg Config) string {
+	if cfgBackend(cfg) == BackendPostgres {
+		return "postgres state"
+	}
+	return "state " + cfg.Path
+}
+
+// migrateAndCheck runs pending migrations, then refuses a store that a
+// newer candlekeep wrote (whose later migrations this binary cannot know).
+func migrateAndCheck(ctx context.Context, db *bun.DB) error {
+	if err := migrateStore(ctx, db); err != nil {
+		return err
+	}
+	return checkStoreVersion(ctx, db)
 }
 
 // pgConnector turns pgdriver's panic on a malformed DSN into an error.
@@ -191,6 +215,9 @@ func (s *Store) Backend() string { return s.backend }
 // takes the meta row's lock on PostgreSQL, so writers serialise and each
 // sees what the previous one committed.
 func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	if err := s.writable(); err != nil {
+		return err
+	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := bumpSerial(ctx, tx); err != nil {
 			return err

@@ -23,7 +23,7 @@ const insertBatch = 500
 // replaces the stored one.
 func (s *Store) Record(ctx context.Context, p Progress) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return recordTx(ctx, tx, p, s.now())
+		return recordTx(ctx, tx, s.sink, p, s.now())
 	})
 	if err != nil {
 		return fmt.Errorf("record progress of %s: %w", p.Series, err)
@@ -41,7 +41,7 @@ func (s *Store) RecordAll(ctx context.Context, steps []Progress) error {
 	err := s.write(ctx, func(ctx context.Context, tx bun.Tx) error {
 		now := s.now()
 		for _, p := range steps {
-			if err := recordTx(ctx, tx, p, now); err != nil {
+			if err := recordTx(ctx, tx, s.sink, p, now); err != nil {
 				return fmt.Errorf("%s: %w", p.Series, err)
 			}
 		}
@@ -53,14 +53,14 @@ func (s *Store) RecordAll(ctx context.Context, steps []Progress) error {
 	return nil
 }
 
-func recordTx(ctx context.Context, tx bun.Tx, p Progress, now time.Time) error {
+func recordTx(ctx context.Context, tx bun.Tx, sink int64, p Progress, now time.Time) error {
 	if !p.Covered.Empty() {
-		if err := mergeCoverage(ctx, tx, p.Series, p.Source, p.Covered); err != nil {
+		if err := mergeCoverage(ctx, tx, sink, p.Series, p.Source, p.Covered); err != nil {
 			return err
 		}
 	}
 	if p.File != nil {
-		if err := upsertFile(ctx, tx, *p.File, now); err != nil {
+		if err := upsertFile(ctx, tx, sink, *p.File, now); err != nil {
 			return err
 		}
 	}
@@ -75,13 +75,13 @@ func recordTx(ctx context.Context, tx bun.Tx, p Progress, now time.Time) error {
 
 // mergeCoverage replaces every row of the series and source that overlaps
 // or touches span with one row covering them all.
-func mergeCoverage(ctx context.Context, tx bun.Tx, series ohlc.Series, source Source, span ohlc.Span) error {
+func mergeCoverage(ctx context.Context, tx bun.Tx, sink int64, series ohlc.Series, source Source, span ohlc.Span) error {
 	if source == "" {
 		return errors.New("coverage without a source")
 	}
 	var touching []coverageRow
 	if err := tx.NewSelect().Model(&touching).
-		Where("pair = ? AND interval_min = ? AND source = ?", series.Pair, int(series.Interval), string(source)).
+		Where("sink_id = ? AND pair = ? AND interval_min = ? AND source = ?", sink, series.Pair, int(series.Interval), string(source)).
 		Where("start_ts <= ? AND end_ts >= ?", span.End, span.Start).
 		Scan(ctx); err != nil {
 		return fmt.Errorf("read coverage: %w", err)
@@ -98,7 +98,7 @@ func mergeCoverage(ctx context.Context, tx bun.Tx, series ohlc.Series, source So
 			return fmt.Errorf("merge coverage: %w", err)
 		}
 	}
-	row := &coverageRow{Pair: series.Pair, IntervalMin: int(series.Interval), Source: string(source), StartTS: merged.Start, EndTS: merged.End}
+	row := &coverageRow{SinkID: sink, Pair: series.Pair, IntervalMin: int(series.Interval), Source: string(source), StartTS: merged.Start, EndTS: merged.End}
 	if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
 		return fmt.Errorf("merge coverage: %w", err)
 	}
@@ -112,18 +112,18 @@ func mergeCoverage(ctx context.Context, tx bun.Tx, series ohlc.Series, source So
 // hide that failure (or its error). A replaced file has a new fingerprint,
 // so a new record. Reading first is safe: writers are serialised by the
 // serial bump.
-func upsertFile(ctx context.Context, tx bun.Tx, f FileRecord, now time.Time) error {
+func upsertFile(ctx context.Context, tx bun.Tx, sink int64, f FileRecord, now time.Time) error {
 	if f.Fingerprint == "" {
 		return errors.New("file record without a fingerprint")
 	}
 	row := fileRow{
-		Fingerprint: f.Fingerprint, Dump: f.Dump, Member: f.Member,
+		SinkID: sink, Fingerprint: f.Fingerprint, Dump: f.Dump, Member: f.Member,
 		Pair: f.Series.Pair, IntervalMin: int(f.Series.Interval),
 		FirstTS: f.First, LastTS: f.Last, RowCount: f.Rows,
 		Status: string(f.Status), Error: f.Error, UpdatedAt: utc(now),
 	}
 	var old fileRow
-	err := tx.NewSelect().Model(&old).Where("fingerprint = ?", f.Fingerprint).Scan(ctx)
+	err := tx.NewSelect().Model(&old).Where("sink_id = ? AND fingerprint = ?", sink, f.Fingerprint).Scan(ctx)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if _, err := tx.NewInsert().Model(&row).Exec(ctx); err != nil {
@@ -199,6 +199,7 @@ func (s *Store) BeginRun(ctx context.Context, run *Run, actions []ActionRecord) 
 			return fmt.Errorf("find unfinished runs: %w", err)
 		}
 		row := runToRow(*run)
+		row.SinkID = s.sink
 		if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("insert run: %w", err)
 		}
@@ -305,6 +306,9 @@ func (s *Store) FinishRun(ctx context.Context, run *Run) error {
 func (s *Store) SaveFileCache(ctx context.Context, entries []FileCacheEntry) error {
 	if len(entries) == 0 {
 		return nil
+	}
+	if err := s.writable(); err != nil {
+		return err
 	}
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for from := 0; from < len(entries); from += insertBatch {

@@ -63,7 +63,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	out := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
 
-	sess, err := openSession(ctx, env, &cf, now, targets.targets...)
+	sess, err := openSession(ctx, env, &cf, now, true, targets.targets...)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,11 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	if !sess.sink.checked {
+		return fmt.Errorf("apply writes to the sink, which could not be reached: %w", sess.sink.unchecked)
+	}
 	if !*jsonOut {
+		renderSinkNotes(env.stdout, sess.sink, out)
 		renderPlan(env.stdout, plan, out)
 		renderPartialWarning(env.stdout, plan, out)
 		renderWarnings(env.stdout, plan, out)
@@ -111,13 +115,24 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 			return err
 		}
 		defer closeWith(&err, sink)
-		if err := sink.Setup(ctx); err != nil {
-			return fmt.Errorf("set up sink: %w", err)
+		id, err := setUpSink(ctx, sess.cfg, sink)
+		if err != nil {
+			return err
+		}
+		if err := registerSink(ctx, env.stdout, sess.st, sess.sink, id, out); err != nil {
+			return err
 		}
 		view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
 		ex.Sink, ex.Emit = sink, view.handle
 		if plan.Summary().Backfills > 0 {
 			ex.API = newAPIClient(sess.cfg)
+		}
+	}
+	if view == nil && sess.sink.checked && sess.sink.identity.Exists() {
+		// Nothing to load, but the sink is there: record it (and claim an
+		// upgraded state's coverage for it) before the gaps.
+		if err := registerSink(ctx, env.stdout, sess.st, sess.sink, sess.sink.identity, out); err != nil {
+			return err
 		}
 	}
 	stopNotice := noticeInterrupt(ctx, env)

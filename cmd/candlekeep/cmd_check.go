@@ -67,7 +67,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	// yet is read as empty, not created: check only reads.
 	coverage := map[ohlc.Series]ohlc.SpanSet{}
 	if stateExists(cfg) {
-		st, err := openState(ctx, cfg)
+		st, _, err := openBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -38,6 +38,20 @@ func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
 		fmt.Fprintln(env.stdout, gcSummary(state.GCResult{}, cfg, *dryRun))
 		return nil
 	}
+	if *dryRun {
+		// Read-only: no lock, nothing created or migrated.
+		st, err := openStateReadOnly(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer closeWith(&err, st)
+		res, err := collectGarbage(ctx, st, cfg, now, true)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.stdout, gcSummary(res, cfg, true))
+		return nil
+	}
 	st, err := openState(ctx, cfg)
 	if err != nil {
 		return err

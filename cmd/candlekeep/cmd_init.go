@@ -27,13 +27,24 @@ func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("read state: %w", err)
 	}
+	before, err := bindSink(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	if !before.checked {
+		return before.unchecked
+	}
 	sink, err := openSink(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer closeWith(&err, sink)
-	if err := sink.Setup(ctx); err != nil {
-		return fmt.Errorf("set up sink: %w", err)
+	after, err := setUpSink(ctx, cfg, sink)
+	if err != nil {
+		return err
+	}
+	if err := registerSink(ctx, env.stdout, st, before, after, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}); err != nil {
+		return err
 	}
 	fmt.Fprintf(env.stdout, "State:  %s (lineage %s, serial %d), migrated.\n", describeState(cfg), snap.Lineage, snap.Serial)
 	fmt.Fprintf(env.stdout, "Sink:   %s, ready.\n", describeSink(cfg))

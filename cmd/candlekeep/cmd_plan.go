@@ -31,7 +31,7 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	sess, err := openSession(ctx, machineOutput(env, *format != "text"), &cf, now, targets.targets...)
+	sess, err := openSession(ctx, machineOutput(env, *format != "text"), &cf, now, false, targets.targets...)
 	if err != nil {
 		return err
 	}
@@ -57,6 +57,7 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	default:
 		st := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
+		renderSinkNotes(env.stdout, sess.sink, st)
 		renderPlan(env.stdout, plan, st)
 		renderPartialWarning(env.stdout, plan, st)
 		renderWarnings(env.stdout, plan, st)

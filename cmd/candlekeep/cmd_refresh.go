@@ -36,7 +36,20 @@ func runRefresh(ctx context.Context, env *cliEnv, args []string) (err error) {
 	defer func() {
 		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))
 	}()
-	sink, err := openSink(ctx, cfg)
+	b, err := bindSink(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	if !b.checked {
+		return fmt.Errorf("refresh reads the sink, which could not be reached: %w", b.unchecked)
+	}
+	out := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
+	if !b.identity.Exists() {
+		renderSinkNotes(env.stdout, b, out)
+		fmt.Fprintln(env.stdout, out.green(out.bold("No changes."))+" State holds nothing for a table that does not exist.")
+		return nil
+	}
+	sink, err := openSinkReadOnly(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -49,7 +62,6 @@ func runRefresh(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	out := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
 	if len(drifts) == 0 {
 		fmt.Fprintln(env.stdout, out.green(out.bold("No changes."))+" The sink holds candles wherever state says files were loaded.")
 		return nil

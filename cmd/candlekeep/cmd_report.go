@@ -107,7 +107,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 // readReportState reads what the report needs, without the lock: a
 // snapshot is one read transaction, the rest is informational.
 func readReportState(ctx context.Context, in *report.Input) (err error) {
-	st, err := openState(ctx, in.Config)
+	st, _, err := openBoundState(ctx, in.Config)
 	if err != nil {
 		return err
 	}

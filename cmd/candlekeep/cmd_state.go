@@ -65,7 +65,7 @@ func runStateGaps(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	filter.Limit = *limit
-	st, err := openState(ctx, cfg)
+	st, _, err := openBoundState(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 	coverage := map[ohlc.Series]map[state.Source]ohlc.SpanSet{}
 	// Inspecting must not create a state that is not there yet.
 	if stateExists(cfg) {
-		st, err := openState(ctx, cfg)
+		st, _, err := openBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	var runs []state.Run
 	if stateExists(cfg) {
-		st, err := openState(ctx, cfg)
+		st, _, err := openBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ func runStateShow(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	rec := &seriesRecords{series: series}
 	if stateExists(cfg) {
-		st, err := openState(ctx, cfg)
+		st, _, err := openBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -121,6 +121,7 @@ func (w *faultWorkspace) lastRun(t *testing.T) state.RunStatus {
 	if err != nil {
 		t.Fatal(err)
 	}
+	useLatestSink(t, st)
 	defer st.Close()
 	runs, err := st.Runs(ctx, 1)
 	if err != nil || len(runs) != 1 {
@@ -143,6 +144,7 @@ func (w *faultWorkspace) inspectSeries(t *testing.T, series []ohlc.Series) map[o
 	if err != nil {
 		t.Fatal(err)
 	}
+	useLatestSink(t, st)
 	defer st.Close()
 	rows := w.questdb.Rows("candles")
 	out := map[ohlc.Series]seriesState{}

@@ -136,7 +136,19 @@ func (s *session) checkSaved(ctx context.Context, saved *planner.Plan) (*planner
 		return nil, err
 	}
 	var changes []string
+	if saved.Sink.Kind != "" && !saved.Sink.SameTable(present.Sink) {
+		return nil, fmt.Errorf("saved plan was made for sink %s, but the configuration names sink %s: nothing was applied; run 'candlekeep plan -out=FILE' for this sink", saved.Sink, present.Sink)
+	}
+	if saved.SinkChecked && present.SinkChecked && saved.Sink.Incarnation != present.Sink.Incarnation {
+		changes = append(changes, fmt.Sprintf("the sink's table was created anew or dropped since (%s)", present.Sink))
+	}
+	// A plan made before state existed has no lineage: it holds for the
+	// state apply creates, as long as nothing was written to it.
+	fresh := saved.Lineage == "" && saved.Serial == 0
 	switch {
+	case fresh && present.Serial != 0:
+		changes = append(changes, fmt.Sprintf("state was written since (serial 0 → %d)", present.Serial))
+	case fresh:
 	case present.Lineage != saved.Lineage:
 		changes = append(changes, "lineage differs: this plan was made for another state")
 	case present.Serial != saved.Serial:
@@ -152,6 +164,9 @@ func (s *session) checkSaved(ctx context.Context, saved *planner.Plan) (*planner
 			line += ": " + listSome(files, 5)
 		}
 		changes = append(changes, line)
+	}
+	if fresh {
+		present.Lineage = "" // the state apply just created is the one planned for
 	}
 	if len(changes) == 0 && present.Digest() != saved.Digest() {
 		// Same state, configuration and dumps, yet other actions: the

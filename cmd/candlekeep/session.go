@@ -29,12 +29,19 @@ type session struct {
 	refresh bool
 	// targets limit the plan to part of the configuration (-target).
 	targets []planner.Target
+	// sink is the sink the plan is made for, once planned.
+	sink sinkBinding
 }
 
 // refreshed reports drift between state and the sink and returns the
 // snapshot without the drifted coverage.
 func (s *session) refreshed(ctx context.Context, snap *state.Snapshot) (_ *state.Snapshot, err error) {
-	sink, err := openSink(ctx, s.cfg)
+	if !s.sink.identity.Exists() {
+		// No table: state holds nothing for it (see the sink notes), and
+		// reading it would create it.
+		return snap, nil
+	}
+	sink, err := openSinkReadOnly(ctx, s.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -51,12 +58,13 @@ func (s *session) refreshed(ctx context.Context, snap *state.Snapshot) (_ *state
 	return executor.WithoutDrift(snap, drifts), nil
 }
 
-// openSession loads the configuration and opens state. When the state store
-// does not exist yet, the dumps are scanned first, so that a broken dump
-// stops the command before anything is created. Targets (-target) are
-// checked against the configuration before anything is opened: one naming
-// nothing is an error, not an empty plan.
-func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64, targets ...planner.Target) (*session, error) {
+// openSession loads the configuration and opens state: for writing (apply)
+// or read-only (plan). When a store to write does not exist yet, the dumps
+// are scanned first, so that a broken dump stops the command before
+// anything is created. Targets (-target) are checked against the
+// configuration before anything is opened: one naming nothing is an
+// error, not an empty plan.
+func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64, write bool, targets ...planner.Target) (*session, error) {
 	cfg, err := loadConfig(env, cf)
 	if err != nil {
 		return nil, err
@@ -65,6 +73,12 @@ func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64, t
 		return nil, err
 	}
 	s := &session{env: env, noColor: cf.noColor, cfg: cfg, now: now, targets: targets}
+	if !write {
+		if s.st, err = openStateReadOnly(ctx, cfg); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 	if !stateExists(cfg) {
 		if s.inv, err = s.scan(ctx, nil); err != nil {
 			return nil, err
@@ -106,7 +120,8 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 			return nil, err
 		}
 	}
-	if len(inv.CacheUpdates) > 0 {
+	// A read-only plan keeps no cache: it writes nothing to state.
+	if len(inv.CacheUpdates) > 0 && !s.st.ReadOnly() {
 		updates := make([]state.FileCacheEntry, len(inv.CacheUpdates))
 		for i, e := range inv.CacheUpdates {
 			updates[i] = state.FileCacheEntry{Key: e.Key, Fingerprint: e.Fingerprint, Rows: e.Profile.Rows, First: e.Profile.First, Last: e.Profile.Last}
@@ -115,16 +130,25 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 			return nil, fmt.Errorf("save fingerprint cache: %w", err)
 		}
 	}
+	var err error
+	if s.sink, err = bindSink(ctx, s.cfg, s.st); err != nil {
+		return nil, err
+	}
 	snap, err := s.st.Snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read state: %w", err)
 	}
 	if s.refresh {
+		if !s.sink.checked {
+			return nil, fmt.Errorf("plan -refresh reads the sink, which could not be reached: %w", s.sink.unchecked)
+		}
 		if snap, err = s.refreshed(ctx, snap); err != nil {
 			return nil, err
 		}
 	}
-	return planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now, Targets: s.targets}), nil
+	p := planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now, Targets: s.targets})
+	p.Sink, p.SinkChecked = s.sink.identity, s.sink.checked
+	return p, nil
 }
 
 // scan scans every configured dump and prints what it noticed about them.

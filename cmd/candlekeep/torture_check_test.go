@@ -148,6 +148,7 @@ func tortureState(t *testing.T, dir string) *state.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	useLatestSink(t, st)
 	return st
 }
 

@@ -109,6 +109,40 @@ func openState(ctx context.Context, cfg *config.Config) (*state.Store, error) {
 	return state.Open(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN})
 }
 
+// openStateReadOnly opens the configured state store for reading only:
+// nothing is created, migrated or locked; a missing store reads as empty.
+func openStateReadOnly(ctx context.Context, cfg *config.Config) (*state.Store, error) {
+	return state.OpenReadOnly(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN})
+}
+
+// openBoundState opens state read-only and binds it to the configured
+// sink: what the commands that inspect state read.
+func openBoundState(ctx context.Context, cfg *config.Config) (*state.Store, sinkBinding, error) {
+	st, err := openStateReadOnly(ctx, cfg)
+	if err != nil {
+		return nil, sinkBinding{}, err
+	}
+	b, err := bindSink(ctx, cfg, st)
+	if err != nil {
+		st.Close()
+		return nil, sinkBinding{}, err
+	}
+	return st, b, nil
+}
+
+// openSinkReadOnly opens the configured sink for reading back, creating
+// nothing: a SQLite file is opened read-only; a QuestDB sink only reads.
+func openSinkReadOnly(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
+	if cfg.Sink.Type == "questdb" {
+		return openSink(ctx, cfg)
+	}
+	s, err := sqlite.OpenReadOnly(cfg.Sink.Path, cfg.Sink.Table)
+	if err != nil {
+		return nil, fmt.Errorf("open sink: %w", err)
+	}
+	return s, nil
+}
+
 // openSink opens the configured sink.
 func openSink(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
 	switch cfg.Sink.Type {

@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.0"
+const FormatVersion = "1.1"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -47,9 +47,22 @@ type Document struct {
 	Partial           bool        `json:"partial"`
 	Targets           []string    `json:"targets"`
 	Scope             []string    `json:"scope"`
+	Sink              *Sink       `json:"sink,omitempty"`
 	Summary           Summary     `json:"summary"`
 	Tiers             []TierTotal `json:"tiers"`
 	Actions           []Action    `json:"actions"`
+}
+
+// Sink is the sink a plan was made for (ohlc.SinkIdentity): never its
+// credentials.
+type Sink struct {
+	Kind        string `json:"kind"`
+	Address     string `json:"address"`
+	Table       string `json:"table"`
+	Incarnation string `json:"incarnation"`
+	// Checked says the incarnation was read from the sink itself, not
+	// taken from state's last record of the table.
+	Checked bool `json:"checked"`
 }
 
 // Summary counts the plan's actions (planner.Summary).
@@ -137,6 +150,9 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 	}
 	for i, s := range p.Scope {
 		d.Scope[i] = s.String()
+	}
+	if p.Sink.Kind != "" {
+		d.Sink = &Sink{Kind: p.Sink.Kind, Address: p.Sink.Address, Table: p.Sink.Table, Incarnation: p.Sink.Incarnation, Checked: p.SinkChecked}
 	}
 	for i, a := range p.Actions {
 		d.Actions[i] = newAction(a)

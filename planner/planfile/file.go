@@ -125,6 +125,10 @@ func (d *Document) decode() (*planner.Plan, error) {
 		return nil, err
 	}
 	p := &planner.Plan{Now: now, Lineage: d.Lineage, Serial: d.Serial, ConfigDigest: d.ConfigDigest, InventoryDigest: d.InventoryDigest, Targets: nonEmpty(d.Targets)}
+	if d.Sink != nil {
+		p.Sink = ohlc.SinkIdentity{Kind: d.Sink.Kind, Address: d.Sink.Address, Table: d.Sink.Table, Incarnation: d.Sink.Incarnation}
+		p.SinkChecked = d.Sink.Checked
+	}
 	for _, v := range d.Scope {
 		s, err := ohlc.ParseSeries(v)
 		if err != nil {

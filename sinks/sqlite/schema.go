@@ -34,6 +34,9 @@ const withoutRowID = true
 func (s *Sink) createTableSQL() string {
 	var b strings.Builder
 	b.WriteString("CREATE TABLE IF NOT EXISTS " + s.quoted + " (\n")
+	// SQLite keeps the statement's text, comments included, as long as
+	// the table lives: the marker names this incarnation of the table.
+	b.WriteString("\t" + incarnationMarker(newIncarnation()) + "\n")
 	for _, c := range wantColumns {
 		b.WriteString("\t" + quoteIdent(c.name) + " " + c.typ)
 		if c.name != "vwap" {
@@ -55,6 +58,9 @@ func (s *Sink) Setup(ctx context.Context) error {
 	defer s.writeMu.Unlock()
 	if s.closed {
 		return fmt.Errorf("set up sqlite sink %s: sink is closed", s.path)
+	}
+	if s.wconn == nil {
+		return fmt.Errorf("set up sqlite sink %s: the sink was opened read-only", s.path)
 	}
 	if _, err := s.wconn.ExecContext(ctx, s.createTableSQL()); err != nil {
 		return fmt.Errorf("set up table %s in %s: %w", s.table, s.path, err)

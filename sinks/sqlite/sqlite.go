@@ -116,6 +116,12 @@ func (s *Sink) Close() error {
 		return nil
 	}
 	s.closed = true
+	if s.wconn == nil { // opened read-only
+		if err := s.db.Close(); err != nil {
+			return fmt.Errorf("close sqlite sink %s: %w", s.path, err)
+		}
+		return nil
+	}
 	var errs []error
 	errs = append(errs, s.wconn.Raw(func(any) error {
 		// Driver statements belong to the connection: close them inside Raw.
@@ -137,6 +143,9 @@ func (s *Sink) Close() error {
 func (s *Sink) NewWriter(ctx context.Context) (sinks.Writer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("new sqlite writer %s: %w", s.path, err)
+	}
+	if s.wconn == nil {
+		return nil, fmt.Errorf("new sqlite writer %s: the sink was opened read-only", s.path)
 	}
 	return &writer{sink: s}, nil
 }

@@ -58,6 +58,11 @@ func (s *Server) exec(q string) (any, *sqlError) {
 		defer s.mu.Unlock()
 		return s.walTables(q, m), nil
 	}
+	if m := tablesQuery.FindStringSubmatch(q); m != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.tablesMeta(q, m), nil
+	}
 	toks, err := tokenize(q)
 	if err != nil {
 		return nil, err
@@ -207,7 +212,7 @@ func (s *Server) createTable(p *parser) (any, *sqlError) {
 		}
 		return nil, &sqlError{pos: name.pos, msg: "table already exists"}
 	}
-	s.tables[lower(name.text)] = newTable(name.text, cols, designated)
+	s.addTable(newTable(name.text, cols, designated))
 	return map[string]string{"ddl": "OK"}, nil
 }
 

@@ -128,7 +128,7 @@ var candleColumns = []column{
 func (s *Server) CreateTableWithoutDedup(table string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tables[lower(table)] = newTable(table, slices.Clone(candleColumns), "timestamp")
+	s.addTable(newTable(table, slices.Clone(candleColumns), "timestamp"))
 }
 
 // CreateTable creates table (replacing any) with columns (name → QuestDB
@@ -157,5 +157,5 @@ func (s *Server) CreateTable(table string, columns map[string]string, upsertKeys
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tables[lower(table)] = newTable(table, cols, designated)
+	s.addTable(newTable(table, cols, designated))
 }

@@ -41,6 +41,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	tables   map[string]*table // by lower-case name
+	tableIDs int               // the last id given to a table, as tables() reports it
 	faults   []Fault
 	parser   ilpParser
 	tx       txn

@@ -24,6 +24,7 @@ type cell struct {
 // table is a QuestDB table: its schema and its rows.
 type table struct {
 	name       string
+	id         int // QuestDB's table id: a table created anew gets a new one
 	cols       []column
 	byName     map[string]int // lower-case name → index
 	designated int            // index of the designated timestamp, -1 for none

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/sinks"
+	"github.com/feefifofunds/candlekeep/sinks/questdb"
+	"github.com/feefifofunds/candlekeep/sinks/sqlite"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// sinkBinding is which sink a command's reads of state concern: the
+// configured sink's identity, read from the sink when it can be reached,
+// and what state knows of it.
+type sinkBinding struct {
+	identity ohlc.SinkIdentity
+	checked  bool
+	// unchecked says why the sink could not be read, when it could not.
+	unchecked error
+	match     state.SinkMatch
+}
+
+// bindSink reads the configured sink's identity (a read, never a write)
+// and makes st read and write that sink's coverage.
+func bindSink(ctx context.Context, cfg *config.Config, st *state.Store) (sinkBinding, error) {
+	id, err := identifySink(ctx, cfg)
+	b := sinkBinding{identity: id, checked: err == nil, unchecked: err}
+	if b.match, err = st.FindSink(ctx, id, b.checked); err != nil {
+		return b, err
+	}
+	st.UseSink(b.match.ID)
+	if !b.checked && b.match.Record != nil {
+		b.identity.Incarnation = b.match.Record.Identity.Incarnation
+	}
+	return b, nil
+}
+
+// identifySink reads which incarnation of the configured sink's table is
+// there. On error the identity still names the sink's kind, address and
+// table.
+func identifySink(ctx context.Context, cfg *config.Config) (ohlc.SinkIdentity, error) {
+	switch cfg.Sink.Type {
+	case "", "sqlite":
+		id, err := sqlite.Identify(ctx, cfg.Sink.Path, cfg.Sink.Table)
+		id.Kind, id.Address, id.Table = "sqlite", sinkAddress(cfg), cfg.Sink.Table
+		return id, err
+	case "questdb":
+		s, err := questdb.Open(ctx, cfg.Sink.Conf, cfg.Sink.Table)
+		if err != nil {
+			return ohlc.SinkIdentity{Kind: "questdb", Table: cfg.Sink.Table}, fmt.Errorf("open sink: %w", err)
+		}
+		defer s.Close()
+		return s.Identify(ctx)
+	}
+	return ohlc.SinkIdentity{}, fmt.Errorf("sink type %q is not supported", cfg.Sink.Type)
+}
+
+// setUpSink creates the sink's table if needed and returns its identity
+// after that: what apply and init record coverage under.
+func setUpSink(ctx context.Context, cfg *config.Config, sink sinks.Sink) (ohlc.SinkIdentity, error) {
+	if err := sink.Setup(ctx); err != nil {
+		return ohlc.SinkIdentity{}, fmt.Errorf("set up sink: %w", err)
+	}
+	id, err := sink.Identify(ctx)
+	if err != nil {
+		return id, err
+	}
+	if id.Kind == "sqlite" {
+		id.Address = sinkAddress(cfg)
+	}
+	return id, nil
+}
+
+// sinkAddress names a SQLite sink's file as state records it: relative to
+// the configuration's directory when inside it, so a checkout moved or
+// planned with another -chdir keeps its coverage.
+func sinkAddress(cfg *config.Config) string {
+	abs, err := filepath.Abs(cfg.Sink.Path)
+	if err != nil {
+		return filepath.ToSlash(cfg.Sink.Path)
+	}
+	if dir, err := filepath.Abs(cfg.Dir); err == nil {
+		if rel, err := filepath.Rel(dir, abs); err == nil && filepath.IsLocal(rel) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(abs)
+}
+
+// registerSink records the set-up sink in state and makes st write its
+// coverage. A state upgraded from before sink identities gives its
+// coverage to the sink found configured, when that table existed before
+// set-up; the upgrade is announced on w.
+func registerSink(ctx context.Context, w io.Writer, st *state.Store, before sinkBinding, after ohlc.SinkIdentity, out style) error {
+	rec, err := st.RegisterSink(ctx, after)
+	if err != nil {
+		return err
+	}
+	if before.match.ID == state.LegacySink && before.identity.Exists() {
+		n, err := st.ClaimLegacy(ctx, rec.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Fprintf(w, "%s state was upgraded: its coverage of %d %s now belongs to sink %s, the sink configured now; nothing is reloaded.\n\n",
+				out.yellow("Note:"), n, plural(n, "series", "series"), after)
+		}
+	}
+	st.UseSink(rec.ID)
+	return nil
+}
+
+// renderSinkNotes says what a reader of the plan must know about the sink:
+// that it could not be checked, that its table is new to state, or gone.
+func renderSinkNotes(w io.Writer, b sinkBinding, out style) {
+	switch {
+	case !b.checked:
+		fmt.Fprintf(w, "%s the sink itself was not checked (%v): this plan trusts state's record of %s.\n\n", out.yellow("Note:"), b.unchecked, b.identity)
+	case b.match.ID == state.LegacySink && b.identity.Exists():
+		fmt.Fprintf(w, "%s state predates sink identities: its coverage is taken to be in %s, the sink configured now; the next apply or init records that.\n\n", out.yellow("Note:"), b.identity)
+	case b.match.ID == state.NoSink && !b.identity.Exists() && len(b.match.Others) > 0:
+		fmt.Fprintf(w, "%s %s does not exist: state's coverage of its earlier table is gone with it, so everything is planned again.\n\n", out.yellow("Note:"), b.identity)
+	case b.match.ID == state.NoSink && len(b.match.Others) > 0:
+		fmt.Fprintf(w, "%s %s was created anew since state last saw it: state's coverage of the earlier table does not count for it, so everything is planned again.\n\n", out.yellow("Note:"), b.identity)
+	case b.match.ID == state.NoSink && b.identity.Exists():
+		fmt.Fprintf(w, "%s state has no record of %s: everything is planned for it.\n\n", out.yellow("Note:"), b.identity)
+	}
+}
