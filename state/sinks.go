@@ -40,6 +40,8 @@ type SinkMatch struct {
 	// Others are the other incarnations of the same table state has
 	// seen, newest first: a table missing or created anew lost them.
 	Others []SinkRecord
+	// Known is how many sinks, of any table, state has recorded.
+	Known int
 }
 
 // FindSink says which of state's coverage belongs to the sink identified
@@ -74,12 +76,13 @@ func (s *Store) FindSink(ctx context.Context, id ohlc.SinkIdentity, checked bool
 			m.Others = append(m.Others, rec)
 		}
 	}
-	if m.Record != nil || (checked && !id.Exists()) {
-		return m, nil
-	}
 	known, err := s.db.NewSelect().Model((*sinkRow)(nil)).Count(ctx)
 	if err != nil {
 		return SinkMatch{}, fmt.Errorf("read sinks: %w", err)
+	}
+	m.Known = int(known)
+	if m.Record != nil || (checked && !id.Exists()) {
+		return m, nil
 	}
 	if known == 0 {
 		m.ID = LegacySink
@@ -196,9 +199,9 @@ func (r sinkRow) record() SinkRecord {
 func (s *Store) bySink(q *bun.SelectQuery) *bun.SelectQuery {
 	switch {
 	case s.legacy && s.sink == NoSink:
-		return q.Where("1 = 0")
+		return q.ExcludeColumn("sink_id").Where("1 = 0")
 	case s.legacy:
-		return q
+		return q.ExcludeColumn("sink_id") // v1 tables have no such column
 	}
 	return q.Where("sink_id = ?", s.sink)
 }

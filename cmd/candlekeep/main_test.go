@@ -71,6 +71,8 @@ func TestScripts(t *testing.T) {
 			"questdb":    cmdQuestDB,
 			"jsonlines":  cmdJSONLines,
 			"jsonvalid":  cmdJSONValid,
+			"statev1":    cmdStateV1,
+			"sinkdrop":   cmdSinkDrop,
 		},
 	})
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"database/sql"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
@@ -14,15 +16,20 @@ import (
 )
 
 // cmdSinkCount checks how many candles the SQLite sink holds:
-// sinkcount DB [PAIR INTERVAL] WANT
+// sinkcount DB[@TABLE] [PAIR INTERVAL] WANT (the table is candles unless
+// named)
 func cmdSinkCount(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || (len(args) != 2 && len(args) != 4) {
-		ts.Fatalf("usage: sinkcount DB [PAIR INTERVAL] WANT")
+		ts.Fatalf("usage: sinkcount DB[@TABLE] [PAIR INTERVAL] WANT")
 	}
-	db, err := sql.Open("sqlite", "file:"+ts.MkAbs(args[0])+"?mode=ro")
+	path, table, ok := strings.Cut(args[0], "@")
+	if !ok {
+		table = "candles"
+	}
+	db, err := sql.Open("sqlite", "file:"+ts.MkAbs(path)+"?mode=ro")
 	ts.Check(err)
 	defer db.Close()
-	query, qargs := "SELECT count(*) FROM candles", []any{}
+	query, qargs := `SELECT count(*) FROM "`+table+`"`, []any{}
 	if len(args) == 4 {
 		query += " WHERE pair = ? AND interval = ?"
 		qargs = append(qargs, args[1], args[2])
@@ -118,7 +125,7 @@ type questdbKey struct{}
 //	questdb droprange TABLE FROM TO  delete rows, as a dropped partition would
 func cmdQuestDB(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 {
-		ts.Fatalf("usage: questdb count TABLE N | fault STATUS|drop | nodedup TABLE | droprange TABLE FROM TO")
+		ts.Fatalf("usage: questdb count TABLE N | fault STATUS|drop | nodedup TABLE | droptable TABLE | droprange TABLE FROM TO")
 	}
 	q := ts.Value(questdbKey{}).(*questdbtest.Server)
 	switch args[0] {
@@ -139,6 +146,8 @@ func cmdQuestDB(ts *testscript.TestScript, neg bool, args []string) {
 		code, err := strconv.Atoi(args[1])
 		ts.Check(err)
 		q.Inject(questdbtest.Status(code))
+	case "droptable":
+		q.DropTable(args[1])
 	case "nodedup":
 		q.CreateTableWithoutDedup(args[1])
 	case "droprange":
@@ -153,4 +162,33 @@ func cmdQuestDB(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("unknown questdb subcommand %q", args[0])
 	}
+}
+
+// cmdStateV1 puts, in DIR/.candlekeep, the state and sink an apply of
+// the quickstart's TIER2 by candlekeep's first state format left:
+// statev1 DIR
+func cmdStateV1(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: statev1 DIR")
+	}
+	dir := filepath.Join(ts.MkAbs(args[0]), ".candlekeep")
+	ts.Check(os.MkdirAll(dir, 0o700))
+	for _, name := range []string{"state.db", "candles.db"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "state-v1", name))
+		ts.Check(err)
+		ts.Check(os.WriteFile(filepath.Join(dir, name), data, 0o600))
+	}
+}
+
+// cmdSinkDrop drops a table of a SQLite sink behind candlekeep's back:
+// sinkdrop DB TABLE
+func cmdSinkDrop(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: sinkdrop DB TABLE")
+	}
+	db, err := sql.Open("sqlite", "file:"+ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer db.Close()
+	_, err = db.Exec(`DROP TABLE "` + args[1] + `"`)
+	ts.Check(err)
 }

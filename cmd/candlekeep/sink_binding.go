@@ -127,7 +127,7 @@ func renderSinkNotes(w io.Writer, b sinkBinding, out style) {
 		fmt.Fprintf(w, "%s %s does not exist: state's coverage of its earlier table is gone with it, so everything is planned again.\n\n", out.yellow("Note:"), b.identity)
 	case b.match.ID == state.NoSink && len(b.match.Others) > 0:
 		fmt.Fprintf(w, "%s %s was created anew since state last saw it: state's coverage of the earlier table does not count for it, so everything is planned again.\n\n", out.yellow("Note:"), b.identity)
-	case b.match.ID == state.NoSink && b.identity.Exists():
+	case b.match.ID == state.NoSink && (b.identity.Exists() || b.match.Known > 0):
 		fmt.Fprintf(w, "%s state has no record of %s: everything is planned for it.\n\n", out.yellow("Note:"), b.identity)
 	}
 }
