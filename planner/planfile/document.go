@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.0"
+const FormatVersion = "1.1"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -46,6 +46,7 @@ type Document struct {
 	HasChanges        bool        `json:"has_changes"`
 	Partial           bool        `json:"partial"`
 	Targets           []string    `json:"targets"`
+	Excludes          []string    `json:"excludes"` // since 1.1
 	Scope             []string    `json:"scope"`
 	Summary           Summary     `json:"summary"`
 	Tiers             []TierTotal `json:"tiers"`
@@ -126,6 +127,7 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 		HasChanges:        p.HasChanges(),
 		Partial:           p.Partial(),
 		Targets:           append([]string{}, p.Targets...),
+		Excludes:          append([]string{}, p.Excludes...),
 		Scope:             make([]string, len(p.Scope)),
 		Summary: Summary{
 			Loads: s.Loads, LoadCandles: s.LoadCandles,

@@ -124,7 +124,7 @@ func (d *Document) decode() (*planner.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &planner.Plan{Now: now, Lineage: d.Lineage, Serial: d.Serial, ConfigDigest: d.ConfigDigest, InventoryDigest: d.InventoryDigest, Targets: nonEmpty(d.Targets)}
+	p := &planner.Plan{Now: now, Lineage: d.Lineage, Serial: d.Serial, ConfigDigest: d.ConfigDigest, InventoryDigest: d.InventoryDigest, Targets: nonEmpty(d.Targets), Excludes: nonEmpty(d.Excludes)}
 	for _, v := range d.Scope {
 		s, err := ohlc.ParseSeries(v)
 		if err != nil {
