@@ -32,8 +32,9 @@ type Input struct {
 	Now     int64
 	// Since, when set, counts only from that instant on.
 	Since int64
-	// Targets keep only the series they select, as plan's -target does.
-	Targets []planner.Target
+	// Targets keep only the series they select, and Excludes leave out
+	// those they select, as plan's -target and -exclude do.
+	Targets, Excludes []planner.Target
 }
 
 // RunRef names a run.
@@ -113,7 +114,7 @@ func Compute(in Input) *Report {
 		coverage = in.Snapshot.Coverage
 	}
 	for s, w := range desired {
-		if len(in.Targets) > 0 && !slices.ContainsFunc(in.Targets, func(t planner.Target) bool { return t.Selects(s, w) }) {
+		if !planner.Selected(s, w, in.Targets, in.Excludes) {
 			continue
 		}
 		rep.Details = append(rep.Details, detail(s, w, coverage[s], gapsBy[s], lastRun[s], in.Since))

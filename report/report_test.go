@@ -64,6 +64,14 @@ func TestCompute(t *testing.T) {
 		want: []Row{
 			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 55 * day, Covered: 50 * day, FailedGaps: 1, CoverageEnd: 100 * day}},
 		},
+	}, {
+		name: "exclude: a series in an excluded tier is left out of every tier",
+		in: Input{Config: cfg, Snapshot: snap, Gaps: gaps, Runs: runs, Actions: actions, Now: now,
+			Excludes: []planner.Target{{Kind: planner.TargetTier, Name: "MAJORS"}}},
+		want: []Row{
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, FailedGaps: 1, CoverageEnd: 100 * day, LastRun: run2}},
+			{Tier: NoTier, Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, OpenGaps: 1}},
+		},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

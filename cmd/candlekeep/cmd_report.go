@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/report"
 	"github.com/feefifofunds/candlekeep/state"
 )
@@ -20,13 +19,13 @@ import (
 const reportRuns = 50
 
 func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "report", "report [-by=tier|series] [-format=text|markdown|json|html] [-o FILE] [-now=TIME] [-since=TIME] [-target=…]")
+	fs := newFlagSet(env, "report", "report [-by=tier|series] [-format=text|markdown|json|html] [-o FILE] [-now=TIME] [-since=TIME] [-target=…] [-exclude=…]")
 	var cf configFlags
 	cf.register(fs)
 	var clock clockFlag
 	clock.register(fs)
-	var targets targetFlag
-	targets.register(fs)
+	var sel selection
+	sel.register(fs)
 	by := fs.String("by", "tier", "one row per tier × interval (tier) or per series (series)")
 	format := fs.String("format", "text", "text, markdown, json or html")
 	outPath := fs.String("o", "", "write to FILE instead of standard output (required for html)")
@@ -63,10 +62,10 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := planner.CheckTargets(cfg, targets.targets); err != nil {
+	if err := sel.check(cfg); err != nil {
 		return err
 	}
-	in := report.Input{Config: cfg, Now: now, Since: since, Targets: targets.targets}
+	in := report.Input{Config: cfg, Now: now, Since: since, Targets: sel.targets.targets, Excludes: sel.excludes.targets}
 	// Without a state store nothing is covered yet; report that rather
 	// than create the store.
 	if stateExists(cfg) {
