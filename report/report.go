@@ -37,13 +37,6 @@ type Input struct {
 	Targets, Excludes []planner.Target
 }
 
-// RunRef names a run.
-type RunRef struct {
-	ID        int64
-	Status    state.RunStatus
-	StartedAt int64 // Unix seconds
-}
-
 // Counts are the figures of one row.
 type Counts struct {
 	SeriesCount int   // series in the row
@@ -202,8 +195,16 @@ func (r *Row) add(c Counts) {
 	r.UnfillableGaps += c.UnfillableGaps
 	r.FailedGaps += c.FailedGaps
 	r.CoverageEnd = min(r.CoverageEnd, c.CoverageEnd)
-	if c.LastRun != nil && (r.LastRun == nil || c.LastRun.ID > r.LastRun.ID) {
+	switch {
+	case c.LastRun == nil:
+	case r.LastRun == nil || c.LastRun.ID > r.LastRun.ID:
 		r.LastRun = c.LastRun
+	case c.LastRun.ID == r.LastRun.ID && worse(r.LastRun.Outcome, c.LastRun.Outcome) != r.LastRun.Outcome:
+		// The group fared as its worst series did; copied, since the
+		// series' own row shares the pointer.
+		run := *r.LastRun
+		run.Outcome = c.LastRun.Outcome
+		r.LastRun = &run
 	}
 }
 
@@ -223,27 +224,4 @@ func rank(order map[string]int, tier string) int {
 		return i
 	}
 	return len(order)
-}
-
-// lastRuns finds, per series, the newest run with an action on it that
-// wrote or recorded something.
-func lastRuns(runs []state.Run, actions []state.ActionRecord) map[ohlc.Series]*RunRef {
-	byID := make(map[int64]state.Run, len(runs))
-	for _, r := range runs {
-		byID[r.ID] = r
-	}
-	out := make(map[ohlc.Series]*RunRef)
-	for _, a := range actions {
-		if a.Status != state.ActionDone && a.Status != state.ActionInterrupted {
-			continue
-		}
-		run, ok := byID[a.RunID]
-		if !ok {
-			continue
-		}
-		if cur := out[a.Series]; cur == nil || run.ID > cur.ID {
-			out[a.Series] = &RunRef{ID: run.ID, Status: run.Status, StartedAt: run.StartedAt.Unix()}
-		}
-	}
-	return out
 }

@@ -138,11 +138,14 @@ func rowName(r report.Row, bySeries bool) string {
 	return r.Interval.Label()
 }
 
+// lastRunLabel names the last run and how the row's series fared in it
+// ("#2 failed 2026-11-28 14:46"), not the run's status: a run that failed
+// elsewhere may have done this row's work.
 func lastRunLabel(r *report.RunRef) string {
 	if r == nil {
 		return "-"
 	}
-	return fmt.Sprintf("#%d %s %s", r.ID, r.Status, stamp(time.Unix(r.StartedAt, 0)))
+	return fmt.Sprintf("#%d %s %s", r.ID, r.Outcome, stamp(time.Unix(r.StartedAt, 0)))
 }
 
 func writeReportText(w io.Writer, rep *report.Report, rows []report.Row, bySeries bool) error {
@@ -235,6 +238,7 @@ type reportRowJSON struct {
 type reportRunJSON struct {
 	ID        int64     `json:"id"`
 	Status    string    `json:"status"`
+	Outcome   string    `json:"outcome"`
 	StartedAt time.Time `json:"started_at"`
 }
 
@@ -258,7 +262,7 @@ func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
 			j.CoverageEnd, j.CoverageAgeSecs = &t, &age
 		}
 		if r.LastRun != nil {
-			j.LastRun = &reportRunJSON{ID: r.LastRun.ID, Status: string(r.LastRun.Status), StartedAt: time.Unix(r.LastRun.StartedAt, 0).UTC()}
+			j.LastRun = &reportRunJSON{ID: r.LastRun.ID, Status: string(r.LastRun.Status), Outcome: string(r.LastRun.Outcome), StartedAt: time.Unix(r.LastRun.StartedAt, 0).UTC()}
 		}
 		out.Rows = append(out.Rows, j)
 	}
