@@ -53,9 +53,6 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if *jsonOut && !*autoApprove {
 		return errJSONNeedsApproval
 	}
-	if !*autoApprove && !isTerminal(env.stdin) {
-		return errors.New("apply needs approval, and there is no terminal to ask on: run 'candlekeep apply -auto-approve' to apply without asking")
-	}
 	out := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
 
 	sess, err := openSession(ctx, env, &cf, now, sel)
@@ -85,6 +82,11 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		renderWarnings(env.stdout, plan, out)
 	}
 	if plan.HasChanges() && !*autoApprove {
+		// Asked only now: a plan with nothing to apply needs no approval,
+		// on a terminal or not, and records its unfillable gaps.
+		if !isTerminal(env.stdin) {
+			return errNoTerminal
+		}
 		ok, err := confirm(ctx, env)
 		if err != nil {
 			return err
@@ -142,6 +144,10 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	return nil
 }
+
+// errNoTerminal refuses an apply with work to do that cannot ask for
+// approval.
+var errNoTerminal = errors.New("apply needs approval, and there is no terminal to ask on: run 'candlekeep apply -auto-approve' to apply without asking")
 
 // confirm asks for "yes" on the terminal, as Terraform does. Ctrl-C at the
 // prompt cancels.
