@@ -54,9 +54,10 @@ func compute(in Input) *Plan {
 	p := newPlanner(in)
 
 	desired := Desired(in.Config, in.Now)
-	series := selectTargets(desired, in.Targets)
-	if len(in.Targets) > 0 {
+	series := selectTargets(desired, in.Targets, in.Excludes)
+	if len(in.Targets) > 0 || len(in.Excludes) > 0 {
 		plan.Targets = targetNames(in.Targets)
+		plan.Excludes = targetNames(in.Excludes)
 		plan.Scope = slices.Clone(series)
 	}
 

@@ -8,7 +8,8 @@ import (
 )
 
 // Digest identifies the plan's content: the clock, the state it was
-// computed against, every action, and the targets of a partial plan. Runs
+// computed against, every action, and the targets and excludes of a
+// partial plan. Runs
 // record it.
 func (p *Plan) Digest() string {
 	h := sha256.New()
@@ -22,6 +23,10 @@ func (p *Plan) Digest() string {
 	// digests they had.
 	if p.Partial() {
 		fmt.Fprintf(h, "targets=%s\n", strings.Join(p.Targets, ","))
+		// Likewise excludes, so that plans without them keep theirs.
+		if len(p.Excludes) > 0 {
+			fmt.Fprintf(h, "excludes=%s\n", strings.Join(p.Excludes, ","))
+		}
 		scope := make([]string, len(p.Scope))
 		for i, s := range p.Scope {
 			scope[i] = s.String()

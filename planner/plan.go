@@ -102,8 +102,12 @@ type Plan struct {
 	// written ("tier.TIER1"), sorted; nil for a plan of the whole
 	// configuration.
 	Targets []string
-	// Scope is, for a targeted plan, every series the targets selected,
-	// sorted: apply resolves gap records of these series only.
+	// Excludes are the -exclude options the plan left out, as written,
+	// sorted; nil when none.
+	Excludes []string
+	// Scope is, for a partial plan, every series the targets selected
+	// (all, without targets) that no exclude selected, sorted: apply
+	// resolves gap records of these series only.
 	Scope []ohlc.Series
 	// Sink is the sink the plan was made for: state's coverage of that
 	// table, and of no other, was planned from. SinkChecked says its
@@ -134,7 +138,7 @@ type Warning struct {
 }
 
 // Partial reports whether the plan covers only part of the configuration.
-func (p *Plan) Partial() bool { return len(p.Targets) > 0 }
+func (p *Plan) Partial() bool { return len(p.Targets) > 0 || len(p.Excludes) > 0 }
 
 // Summary counts a plan's actions.
 type Summary struct {
@@ -187,6 +191,10 @@ type Input struct {
 	// Targets limit the plan to the series any of them selects; none
 	// plans everything. Check them first with CheckTargets.
 	Targets []Target
+	// Excludes leave out the series any of them selects, from what the
+	// targets selected (everything, without targets). Check them first
+	// with CheckExcludes.
+	Excludes []Target
 }
 
 // Compute returns the plan for in. It is a pure function: no I/O, and the

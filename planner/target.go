@@ -75,12 +75,24 @@ func (t Target) Selects(s ohlc.Series, w Want) bool {
 	return false
 }
 
-// selectTargets keeps the series of desired that any target selects and
-// returns them sorted. No targets selects everything.
-func selectTargets(desired map[ohlc.Series]Want, targets []Target) []ohlc.Series {
+// Selected reports whether a plan limited by targets and excludes plans
+// series s, which the configuration asks for as w: some target selects it
+// (any series, when there are no targets) and no exclude does, as
+// OpenTofu's -target and -exclude combine.
+func Selected(s ohlc.Series, w Want, targets, excludes []Target) bool {
+	selects := func(t Target) bool { return t.Selects(s, w) }
+	if len(targets) > 0 && !slices.ContainsFunc(targets, selects) {
+		return false
+	}
+	return !slices.ContainsFunc(excludes, selects)
+}
+
+// selectTargets keeps the series of desired that Selected keeps and
+// returns them sorted.
+func selectTargets(desired map[ohlc.Series]Want, targets, excludes []Target) []ohlc.Series {
 	var kept []ohlc.Series
 	for s, w := range desired {
-		if len(targets) > 0 && !slices.ContainsFunc(targets, func(t Target) bool { return t.Selects(s, w) }) {
+		if !Selected(s, w, targets, excludes) {
 			delete(desired, s)
 			continue
 		}
@@ -107,6 +119,18 @@ func targetNames(targets []Target) []string {
 // what the configuration has instead. A target naming nothing is a mistake
 // (a typo, a renamed tier), not a request for an empty plan.
 func CheckTargets(cfg *config.Config, targets []Target) error {
+	return checkSelectors(cfg, "-target", targets)
+}
+
+// CheckExcludes is CheckTargets for -exclude: an exclude naming nothing
+// would silently leave in what it was meant to leave out. An exclude is
+// checked against the whole configuration, not against what -target
+// selected: excluding a series the targets already leave out is harmless.
+func CheckExcludes(cfg *config.Config, excludes []Target) error {
+	return checkSelectors(cfg, "-exclude", excludes)
+}
+
+func checkSelectors(cfg *config.Config, flag string, targets []Target) error {
 	if len(targets) == 0 {
 		return nil
 	}
@@ -115,7 +139,7 @@ func CheckTargets(cfg *config.Config, targets []Target) error {
 	var errs []error
 	for _, t := range targets {
 		if err := checkTarget(cfg, desired, t); err != nil {
-			errs = append(errs, fmt.Errorf("-target=%s: %w", t, err))
+			errs = append(errs, fmt.Errorf("%s=%s: %w", flag, t, err))
 		}
 	}
 	return errors.Join(errs...)

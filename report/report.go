@@ -32,15 +32,9 @@ type Input struct {
 	Now     int64
 	// Since, when set, counts only from that instant on.
 	Since int64
-	// Targets keep only the series they select, as plan's -target does.
-	Targets []planner.Target
-}
-
-// RunRef names a run.
-type RunRef struct {
-	ID        int64
-	Status    state.RunStatus
-	StartedAt int64 // Unix seconds
+	// Targets keep only the series they select, and Excludes leave out
+	// those they select, as plan's -target and -exclude do.
+	Targets, Excludes []planner.Target
 }
 
 // Counts are the figures of one row.
@@ -113,7 +107,7 @@ func Compute(in Input) *Report {
 		coverage = in.Snapshot.Coverage
 	}
 	for s, w := range desired {
-		if len(in.Targets) > 0 && !slices.ContainsFunc(in.Targets, func(t planner.Target) bool { return t.Selects(s, w) }) {
+		if !planner.Selected(s, w, in.Targets, in.Excludes) {
 			continue
 		}
 		rep.Details = append(rep.Details, detail(s, w, coverage[s], gapsBy[s], lastRun[s], in.Since))
@@ -201,8 +195,16 @@ func (r *Row) add(c Counts) {
 	r.UnfillableGaps += c.UnfillableGaps
 	r.FailedGaps += c.FailedGaps
 	r.CoverageEnd = min(r.CoverageEnd, c.CoverageEnd)
-	if c.LastRun != nil && (r.LastRun == nil || c.LastRun.ID > r.LastRun.ID) {
+	switch {
+	case c.LastRun == nil:
+	case r.LastRun == nil || c.LastRun.ID > r.LastRun.ID:
 		r.LastRun = c.LastRun
+	case c.LastRun.ID == r.LastRun.ID && worse(r.LastRun.Outcome, c.LastRun.Outcome) != r.LastRun.Outcome:
+		// The group fared as its worst series did; copied, since the
+		// series' own row shares the pointer.
+		run := *r.LastRun
+		run.Outcome = c.LastRun.Outcome
+		r.LastRun = &run
 	}
 }
 
@@ -222,27 +224,4 @@ func rank(order map[string]int, tier string) int {
 		return i
 	}
 	return len(order)
-}
-
-// lastRuns finds, per series, the newest run with an action on it that
-// wrote or recorded something.
-func lastRuns(runs []state.Run, actions []state.ActionRecord) map[ohlc.Series]*RunRef {
-	byID := make(map[int64]state.Run, len(runs))
-	for _, r := range runs {
-		byID[r.ID] = r
-	}
-	out := make(map[ohlc.Series]*RunRef)
-	for _, a := range actions {
-		if a.Status != state.ActionDone && a.Status != state.ActionInterrupted {
-			continue
-		}
-		run, ok := byID[a.RunID]
-		if !ok {
-			continue
-		}
-		if cur := out[a.Series]; cur == nil || run.ID > cur.ID {
-			out[a.Series] = &RunRef{ID: run.ID, Status: run.Status, StartedAt: run.StartedAt.Unix()}
-		}
-	}
-	return out
 }

@@ -38,12 +38,12 @@ func TestCompute(t *testing.T) {
 	runs := []state.Run{{ID: 1, Status: state.RunSucceeded}, {ID: 2, Status: state.RunFailed}}
 	actions := []state.ActionRecord{
 		{RunID: 1, Series: xbt, Status: state.ActionDone},
-		{RunID: 2, Series: xbt, Status: state.ActionFailed}, // touched nothing
+		{RunID: 2, Series: xbt, Status: state.ActionFailed}, // a failed attempt is the last run too
 		{RunID: 2, Series: eth, Status: state.ActionDone},
 	}
 	now := int64(200 * day)
-	run1 := &RunRef{ID: 1, Status: state.RunSucceeded, StartedAt: runs[0].StartedAt.Unix()}
-	run2 := &RunRef{ID: 2, Status: state.RunFailed, StartedAt: runs[1].StartedAt.Unix()}
+	run2ok := &RunRef{ID: 2, Status: state.RunFailed, StartedAt: runs[1].StartedAt.Unix(), Outcome: OutcomeSucceeded}
+	run2failed := &RunRef{ID: 2, Status: state.RunFailed, StartedAt: runs[1].StartedAt.Unix(), Outcome: OutcomeFailed}
 
 	tests := []struct {
 		name string
@@ -53,8 +53,8 @@ func TestCompute(t *testing.T) {
 		name: "by tier",
 		in:   Input{Config: cfg, Snapshot: snap, Gaps: gaps, Runs: runs, Actions: actions, Now: now},
 		want: []Row{
-			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 2, Desired: 200 * day, Covered: 180 * day, UnfillableGaps: 1, FailedGaps: 1, CoverageEnd: 90 * day, LastRun: run2}},
-			{Tier: "MAJORS", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, UnfillableGaps: 1, CoverageEnd: 90 * day, LastRun: run1}},
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 2, Desired: 200 * day, Covered: 180 * day, UnfillableGaps: 1, FailedGaps: 1, CoverageEnd: 90 * day, LastRun: run2failed}},
+			{Tier: "MAJORS", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, UnfillableGaps: 1, CoverageEnd: 90 * day, LastRun: run2failed}},
 			{Tier: NoTier, Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, OpenGaps: 1}},
 		},
 	}, {
@@ -63,6 +63,14 @@ func TestCompute(t *testing.T) {
 			Targets: []planner.Target{{Kind: planner.TargetSeries, Name: "ETHUSD/60", Series: eth}}},
 		want: []Row{
 			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 55 * day, Covered: 50 * day, FailedGaps: 1, CoverageEnd: 100 * day}},
+		},
+	}, {
+		name: "exclude: a series in an excluded tier is left out of every tier",
+		in: Input{Config: cfg, Snapshot: snap, Gaps: gaps, Runs: runs, Actions: actions, Now: now,
+			Excludes: []planner.Target{{Kind: planner.TargetTier, Name: "MAJORS"}}},
+		want: []Row{
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, FailedGaps: 1, CoverageEnd: 100 * day, LastRun: run2ok}},
+			{Tier: NoTier, Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, OpenGaps: 1}},
 		},
 	}}
 	for _, tt := range tests {

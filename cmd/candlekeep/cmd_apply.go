@@ -8,18 +8,17 @@ import (
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/executor"
-	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/state"
 )
 
 func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-target=KIND.NAME] [-json] [-log-format=text|json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color] [FILE]")
+	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-target=KIND.NAME] [-exclude=KIND.NAME] [-json] [-log-format=text|json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color] [FILE]")
 	var cf configFlags
 	var clock clockFlag
 	cf.register(fs)
 	clock.register(fs)
-	var targets targetFlag
-	targets.register(fs)
+	var sel selection
+	sel.register(fs)
 	autoApprove := fs.Bool("auto-approve", false, "apply without asking for confirmation")
 	parallelism := fs.Int("parallelism", executor.DefaultParallelism, "how many actions run at once")
 	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for the state lock (e.g. 30s)")
@@ -44,26 +43,19 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	if saved != nil {
-		// The file is the approval; its clock and targets are the plan's.
+		// The file is the approval; its clock, targets and excludes
+		// are the plan's.
 		now, *autoApprove = saved.Now, true
-		targets.targets = nil
-		for _, t := range saved.Targets {
-			target, err := planner.ParseTarget(t)
-			if err != nil {
-				return fmt.Errorf("saved plan: %w", err)
-			}
-			targets.targets = append(targets.targets, target)
+		if sel, err = savedSelection(saved); err != nil {
+			return err
 		}
 	}
 	if *jsonOut && !*autoApprove {
 		return errJSONNeedsApproval
 	}
-	if !*autoApprove && !isTerminal(env.stdin) {
-		return errors.New("apply needs approval, and there is no terminal to ask on: run 'candlekeep apply -auto-approve' to apply without asking")
-	}
 	out := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
 
-	sess, err := openSession(ctx, env, &cf, now, true, targets.targets...)
+	sess, err := openSession(ctx, env, &cf, now, true, sel)
 	if err != nil {
 		return err
 	}
@@ -94,6 +86,11 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		renderWarnings(env.stdout, plan, out)
 	}
 	if plan.HasChanges() && !*autoApprove {
+		// Asked only now: a plan with nothing to apply needs no approval,
+		// on a terminal or not, and records its unfillable gaps.
+		if !isTerminal(env.stdin) {
+			return errNoTerminal
+		}
 		ok, err := confirm(ctx, env)
 		if err != nil {
 			return err
@@ -162,6 +159,10 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	return nil
 }
+
+// errNoTerminal refuses an apply with work to do that cannot ask for
+// approval.
+var errNoTerminal = errors.New("apply needs approval, and there is no terminal to ask on: run 'candlekeep apply -auto-approve' to apply without asking")
 
 // confirm asks for "yes" on the terminal, as Terraform does. Ctrl-C at the
 // prompt cancels.

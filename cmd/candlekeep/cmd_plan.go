@@ -7,13 +7,13 @@ import (
 )
 
 func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "plan", "plan [-detailed-exitcode] [-refresh] [-target=KIND.NAME] [-format=text|markdown|json] [-out=FILE] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
+	fs := newFlagSet(env, "plan", "plan [-detailed-exitcode] [-refresh] [-target=KIND.NAME] [-exclude=KIND.NAME] [-format=text|markdown|json] [-out=FILE] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
 	var cf configFlags
 	var clock clockFlag
 	cf.register(fs)
 	clock.register(fs)
-	var targets targetFlag
-	targets.register(fs)
+	var sel selection
+	sel.register(fs)
 	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are, 1 on error")
 	refresh := fs.Bool("refresh", false, "read the sink first and show coverage it no longer holds (drift); the plan loads it again")
 	format := fs.String("format", "text", "output format: text, markdown for a pull-request comment, or json (docs/json-format.md)")
@@ -31,7 +31,7 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	sess, err := openSession(ctx, machineOutput(env, *format != "text"), &cf, now, false, targets.targets...)
+	sess, err := openSession(ctx, machineOutput(env, *format != "text"), &cf, now, false, sel)
 	if err != nil {
 		return err
 	}

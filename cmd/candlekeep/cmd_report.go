@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/report"
 	"github.com/feefifofunds/candlekeep/state"
 )
@@ -20,13 +19,13 @@ import (
 const reportRuns = 50
 
 func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "report", "report [-by=tier|series] [-format=text|markdown|json|html] [-o FILE] [-now=TIME] [-since=TIME] [-target=…]")
+	fs := newFlagSet(env, "report", "report [-by=tier|series] [-format=text|markdown|json|html] [-o FILE] [-now=TIME] [-since=TIME] [-target=…] [-exclude=…]")
 	var cf configFlags
 	cf.register(fs)
 	var clock clockFlag
 	clock.register(fs)
-	var targets targetFlag
-	targets.register(fs)
+	var sel selection
+	sel.register(fs)
 	by := fs.String("by", "tier", "one row per tier × interval (tier) or per series (series)")
 	format := fs.String("format", "text", "text, markdown, json or html")
 	outPath := fs.String("o", "", "write to FILE instead of standard output (required for html)")
@@ -63,10 +62,10 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := planner.CheckTargets(cfg, targets.targets); err != nil {
+	if err := sel.check(cfg); err != nil {
 		return err
 	}
-	in := report.Input{Config: cfg, Now: now, Since: since, Targets: targets.targets}
+	in := report.Input{Config: cfg, Now: now, Since: since, Targets: sel.targets.targets, Excludes: sel.excludes.targets}
 	// Without a state store nothing is covered yet; report that rather
 	// than create the store.
 	if stateExists(cfg) {
@@ -139,11 +138,14 @@ func rowName(r report.Row, bySeries bool) string {
 	return r.Interval.Label()
 }
 
+// lastRunLabel names the last run and how the row's series fared in it
+// ("#2 failed 2026-11-28 14:46"), not the run's status: a run that failed
+// elsewhere may have done this row's work.
 func lastRunLabel(r *report.RunRef) string {
 	if r == nil {
 		return "-"
 	}
-	return fmt.Sprintf("#%d %s %s", r.ID, r.Status, stamp(time.Unix(r.StartedAt, 0)))
+	return fmt.Sprintf("#%d %s %s", r.ID, r.Outcome, stamp(time.Unix(r.StartedAt, 0)))
 }
 
 func writeReportText(w io.Writer, rep *report.Report, rows []report.Row, bySeries bool) error {
@@ -236,6 +238,7 @@ type reportRowJSON struct {
 type reportRunJSON struct {
 	ID        int64     `json:"id"`
 	Status    string    `json:"status"`
+	Outcome   string    `json:"outcome"`
 	StartedAt time.Time `json:"started_at"`
 }
 
@@ -259,7 +262,7 @@ func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
 			j.CoverageEnd, j.CoverageAgeSecs = &t, &age
 		}
 		if r.LastRun != nil {
-			j.LastRun = &reportRunJSON{ID: r.LastRun.ID, Status: string(r.LastRun.Status), StartedAt: time.Unix(r.LastRun.StartedAt, 0).UTC()}
+			j.LastRun = &reportRunJSON{ID: r.LastRun.ID, Status: string(r.LastRun.Status), Outcome: string(r.LastRun.Outcome), StartedAt: time.Unix(r.LastRun.StartedAt, 0).UTC()}
 		}
 		out.Rows = append(out.Rows, j)
 	}

@@ -43,11 +43,7 @@ func renderMarkdownFor(w io.Writer, p *planner.Plan, limit int, planFile string)
 	var head strings.Builder
 	head.WriteString(markdownVerdict(p) + "\n")
 	if p.Partial() {
-		targets := make([]string, len(p.Targets))
-		for i, t := range p.Targets {
-			targets[i] = "-target=" + escapeMarkdown(t)
-		}
-		fmt.Fprintf(&head, "\n**Partial plan:** only %s planned; the rest of the configuration was not looked at.\n", strings.Join(targets, ", "))
+		fmt.Fprintf(&head, "\n**Partial plan:** %s.\n", partialWhat(p, escapeMarkdown))
 	}
 	if len(p.Actions) == 0 {
 		head.WriteString("\nStored candles match the configuration.\n")

@@ -239,7 +239,7 @@ func TestMarkdownSaysPartial(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "**candlekeep plan:** 2 CSV loads (200 candles), 2 unfillable gaps.\n\n" +
-		"**Partial plan:** only -target=series.P00000USD/60, -target=tier.A\\|B planned; the rest of the configuration was not looked at.\n\n| Tier |"
+		"**Partial plan:** only -target=series.P00000USD/60 and -target=tier.A\\|B were planned; the rest of the configuration was not looked at.\n\n| Tier |"
 	if !strings.HasPrefix(b.String(), want) {
 		t.Errorf("output does not start with %q:\n%s", want, b.String())
 	}

@@ -27,8 +27,9 @@ type session struct {
 	// refresh reads the sink before planning and plans as if drifted
 	// coverage were forgotten (plan -refresh); it writes nothing.
 	refresh bool
-	// targets limit the plan to part of the configuration (-target).
-	targets []planner.Target
+	// sel limits the plan to part of the configuration (-target,
+	// -exclude).
+	sel selection
 	// sink is the sink the plan is made for, once planned.
 	sink sinkBinding
 }
@@ -61,18 +62,18 @@ func (s *session) refreshed(ctx context.Context, snap *state.Snapshot) (_ *state
 // openSession loads the configuration and opens state: for writing (apply)
 // or read-only (plan). When a store to write does not exist yet, the dumps
 // are scanned first, so that a broken dump stops the command before
-// anything is created. Targets (-target) are checked against the
+// anything is created. Targets and excludes are checked against the
 // configuration before anything is opened: one naming nothing is an
 // error, not an empty plan.
-func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64, write bool, targets ...planner.Target) (*session, error) {
+func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64, write bool, sel selection) (*session, error) {
 	cfg, err := loadConfig(env, cf)
 	if err != nil {
 		return nil, err
 	}
-	if err := planner.CheckTargets(cfg, targets); err != nil {
+	if err := sel.check(cfg); err != nil {
 		return nil, err
 	}
-	s := &session{env: env, noColor: cf.noColor, cfg: cfg, now: now, targets: targets}
+	s := &session{env: env, noColor: cf.noColor, cfg: cfg, now: now, sel: sel}
 	if !write {
 		if s.st, err = openStateReadOnly(ctx, cfg); err != nil {
 			return nil, err
@@ -146,7 +147,8 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 			return nil, err
 		}
 	}
-	p := planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now, Targets: s.targets})
+	p := planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now,
+		Targets: s.sel.targets.targets, Excludes: s.sel.excludes.targets})
 	p.Sink, p.SinkChecked = s.sink.identity, s.sink.checked
 	return p, nil
 }

@@ -46,6 +46,7 @@ type Document struct {
 	HasChanges        bool        `json:"has_changes"`
 	Partial           bool        `json:"partial"`
 	Targets           []string    `json:"targets"`
+	Excludes          []string    `json:"excludes"` // since 1.1
 	Scope             []string    `json:"scope"`
 	Sink              *Sink       `json:"sink,omitempty"`
 	Summary           Summary     `json:"summary"`
@@ -139,6 +140,7 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 		HasChanges:        p.HasChanges(),
 		Partial:           p.Partial(),
 		Targets:           append([]string{}, p.Targets...),
+		Excludes:          append([]string{}, p.Excludes...),
 		Scope:             make([]string, len(p.Scope)),
 		Summary: Summary{
 			Loads: s.Loads, LoadCandles: s.LoadCandles,

@@ -124,7 +124,7 @@ func (d *Document) decode() (*planner.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &planner.Plan{Now: now, Lineage: d.Lineage, Serial: d.Serial, ConfigDigest: d.ConfigDigest, InventoryDigest: d.InventoryDigest, Targets: nonEmpty(d.Targets)}
+	p := &planner.Plan{Now: now, Lineage: d.Lineage, Serial: d.Serial, ConfigDigest: d.ConfigDigest, InventoryDigest: d.InventoryDigest, Targets: nonEmpty(d.Targets), Excludes: nonEmpty(d.Excludes)}
 	if d.Sink != nil {
 		p.Sink = ohlc.SinkIdentity{Kind: d.Sink.Kind, Address: d.Sink.Address, Table: d.Sink.Table, Incarnation: d.Sink.Incarnation}
 		p.SinkChecked = d.Sink.Checked

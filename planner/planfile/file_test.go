@@ -44,6 +44,12 @@ func TestRoundTrip(t *testing.T) {
 		"no actions": {Now: now, Lineage: "lin", Serial: 1, ConfigDigest: "c", InventoryDigest: "i"},
 		"partial": {Now: now, Lineage: "lin", Serial: 1, ConfigDigest: "c", InventoryDigest: "i",
 			Targets: []string{"series.XBTUSD/60", "tier.TIER1"}, Scope: []ohlc.Series{{Pair: "ETHUSD", Interval: 60}, {Pair: "XBTUSD", Interval: 60}}},
+		"excludes only": {Now: now, Lineage: "lin", Serial: 1, ConfigDigest: "c", InventoryDigest: "i",
+			Excludes: []string{"tier.TIER2"}, Scope: []ohlc.Series{{Pair: "XBTUSD", Interval: 60}}},
+		"targets and excludes": {Now: now, Lineage: "lin", Serial: 1, ConfigDigest: "c", InventoryDigest: "i",
+			Targets: []string{"tier.TIER1"}, Excludes: []string{"series.XBTUSD/60"}, Scope: []ohlc.Series{{Pair: "ETHUSD", Interval: 60}}},
+		"everything excluded": {Now: now, Lineage: "lin", Serial: 1, ConfigDigest: "c", InventoryDigest: "i",
+			Targets: []string{"tier.TIER2"}, Excludes: []string{"tier.TIER2"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -57,7 +63,7 @@ func TestRoundTrip(t *testing.T) {
 			if diff := cmp.Diff(p, got); diff != "" {
 				t.Errorf("plan changed on the way through the file (-wrote +read):\n%s", diff)
 			}
-			if diff := cmp.Diff(Meta{FormatVersion: "1.1", CandlekeepVersion: "1.2.3"}, meta); diff != "" {
+			if diff := cmp.Diff(Meta{FormatVersion: FormatVersion, CandlekeepVersion: "1.2.3"}, meta); diff != "" {
 				t.Errorf("meta (-want +got):\n%s", diff)
 			}
 		})
@@ -105,8 +111,8 @@ func TestReadRefuses(t *testing.T) {
 		{"other JSON", `{"name": "package.json"}`, "not a candlekeep plan: the JSON has no format_version"},
 		{"numeric version", `{"format_version": 1}`, "format_version is 1, not a string"},
 		{"bad version", `{"format_version": "one"}`, `format_version "one" is not MAJOR.MINOR`},
-		{"future major", strings.Replace(valid, `"1.1"`, `"2.3"`, 1), "plan file format 2.x is newer than this candlekeep understands (1.x)"},
-		{"old major", strings.Replace(valid, `"1.1"`, `"0.9"`, 1), `plan file format "0.9" is older`},
+		{"future major", strings.Replace(valid, `"`+FormatVersion+`"`, `"2.3"`, 1), "plan file format 2.x is newer than this candlekeep understands (1.x)"},
+		{"old major", strings.Replace(valid, `"`+FormatVersion+`"`, `"0.9"`, 1), `plan file format "0.9" is older`},
 		{"edited span", strings.Replace(valid, `"2020-07-01T00:00:00Z"`, `"2020-06-01T00:00:00Z"`, 1), "the plan file was edited"},
 		{"edited kind", strings.Replace(valid, `"kind": "backfill_api"`, `"kind": "unfillable"`, 1), "the plan file was edited"},
 		{"unknown kind", strings.Replace(valid, `"kind": "backfill_api"`, `"kind": "delete"`, 1), `action 3: unknown kind "delete"`},
@@ -135,13 +141,39 @@ func TestReadAcceptsNewerMinorVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A 1.x reader ignores the fields a later 1.y adds.
-	newer := strings.Replace(buf.String(), `"format_version": "1.1",`, `"format_version": "1.4", "targets": ["tier.TIER1"],`, 1)
+	newer := strings.Replace(buf.String(), `"format_version": "`+FormatVersion+`",`, `"format_version": "1.4", "ignored": ["tier.TIER1"],`, 1)
 	p, meta, err := Read(strings.NewReader(newer))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if meta.FormatVersion != "1.4" || len(p.Actions) != 4 {
 		t.Errorf("format %q, %d actions", meta.FormatVersion, len(p.Actions))
+	}
+}
+
+// TestReadsFormat1_0: a plan saved before excludes existed (format 1.0,
+// no "excludes" field) reads back as the plan it was, digest included.
+func TestReadsFormat1_0(t *testing.T) {
+	p := samplePlan()
+	p.Targets, p.Scope = []string{"tier.TIER1"}, []ohlc.Series{{Pair: "ADAUSD", Interval: 1440}}
+	var buf bytes.Buffer
+	if err := Write(&buf, p, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(buf.String(), `"format_version": "`+FormatVersion+`",`, `"format_version": "1.0",`, 1)
+	old = strings.Replace(old, "\n  \"excludes\": [],", "", 1)
+	if strings.Contains(old, "excludes") || !strings.Contains(old, `"1.0"`) {
+		t.Fatalf("the test's replacements failed:\n%s", old)
+	}
+	got, meta, err := Read(strings.NewReader(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(p, got); diff != "" {
+		t.Errorf("plan (-wrote +read):\n%s", diff)
+	}
+	if meta.FormatVersion != "1.0" {
+		t.Errorf("format %q, want 1.0", meta.FormatVersion)
 	}
 }
 

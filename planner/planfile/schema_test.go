@@ -43,7 +43,7 @@ func TestDocumentedFields(t *testing.T) {
 	}
 
 	p := samplePlan()
-	p.Targets = []string{"tier.TIER1"}
+	p.Targets, p.Excludes = []string{"tier.TIER1"}, []string{"series.XBTUSD/60"}
 	var buf bytes.Buffer
 	if err := Write(&buf, p, Meta{CandlekeepVersion: "dev"}); err != nil {
 		t.Fatal(err)
