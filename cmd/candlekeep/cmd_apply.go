@@ -125,10 +125,22 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 			ex.API = newAPIClient(sess.cfg)
 		}
 	}
-	if view == nil && sess.sink.checked && sess.sink.identity.Exists() {
-		// Nothing to load, but the sink is there: record it (and claim an
-		// upgraded state's coverage for it) before the gaps.
-		if err := registerSink(ctx, env.stdout, sess.st, sess.sink, sess.sink.identity, out); err != nil {
+	if view == nil && (sess.sink.identity.Exists() || plan.Summary().Unfillable > 0) {
+		// Nothing to load, but gaps to record: they belong to a sink
+		// table, so it is set up (empty) if missing, and recorded (an
+		// upgraded state's coverage claimed for it) before the gaps.
+		id := sess.sink.identity
+		if !id.Exists() {
+			sink, err := openSink(ctx, sess.cfg)
+			if err != nil {
+				return err
+			}
+			defer closeWith(&err, sink)
+			if id, err = setUpSink(ctx, sess.cfg, sink); err != nil {
+				return err
+			}
+		}
+		if err := registerSink(ctx, env.stdout, sess.st, sess.sink, id, out); err != nil {
 			return err
 		}
 	}
