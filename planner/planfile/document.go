@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.0"
+const FormatVersion = "1.1"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -50,6 +50,8 @@ type Document struct {
 	Summary           Summary     `json:"summary"`
 	Tiers             []TierTotal `json:"tiers"`
 	Actions           []Action    `json:"actions"`
+	// Warnings are the plan's warnings (since 1.1).
+	Warnings []Warning `json:"warnings"`
 }
 
 // Summary counts the plan's actions (planner.Summary).
@@ -61,6 +63,9 @@ type Summary struct {
 	Requests              int   `json:"requests"`
 	Unfillable            int   `json:"unfillable"`
 	UnfillableCandleSlots int64 `json:"unfillable_candle_slots"`
+	// UnfillableKnown counts the unfillable gaps state already recorded
+	// (since 1.1).
+	UnfillableKnown int `json:"unfillable_known"`
 }
 
 // TierTotal counts the actions of one tier and interval. An action asked
@@ -72,24 +77,29 @@ type TierTotal struct {
 	Loads      int    `json:"loads"`
 	Backfills  int    `json:"backfills"`
 	Unfillable int    `json:"unfillable"`
+	// UnfillableKnown counts those state already recorded (since 1.1).
+	UnfillableKnown int `json:"unfillable_known"`
 	// Candles is the estimated candles the loads and backfills add.
 	Candles int64 `json:"candles"`
 }
 
 // Action is one planned action.
 type Action struct {
-	Kind             string   `json:"kind"`
-	Series           string   `json:"series"`
-	Pair             string   `json:"pair"`
-	Interval         int      `json:"interval"`
-	Span             Span     `json:"span"`
-	Source           *Source  `json:"source,omitempty"`
-	EstimatedCandles int64    `json:"estimated_candles"`
-	Requests         int      `json:"requests"`
-	Reason           string   `json:"reason,omitempty"`
-	Suggestion       string   `json:"suggestion,omitempty"`
-	Coverage         []string `json:"coverage"`
-	Tiers            []string `json:"tiers"`
+	Kind             string  `json:"kind"`
+	Series           string  `json:"series"`
+	Pair             string  `json:"pair"`
+	Interval         int     `json:"interval"`
+	Span             Span    `json:"span"`
+	Source           *Source `json:"source,omitempty"`
+	EstimatedCandles int64   `json:"estimated_candles"`
+	Requests         int     `json:"requests"`
+	Reason           string  `json:"reason,omitempty"`
+	Suggestion       string  `json:"suggestion,omitempty"`
+	// Known is, for unfillable only, whether state already recorded
+	// the gap (since 1.1).
+	Known    *bool    `json:"known,omitempty"`
+	Coverage []string `json:"coverage"`
+	Tiers    []string `json:"tiers"`
 }
 
 // Span is a half-open time range [start, end), both RFC 3339 in UTC.
@@ -131,9 +141,11 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 			Loads: s.Loads, LoadCandles: s.LoadCandles,
 			Backfills: s.Backfills, BackfillCandles: s.BackfillCandles, Requests: s.Requests,
 			Unfillable: s.Unfillable, UnfillableCandleSlots: s.UnfillableCandleSlots,
+			UnfillableKnown: s.UnfillableKnown,
 		},
-		Tiers:   TierTotals(p),
-		Actions: make([]Action, len(p.Actions)),
+		Tiers:    TierTotals(p),
+		Actions:  make([]Action, len(p.Actions)),
+		Warnings: newWarnings(p.Warnings),
 	}
 	for i, s := range p.Scope {
 		d.Scope[i] = s.String()
@@ -158,6 +170,9 @@ func newAction(a planner.Action) Action {
 		// Empty lists are [], not null, so consumers need not check.
 		Coverage: append([]string{}, a.Coverage...),
 		Tiers:    append([]string{}, a.Tiers...),
+	}
+	if a.Kind == planner.Unfillable {
+		out.Known = &a.Known
 	}
 	if c := a.CSV; c != nil {
 		out.Source = &Source{Dump: c.Dump, DumpPath: c.DumpPath, Member: c.Member, Fingerprint: c.Fingerprint, Size: c.Size, IsZip: c.IsZip}
@@ -197,6 +212,9 @@ func TierTotals(p *planner.Plan) []TierTotal {
 				t.Candles += a.Estimate
 			case planner.Unfillable:
 				t.Unfillable++
+				if a.Known {
+					t.UnfillableKnown++
+				}
 			}
 		}
 	}

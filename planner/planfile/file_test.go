@@ -33,7 +33,14 @@ func samplePlan() *planner.Plan {
 			{Kind: planner.BackfillAPI, Series: xbt60, Span: ohlc.Span{Start: apr2020, End: jul2020},
 				Coverage: []string{"hourly"}, Estimate: 2184, Requests: 4},
 			{Kind: planner.Unfillable, Series: xbt60, Span: ohlc.Span{Start: jul2020, End: jul2020 + 86400},
-				Coverage: []string{"hourly"}, Reason: planner.ReasonNotPublished, Suggestion: "Kraken_OHLCVT_Q3_2020.zip → XBTUSD_60.csv: add the zip as a dump"},
+				Coverage: []string{"hourly"}, Reason: planner.ReasonNotPublished, Suggestion: "Kraken_OHLCVT_Q3_2020.zip → XBTUSD_60.csv: add the zip as a dump",
+				Known: true},
+		},
+		Warnings: []planner.Warning{
+			{Code: planner.WarnBeforeKrakenHistory, Coverage: "hourly", Span: ohlc.Span{Start: -2208988800, End: ohlc.KrakenFirstTrade}},
+			{Code: planner.WarnNoLongerConfigured, Series: ohlc.Series{Pair: "XMRUSD", Interval: 1440}, Candles: 821, CandlesEstimated: true},
+			// A pair rather than a series, with hints, as other warnings have.
+			{Code: "unknown_pair", Pair: "FOOUSD", Hints: []string{"FOOUSDT"}},
 		},
 	}
 }
@@ -57,7 +64,7 @@ func TestRoundTrip(t *testing.T) {
 			if diff := cmp.Diff(p, got); diff != "" {
 				t.Errorf("plan changed on the way through the file (-wrote +read):\n%s", diff)
 			}
-			if diff := cmp.Diff(Meta{FormatVersion: "1.0", CandlekeepVersion: "1.2.3"}, meta); diff != "" {
+			if diff := cmp.Diff(Meta{FormatVersion: FormatVersion, CandlekeepVersion: "1.2.3"}, meta); diff != "" {
 				t.Errorf("meta (-want +got):\n%s", diff)
 			}
 		})
@@ -69,14 +76,14 @@ func TestDocument(t *testing.T) {
 	if d.PlannedAt != "2026-11-28T00:30:00Z" || !d.HasChanges || d.PlanDigest != samplePlan().Digest() {
 		t.Errorf("planned_at %q, has_changes %v, plan_digest %q", d.PlannedAt, d.HasChanges, d.PlanDigest)
 	}
-	wantSummary := Summary{Loads: 2, LoadCandles: 2275, Backfills: 1, BackfillCandles: 2184, Requests: 4, Unfillable: 1, UnfillableCandleSlots: 24}
+	wantSummary := Summary{Loads: 2, LoadCandles: 2275, Backfills: 1, BackfillCandles: 2184, Requests: 4, Unfillable: 1, UnfillableCandleSlots: 24, UnfillableKnown: 1}
 	if diff := cmp.Diff(wantSummary, d.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
 	wantTiers := []TierTotal{
 		{Tier: "TIER1", Interval: 1440, Loads: 1, Candles: 91},
 		{Tier: "TIER2", Interval: 1440, Loads: 1, Candles: 91},
-		{Tier: "", Interval: 60, Loads: 1, Backfills: 1, Unfillable: 1, Candles: 4368},
+		{Tier: "", Interval: 60, Loads: 1, Backfills: 1, Unfillable: 1, UnfillableKnown: 1, Candles: 4368},
 	}
 	if diff := cmp.Diff(wantTiers, d.Tiers); diff != "" {
 		t.Errorf("tier totals (-want +got):\n%s", diff)
@@ -105,8 +112,8 @@ func TestReadRefuses(t *testing.T) {
 		{"other JSON", `{"name": "package.json"}`, "not a candlekeep plan: the JSON has no format_version"},
 		{"numeric version", `{"format_version": 1}`, "format_version is 1, not a string"},
 		{"bad version", `{"format_version": "one"}`, `format_version "one" is not MAJOR.MINOR`},
-		{"future major", strings.Replace(valid, `"1.0"`, `"2.3"`, 1), "plan file format 2.x is newer than this candlekeep understands (1.x)"},
-		{"old major", strings.Replace(valid, `"1.0"`, `"0.9"`, 1), `plan file format "0.9" is older`},
+		{"future major", strings.Replace(valid, `"`+FormatVersion+`"`, `"2.3"`, 1), "plan file format 2.x is newer than this candlekeep understands (1.x)"},
+		{"old major", strings.Replace(valid, `"`+FormatVersion+`"`, `"0.9"`, 1), `plan file format "0.9" is older`},
 		{"edited span", strings.Replace(valid, `"2020-07-01T00:00:00Z"`, `"2020-06-01T00:00:00Z"`, 1), "the plan file was edited"},
 		{"edited kind", strings.Replace(valid, `"kind": "backfill_api"`, `"kind": "unfillable"`, 1), "the plan file was edited"},
 		{"unknown kind", strings.Replace(valid, `"kind": "backfill_api"`, `"kind": "delete"`, 1), `action 3: unknown kind "delete"`},
@@ -135,7 +142,7 @@ func TestReadAcceptsNewerMinorVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A 1.x reader ignores the fields a later 1.y adds.
-	newer := strings.Replace(buf.String(), `"format_version": "1.0",`, `"format_version": "1.4", "targets": ["tier.TIER1"],`, 1)
+	newer := strings.Replace(buf.String(), `"format_version": "`+FormatVersion+`",`, `"format_version": "1.4", "targets": ["tier.TIER1"],`, 1)
 	p, meta, err := Read(strings.NewReader(newer))
 	if err != nil {
 		t.Fatal(err)
