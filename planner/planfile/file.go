@@ -173,7 +173,7 @@ func (a Action) action() (planner.Action, error) {
 		Coverage: nonEmpty(a.Coverage), Tiers: nonEmpty(a.Tiers),
 		Estimate: a.EstimatedCandles, Requests: a.Requests,
 		Reason: planner.Reason(a.Reason), Suggestion: a.Suggestion,
-		Known: a.Known != nil && *a.Known,
+		Known: kind == planner.Unfillable && a.Known != nil && *a.Known,
 	}
 	if kind == planner.LoadCSV && a.Source == nil {
 		return planner.Action{}, errors.New("load_csv without a source")
