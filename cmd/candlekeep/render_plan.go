@@ -31,8 +31,11 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 	switch {
 	case len(p.Actions) == 0 && len(p.Warnings) > 0:
 		// Not silent: the warnings follow the plan.
-		n := len(p.Warnings)
-		fmt.Fprintf(w, "%s Nothing to load or backfill; read the %s below.\n", st.green(st.bold("No changes.")), plural(n, "warning", fmt.Sprintf("%d warnings", n)))
+		what := "the warning"
+		if n := len(p.Warnings); n > 1 {
+			what = fmt.Sprintf("the %d warnings", n)
+		}
+		fmt.Fprintf(w, "%s Nothing to load or backfill; read %s below.\n", st.green(st.bold("No changes.")), what)
 		return
 	case len(p.Actions) == 0:
 		fmt.Fprintln(w, st.green(st.bold("No changes."))+" Stored candles match the configuration.")
