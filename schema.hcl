@@ -169,7 +169,8 @@ coverage "majors" {
   # intervals: required; minutes (1, 5, 15, 30, 60, 240, 720, 1440, 10080,
   # 21600) or lengths ("1m", "5m", "1h", "4h", "12h", "1d", "1w", "15d").
   intervals = [60, "1d"]
-  # from: the window's start, a date or RFC 3339 time (UTC).
+  # from: the window's start, a date or RFC 3339 time (UTC). A start before
+  # Kraken's first trades (2013-09-01) is planned from them, with a warning.
   from = var.history_from
   # to: optional; the window's end, a date, an RFC 3339 time or "now"
   # (default): the start of the candle still forming. from must be before to.

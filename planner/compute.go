@@ -72,6 +72,7 @@ func compute(in Input) *Plan {
 	// Most gaps become one action; sizing for that saves regrowing a
 	// slice of 100,000 actions.
 	plan.Actions = make([]Action, 0, room+room/4)
+	known := knownUnfillable(in.State)
 
 	for k, s := range series {
 		want := desired[s]
@@ -89,9 +90,16 @@ func compute(in Input) *Plan {
 		}
 		// Rule 6 within the series; series are already in order.
 		slices.SortStableFunc(plan.Actions[start:], compareActions)
+		markKnown(plan.Actions[start:], known[s])
 	}
 	if len(plan.Actions) == 0 {
 		plan.Actions = nil
+	}
+	plan.Warnings = append(plan.Warnings, beforeHistory(in.Config, in.Now, series, desired)...)
+	// A partial plan did not look at the rest of the configuration, so it
+	// cannot tell what it no longer wants.
+	if len(in.Targets) == 0 {
+		plan.Warnings = append(plan.Warnings, noLongerConfigured(in.State, desired)...)
 	}
 	return plan
 }

@@ -63,13 +63,14 @@ func Desired(cfg *config.Config, now int64) map[ohlc.Series]Want {
 }
 
 // WindowSpan is the span a coverage window wants of one interval at now:
-// both ends aligned down to the interval, and the end clipped to the start
-// of the forming candle, so neither a still-forming candle nor the future
-// is ever wanted. The result may be empty.
+// both ends aligned down to the interval, the start clamped to Kraken's
+// first trades (ohlc.KrakenFirstTrade) and the end clipped to the start of
+// the forming candle, so neither candles that cannot exist, a still-forming
+// candle nor the future is ever wanted. The result may be empty.
 func WindowSpan(w config.Window, iv ohlc.Interval, now int64) ohlc.Span {
 	raw := w.Span(now)
 	sp := ohlc.Span{
-		Start: iv.AlignDown(raw.Start),
+		Start: iv.AlignDown(max(raw.Start, ohlc.KrakenFirstTrade)),
 		End:   min(iv.AlignDown(raw.End), iv.AlignDown(now)),
 	}
 	if sp.Empty() {

@@ -73,6 +73,11 @@ type Action struct {
 	// download that would fill it.
 	Reason     Reason
 	Suggestion string
+	// Known marks an unfillable gap state has already recorded as
+	// unfillable: the same series, and a span within a recorded
+	// unfillable gap's. It tells what a change adds from what was
+	// already missing.
+	Known bool
 }
 
 // CSVSource is the dump member a load_csv action reads.
@@ -135,7 +140,29 @@ type Warning struct {
 	Span ohlc.Span
 	// Hints are extra data the view may show, such as close matches.
 	Hints []string
+
+	// Fields of the history and no-longer-configured warnings.
+
+	// Coverage is the coverage block concerned, when one is.
+	Coverage string
+	// Candles is how many candles the warning concerns (the candles a
+	// series no longer configured keeps in the sink).
+	Candles int64
+	// CandlesEstimated says Candles is an estimate, not a recorded count.
+	CandlesEstimated bool
 }
+
+// Warning codes of what the plan's history and scope leave out.
+const (
+	// WarnBeforeKrakenHistory: a coverage block's window reaches before
+	// Kraken's first trades (Span: from the window's start to
+	// ohlc.KrakenFirstTrade); that part is not wanted.
+	WarnBeforeKrakenHistory WarningCode = "before_kraken_history"
+	// WarnNoLongerConfigured: state records coverage of a series the
+	// configuration no longer asks for; its candles stay in the sink
+	// (Candles), nothing is deleted.
+	WarnNoLongerConfigured WarningCode = "no_longer_configured"
+)
 
 // Partial reports whether the plan covers only part of the configuration.
 func (p *Plan) Partial() bool { return len(p.Targets) > 0 || len(p.Excludes) > 0 }
@@ -149,6 +176,9 @@ type Summary struct {
 	Requests              int // API requests of all backfills
 	Unfillable            int
 	UnfillableCandleSlots int64
+	// UnfillableKnown counts the unfillable gaps state already recorded
+	// (Action.Known); Unfillable includes them.
+	UnfillableKnown int
 }
 
 // HasChanges reports whether applying the plan would do anything: an
@@ -177,6 +207,9 @@ func (p *Plan) Summary() Summary {
 		case Unfillable:
 			s.Unfillable++
 			s.UnfillableCandleSlots += a.Span.Candles(a.Series.Interval)
+			if a.Known {
+				s.UnfillableKnown++
+			}
 		}
 	}
 	return s

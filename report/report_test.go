@@ -13,6 +13,10 @@ import (
 
 const day = 86400
 
+// t0 is the tests' day 0: windows before Kraken's first trades are clamped
+// to them, so the tests' times start there.
+const t0 = ohlc.KrakenFirstTrade
+
 func TestCompute(t *testing.T) {
 	xbt := ohlc.Series{Pair: "XBTUSD", Interval: 60}
 	eth := ohlc.Series{Pair: "ETHUSD", Interval: 60}
@@ -21,19 +25,19 @@ func TestCompute(t *testing.T) {
 		Tiers: []config.Tier{{Name: "TIER1", Pairs: []string{"XBTUSD", "ETHUSD"}}, {Name: "MAJORS", Pairs: []string{"XBTUSD"}}},
 		Coverage: []config.Coverage{{
 			Name: "hourly", Tiers: []string{"TIER1", "MAJORS"}, Pairs: []string{"ETHUSD", "STORJUSD", "XBTUSD"},
-			Intervals: []ohlc.Interval{60}, Window: config.Window{From: 0, To: 100 * day},
+			Intervals: []ohlc.Interval{60}, Window: config.Window{From: t0, To: t0 + 100*day},
 		}},
 	}
 	snap := &state.Snapshot{Coverage: map[ohlc.Series]ohlc.SpanSet{
-		xbt:   ohlc.NewSpanSet(ohlc.Span{Start: 0, End: 90 * day}),
-		eth:   ohlc.NewSpanSet(ohlc.Span{Start: 0, End: 40 * day}, ohlc.Span{Start: 50 * day, End: 100 * day}),
+		xbt:   ohlc.NewSpanSet(ohlc.Span{Start: t0, End: t0 + 90*day}),
+		eth:   ohlc.NewSpanSet(ohlc.Span{Start: t0, End: t0 + 40*day}, ohlc.Span{Start: t0 + 50*day, End: t0 + 100*day}),
 		storj: nil,
 	}}
 	gaps := []state.Gap{
-		{Series: xbt, Span: ohlc.Span{Start: 90 * day, End: 100 * day}, Status: state.GapUnfillable},
-		{Series: eth, Span: ohlc.Span{Start: 40 * day, End: 50 * day}, Status: state.GapFailed},
-		{Series: eth, Span: ohlc.Span{Start: 40 * day, End: 50 * day}, Status: state.GapFilled}, // not counted
-		{Series: storj, Span: ohlc.Span{Start: 0, End: 100 * day}, Status: state.GapOpen},
+		{Series: xbt, Span: ohlc.Span{Start: t0 + 90*day, End: t0 + 100*day}, Status: state.GapUnfillable},
+		{Series: eth, Span: ohlc.Span{Start: t0 + 40*day, End: t0 + 50*day}, Status: state.GapFailed},
+		{Series: eth, Span: ohlc.Span{Start: t0 + 40*day, End: t0 + 50*day}, Status: state.GapFilled}, // not counted
+		{Series: storj, Span: ohlc.Span{Start: t0, End: t0 + 100*day}, Status: state.GapOpen},
 	}
 	runs := []state.Run{{ID: 1, Status: state.RunSucceeded}, {ID: 2, Status: state.RunFailed}}
 	actions := []state.ActionRecord{
@@ -41,7 +45,7 @@ func TestCompute(t *testing.T) {
 		{RunID: 2, Series: xbt, Status: state.ActionFailed}, // a failed attempt is the last run too
 		{RunID: 2, Series: eth, Status: state.ActionDone},
 	}
-	now := int64(200 * day)
+	now := int64(t0 + 200*day)
 	run2ok := &RunRef{ID: 2, Status: state.RunFailed, StartedAt: runs[1].StartedAt.Unix(), Outcome: OutcomeSucceeded}
 	run2failed := &RunRef{ID: 2, Status: state.RunFailed, StartedAt: runs[1].StartedAt.Unix(), Outcome: OutcomeFailed}
 
@@ -53,16 +57,16 @@ func TestCompute(t *testing.T) {
 		name: "by tier",
 		in:   Input{Config: cfg, Snapshot: snap, Gaps: gaps, Runs: runs, Actions: actions, Now: now},
 		want: []Row{
-			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 2, Desired: 200 * day, Covered: 180 * day, UnfillableGaps: 1, FailedGaps: 1, CoverageEnd: 90 * day, LastRun: run2failed}},
-			{Tier: "MAJORS", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, UnfillableGaps: 1, CoverageEnd: 90 * day, LastRun: run2failed}},
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 2, Desired: 200 * day, Covered: 180 * day, UnfillableGaps: 1, FailedGaps: 1, CoverageEnd: t0 + 90*day, LastRun: run2failed}},
+			{Tier: "MAJORS", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, UnfillableGaps: 1, CoverageEnd: t0 + 90*day, LastRun: run2failed}},
 			{Tier: NoTier, Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, OpenGaps: 1}},
 		},
 	}, {
 		name: "since and target",
-		in: Input{Config: cfg, Snapshot: snap, Gaps: gaps, Now: now, Since: 45 * day,
+		in: Input{Config: cfg, Snapshot: snap, Gaps: gaps, Now: now, Since: t0 + 45*day,
 			Targets: []planner.Target{{Kind: planner.TargetSeries, Name: "ETHUSD/60", Series: eth}}},
 		want: []Row{
-			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 55 * day, Covered: 50 * day, FailedGaps: 1, CoverageEnd: 100 * day}},
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 55 * day, Covered: 50 * day, FailedGaps: 1, CoverageEnd: t0 + 100*day}},
 		},
 	}, {
 		name: "exclude: a series in an excluded tier is left out of every tier",

@@ -12,14 +12,14 @@ import (
 // files are scanned column by column rather than through bun's reflection,
 // since a large state holds hundreds of thousands of rows.
 func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
-	snap := &Snapshot{Coverage: map[ohlc.Series]ohlc.SpanSet{}, Files: map[string]FileRecord{}}
+	snap := &Snapshot{Coverage: map[ohlc.Series]ohlc.SpanSet{}, APICoverage: map[ohlc.Series]ohlc.SpanSet{}, Files: map[string]FileRecord{}}
 	err := s.db.RunInTx(ctx, s.readTx(), func(ctx context.Context, tx bun.Tx) error {
 		var meta metaRow
 		if err := tx.NewSelect().Model(&meta).Where("id = 1").Scan(ctx); err != nil {
 			return fmt.Errorf("read lineage: %w", err)
 		}
 		snap.Lineage, snap.Serial = meta.Lineage, meta.Serial
-		if err := s.readCoverage(ctx, tx, snap.Coverage); err != nil {
+		if err := s.readCoverage(ctx, tx, snap.Coverage, snap.APICoverage); err != nil {
 			return err
 		}
 		if err := s.readFiles(ctx, tx, snap.Files); err != nil {
@@ -45,29 +45,38 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 
 // readCoverage scans the table in storage order (an ORDER BY would walk
 // the index and look up every row) and sorts per series in NewSpanSet.
-func (s *Store) readCoverage(ctx context.Context, tx bun.Tx, into map[ohlc.Series]ohlc.SpanSet) error {
+// into gets every source merged; api, the spans the REST API covered.
+func (s *Store) readCoverage(ctx context.Context, tx bun.Tx, into, api map[ohlc.Series]ohlc.SpanSet) error {
 	where, args := s.sinkFilter()
-	rows, err := tx.QueryContext(ctx, "SELECT pair, interval_min, start_ts, end_ts FROM coverage"+where, args...)
+	rows, err := tx.QueryContext(ctx, "SELECT pair, interval_min, source, start_ts, end_ts FROM coverage"+where, args...)
 	if err != nil {
 		return fmt.Errorf("read coverage: %w", err)
 	}
 	defer rows.Close()
 	spans := map[ohlc.Series][]ohlc.Span{}
+	apiSpans := map[ohlc.Series][]ohlc.Span{}
 	for rows.Next() {
 		var (
-			ser ohlc.Series
-			sp  ohlc.Span
+			ser    ohlc.Series
+			sp     ohlc.Span
+			source string
 		)
-		if err := rows.Scan(&ser.Pair, &ser.Interval, &sp.Start, &sp.End); err != nil {
+		if err := rows.Scan(&ser.Pair, &ser.Interval, &source, &sp.Start, &sp.End); err != nil {
 			return fmt.Errorf("read coverage: %w", err)
 		}
 		spans[ser] = append(spans[ser], sp)
+		if Source(source) == SourceAPI {
+			apiSpans[ser] = append(apiSpans[ser], sp)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read coverage: %w", err)
 	}
 	for ser, list := range spans {
 		into[ser] = ohlc.NewSpanSet(list...)
+	}
+	for ser, list := range apiSpans {
+		api[ser] = ohlc.NewSpanSet(list...)
 	}
 	return nil
 }

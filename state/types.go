@@ -33,6 +33,9 @@ type Snapshot struct {
 	Serial  int64
 	// Coverage is the covered spans per series, all sources merged.
 	Coverage map[ohlc.Series]ohlc.SpanSet
+	// APICoverage is the part of Coverage recorded from Kraken's REST
+	// API, per series: those candles have no file record to count them.
+	APICoverage map[ohlc.Series]ohlc.SpanSet
 	// Files are the file records, by fingerprint.
 	Files map[string]FileRecord
 	// Gaps are the open and unfillable gap records.

@@ -45,8 +45,11 @@ func renderMarkdownFor(w io.Writer, p *planner.Plan, limit int, planFile string)
 	if p.Partial() {
 		fmt.Fprintf(&head, "\n**Partial plan:** %s.\n", partialWhat(p, escapeMarkdown))
 	}
+	writeMarkdownWarnings(&head, p.Warnings, planFile)
 	if len(p.Actions) == 0 {
-		head.WriteString("\nStored candles match the configuration.\n")
+		if len(p.Warnings) == 0 {
+			head.WriteString("\nStored candles match the configuration.\n")
+		}
 		return writeAll(w, head.String())
 	}
 	head.WriteString("\n")
@@ -104,12 +107,22 @@ func cutNotice(more int, planFile string) string {
 // markdownVerdict is the first line: what applying the plan would do.
 func markdownVerdict(p *planner.Plan) string {
 	s := p.Summary()
-	gaps := fmt.Sprintf("%s unfillable %s", count(int64(s.Unfillable)), plural(s.Unfillable, "gap", "gaps"))
+	// What this change adds leads: new unfillable gaps before known ones,
+	// warnings (series no longer configured, ...) counted at the end.
+	gaps := unfillableCount(s)
+	warned := warningsVerdict(p.Warnings)
 	if !p.HasChanges() {
-		if s.Unfillable == 0 {
+		var parts []string
+		if s.Unfillable > 0 {
+			parts = append(parts, gaps)
+		}
+		if warned != "" {
+			parts = append(parts, warned)
+		}
+		if len(parts) == 0 {
 			return "**candlekeep plan:** no changes."
 		}
-		return "**candlekeep plan:** no changes; " + gaps + "."
+		return "**candlekeep plan:** no changes; " + strings.Join(parts, ", ") + "."
 	}
 	var parts []string
 	if s.Loads > 0 {
@@ -122,6 +135,9 @@ func markdownVerdict(p *planner.Plan) string {
 	if s.Unfillable > 0 {
 		parts = append(parts, gaps)
 	}
+	if warned != "" {
+		parts = append(parts, warned)
+	}
 	return "**candlekeep plan:** " + strings.Join(parts, ", ") + "."
 }
 
@@ -130,6 +146,7 @@ type tierRow struct {
 	tier                     string
 	interval                 ohlc.Interval
 	loads, backfills, unfill int
+	unfillKnown              int   // of unfill, the gaps state already recorded
 	candles                  int64 // estimated candles written by loads and backfills
 }
 
@@ -146,7 +163,7 @@ func tierRows(actions []planner.Action) []tierRow {
 		if tier == "" {
 			tier = noTier
 		}
-		rows[i] = tierRow{tier: tier, interval: ohlc.Interval(t.Interval), loads: t.Loads, backfills: t.Backfills, unfill: t.Unfillable, candles: t.Candles}
+		rows[i] = tierRow{tier: tier, interval: ohlc.Interval(t.Interval), loads: t.Loads, backfills: t.Backfills, unfill: t.Unfillable, unfillKnown: t.UnfillableKnown, candles: t.Candles}
 	}
 	return rows
 }
@@ -157,11 +174,12 @@ func tierRows(actions []planner.Action) []tierRow {
 func writeTierTable(b *strings.Builder, actions []planner.Action, budget int) {
 	const header = "| Tier | Interval | CSV loads | API backfills | Unfillable gaps | Candles (est.) |\n|---|---|--:|--:|--:|--:|\n"
 	rows := tierRows(actions)
+	known := anyKnown(actions)
 	used := len(header)
 	b.WriteString(header)
 	for i, r := range rows {
 		line := fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", escapeMarkdown(r.tier), r.interval.Label(),
-			count(int64(r.loads)), count(int64(r.backfills)), count(int64(r.unfill)), count(r.candles))
+			count(int64(r.loads)), count(int64(r.backfills)), unfillableCell(r.unfill, r.unfillKnown, known), count(r.candles))
 		if used+len(line) > budget-80 {
 			fmt.Fprintf(b, "\n… %s more tier rows not shown.\n", count(int64(len(rows)-i)))
 			return
@@ -183,7 +201,7 @@ func actionRow(a planner.Action) string {
 	case planner.BackfillAPI:
 		source = fmt.Sprintf("Kraken REST API, up to %s candles, %d %s", count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"))
 	case planner.Unfillable:
-		source = describeReason(a.Reason)
+		source = describeReason(a.Reason) + knownMark(a)
 		fill = escapeMarkdown(a.Suggestion)
 	}
 	return fmt.Sprintf("| %s | `%s` | `%s` | %s | %s |\n", escapeMarkdown(a.Series.String()), a.Kind, a.Span, source, fill)

@@ -28,14 +28,21 @@ func describeReason(r planner.Reason) string {
 
 // renderPlan writes the plan as text for a terminal or a log.
 func renderPlan(w io.Writer, p *planner.Plan, st style) {
-	unfillable := p.Summary().Unfillable
 	switch {
+	case len(p.Actions) == 0 && len(p.Warnings) > 0:
+		// Not silent: the warnings follow the plan.
+		what := "the warning"
+		if n := len(p.Warnings); n > 1 {
+			what = fmt.Sprintf("the %d warnings", n)
+		}
+		fmt.Fprintf(w, "%s Nothing to load or backfill; read %s below.\n", st.green(st.bold("No changes.")), what)
+		return
 	case len(p.Actions) == 0:
 		fmt.Fprintln(w, st.green(st.bold("No changes."))+" Stored candles match the configuration.")
 		return
 	case !p.HasChanges():
-		fmt.Fprintf(w, "%s Stored candles match the configuration, apart from %d %s that nothing configured can fill\n(add the downloads named below as dumps):\n\n",
-			st.green(st.bold("No changes.")), unfillable, plural(unfillable, "gap", "gaps"))
+		fmt.Fprintf(w, "%s Stored candles match the configuration, apart from %s that nothing configured can fill\n(add the downloads named below as dumps):\n\n",
+			st.green(st.bold("No changes.")), unfillableGaps(p.Summary()))
 	default:
 		fmt.Fprintf(w, "candlekeep compared the configuration with state and the dumps, as of %s UTC.\n", ohlc.FormatTime(p.Now))
 		// Like Terraform, the legend lists only the symbols the plan uses.
@@ -95,7 +102,11 @@ func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
 		case planner.BackfillAPI:
 			fmt.Fprintf(w, "  %s backfill_api %-*s  Kraken REST API, up to %s candles, %d %s\n", st.green("~"), width, a.Span, count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"))
 		case planner.Unfillable:
-			fmt.Fprintf(w, "  %s unfillable   %-*s  %s\n", st.yellow("!"), width, a.Span, describeReason(a.Reason))
+			mark := knownMark(a)
+			if mark != "" {
+				mark = st.dim(mark)
+			}
+			fmt.Fprintf(w, "  %s unfillable   %-*s  %s%s\n", st.yellow("!"), width, a.Span, describeReason(a.Reason), mark)
 			if a.Suggestion != "" {
 				fmt.Fprintf(w, "                 %*s  %s\n", width, "", st.dim("fill: "+a.Suggestion))
 			}
@@ -114,7 +125,7 @@ func planSummary(p *planner.Plan, st style) string {
 	if s.Backfills > 0 {
 		backfills += fmt.Sprintf(" (up to %s candles, %d %s)", count(s.BackfillCandles), s.Requests, plural(s.Requests, "request", "requests"))
 	}
-	return fmt.Sprintf("%s %d CSV %s (%s candles), %s, %d unfillable %s.",
+	return fmt.Sprintf("%s %d CSV %s (%s candles), %s, %s.",
 		st.bold("Plan:"), s.Loads, plural(s.Loads, "load", "loads"), count(s.LoadCandles),
-		backfills, s.Unfillable, plural(s.Unfillable, "gap", "gaps"))
+		backfills, unfillableCount(s))
 }

@@ -17,6 +17,9 @@ func renderWarnings(w io.Writer, p *planner.Plan, st style) {
 // warningText words a plan warning.
 func warningText(w planner.Warning) string {
 	switch w.Code {
+	// What the plan leaves out: render_warnings_scope.go.
+	case planner.WarnBeforeKrakenHistory, planner.WarnNoLongerConfigured:
+		return scopeWarningText(w)
 	default:
 		return fmt.Sprintf("%s %s", w.Code, w.Series)
 	}

@@ -52,6 +52,8 @@ type Document struct {
 	Summary           Summary     `json:"summary"`
 	Tiers             []TierTotal `json:"tiers"`
 	Actions           []Action    `json:"actions"`
+	// Warnings are the plan's warnings (since 1.1).
+	Warnings []Warning `json:"warnings"`
 }
 
 // Sink is the sink a plan was made for (ohlc.SinkIdentity): never its
@@ -75,6 +77,9 @@ type Summary struct {
 	Requests              int   `json:"requests"`
 	Unfillable            int   `json:"unfillable"`
 	UnfillableCandleSlots int64 `json:"unfillable_candle_slots"`
+	// UnfillableKnown counts the unfillable gaps state already recorded
+	// (since 1.1).
+	UnfillableKnown int `json:"unfillable_known"`
 }
 
 // TierTotal counts the actions of one tier and interval. An action asked
@@ -86,24 +91,29 @@ type TierTotal struct {
 	Loads      int    `json:"loads"`
 	Backfills  int    `json:"backfills"`
 	Unfillable int    `json:"unfillable"`
+	// UnfillableKnown counts those state already recorded (since 1.1).
+	UnfillableKnown int `json:"unfillable_known"`
 	// Candles is the estimated candles the loads and backfills add.
 	Candles int64 `json:"candles"`
 }
 
 // Action is one planned action.
 type Action struct {
-	Kind             string   `json:"kind"`
-	Series           string   `json:"series"`
-	Pair             string   `json:"pair"`
-	Interval         int      `json:"interval"`
-	Span             Span     `json:"span"`
-	Source           *Source  `json:"source,omitempty"`
-	EstimatedCandles int64    `json:"estimated_candles"`
-	Requests         int      `json:"requests"`
-	Reason           string   `json:"reason,omitempty"`
-	Suggestion       string   `json:"suggestion,omitempty"`
-	Coverage         []string `json:"coverage"`
-	Tiers            []string `json:"tiers"`
+	Kind             string  `json:"kind"`
+	Series           string  `json:"series"`
+	Pair             string  `json:"pair"`
+	Interval         int     `json:"interval"`
+	Span             Span    `json:"span"`
+	Source           *Source `json:"source,omitempty"`
+	EstimatedCandles int64   `json:"estimated_candles"`
+	Requests         int     `json:"requests"`
+	Reason           string  `json:"reason,omitempty"`
+	Suggestion       string  `json:"suggestion,omitempty"`
+	// Known is, for unfillable only, whether state already recorded
+	// the gap (since 1.1).
+	Known    *bool    `json:"known,omitempty"`
+	Coverage []string `json:"coverage"`
+	Tiers    []string `json:"tiers"`
 }
 
 // Span is a half-open time range [start, end), both RFC 3339 in UTC.
@@ -146,9 +156,11 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 			Loads: s.Loads, LoadCandles: s.LoadCandles,
 			Backfills: s.Backfills, BackfillCandles: s.BackfillCandles, Requests: s.Requests,
 			Unfillable: s.Unfillable, UnfillableCandleSlots: s.UnfillableCandleSlots,
+			UnfillableKnown: s.UnfillableKnown,
 		},
-		Tiers:   TierTotals(p),
-		Actions: make([]Action, len(p.Actions)),
+		Tiers:    TierTotals(p),
+		Actions:  make([]Action, len(p.Actions)),
+		Warnings: newWarnings(p.Warnings),
 	}
 	for i, s := range p.Scope {
 		d.Scope[i] = s.String()
@@ -176,6 +188,9 @@ func newAction(a planner.Action) Action {
 		// Empty lists are [], not null, so consumers need not check.
 		Coverage: append([]string{}, a.Coverage...),
 		Tiers:    append([]string{}, a.Tiers...),
+	}
+	if a.Kind == planner.Unfillable {
+		out.Known = &a.Known
 	}
 	if c := a.CSV; c != nil {
 		out.Source = &Source{Dump: c.Dump, DumpPath: c.DumpPath, Member: c.Member, Fingerprint: c.Fingerprint, Size: c.Size, IsZip: c.IsZip}
@@ -215,6 +230,9 @@ func TierTotals(p *planner.Plan) []TierTotal {
 				t.Candles += a.Estimate
 			case planner.Unfillable:
 				t.Unfillable++
+				if a.Known {
+					t.UnfillableKnown++
+				}
 			}
 		}
 	}

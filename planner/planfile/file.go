@@ -144,6 +144,9 @@ func (d *Document) decode() (*planner.Plan, error) {
 			return nil, fmt.Errorf("not a valid plan: action %d: %w", i+1, err)
 		}
 	}
+	if p.Warnings, err = warnings(d.Warnings); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -174,6 +177,7 @@ func (a Action) action() (planner.Action, error) {
 		Coverage: nonEmpty(a.Coverage), Tiers: nonEmpty(a.Tiers),
 		Estimate: a.EstimatedCandles, Requests: a.Requests,
 		Reason: planner.Reason(a.Reason), Suggestion: a.Suggestion,
+		Known: kind == planner.Unfillable && a.Known != nil && *a.Known,
 	}
 	if kind == planner.LoadCSV && a.Source == nil {
 		return planner.Action{}, errors.New("load_csv without a source")

@@ -33,7 +33,14 @@ func samplePlan() *planner.Plan {
 			{Kind: planner.BackfillAPI, Series: xbt60, Span: ohlc.Span{Start: apr2020, End: jul2020},
 				Coverage: []string{"hourly"}, Estimate: 2184, Requests: 4},
 			{Kind: planner.Unfillable, Series: xbt60, Span: ohlc.Span{Start: jul2020, End: jul2020 + 86400},
-				Coverage: []string{"hourly"}, Reason: planner.ReasonNotPublished, Suggestion: "Kraken_OHLCVT_Q3_2020.zip → XBTUSD_60.csv: add the zip as a dump"},
+				Coverage: []string{"hourly"}, Reason: planner.ReasonNotPublished, Suggestion: "Kraken_OHLCVT_Q3_2020.zip → XBTUSD_60.csv: add the zip as a dump",
+				Known: true},
+		},
+		Warnings: []planner.Warning{
+			{Code: planner.WarnBeforeKrakenHistory, Coverage: "hourly", Span: ohlc.Span{Start: -2208988800, End: ohlc.KrakenFirstTrade}},
+			{Code: planner.WarnNoLongerConfigured, Series: ohlc.Series{Pair: "XMRUSD", Interval: 1440}, Candles: 821, CandlesEstimated: true},
+			// A pair rather than a series, with hints, as other warnings have.
+			{Code: "unknown_pair", Pair: "FOOUSD", Hints: []string{"FOOUSDT"}},
 		},
 	}
 }
@@ -75,14 +82,14 @@ func TestDocument(t *testing.T) {
 	if d.PlannedAt != "2026-11-28T00:30:00Z" || !d.HasChanges || d.PlanDigest != samplePlan().Digest() {
 		t.Errorf("planned_at %q, has_changes %v, plan_digest %q", d.PlannedAt, d.HasChanges, d.PlanDigest)
 	}
-	wantSummary := Summary{Loads: 2, LoadCandles: 2275, Backfills: 1, BackfillCandles: 2184, Requests: 4, Unfillable: 1, UnfillableCandleSlots: 24}
+	wantSummary := Summary{Loads: 2, LoadCandles: 2275, Backfills: 1, BackfillCandles: 2184, Requests: 4, Unfillable: 1, UnfillableCandleSlots: 24, UnfillableKnown: 1}
 	if diff := cmp.Diff(wantSummary, d.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
 	wantTiers := []TierTotal{
 		{Tier: "TIER1", Interval: 1440, Loads: 1, Candles: 91},
 		{Tier: "TIER2", Interval: 1440, Loads: 1, Candles: 91},
-		{Tier: "", Interval: 60, Loads: 1, Backfills: 1, Unfillable: 1, Candles: 4368},
+		{Tier: "", Interval: 60, Loads: 1, Backfills: 1, Unfillable: 1, UnfillableKnown: 1, Candles: 4368},
 	}
 	if diff := cmp.Diff(wantTiers, d.Tiers); diff != "" {
 		t.Errorf("tier totals (-want +got):\n%s", diff)
