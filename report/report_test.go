@@ -73,7 +73,7 @@ func TestCompute(t *testing.T) {
 		in: Input{Config: cfg, Snapshot: snap, Gaps: gaps, Runs: runs, Actions: actions, Now: now,
 			Excludes: []planner.Target{{Kind: planner.TargetTier, Name: "MAJORS"}}},
 		want: []Row{
-			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, FailedGaps: 1, CoverageEnd: 100 * day, LastRun: run2ok}},
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, FailedGaps: 1, CoverageEnd: t0 + 100*day, LastRun: run2ok}},
 			{Tier: NoTier, Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, OpenGaps: 1}},
 		},
 	}}
