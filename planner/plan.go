@@ -181,6 +181,8 @@ type Input struct {
 	// Targets limit the plan to the series any of them selects; none
 	// plans everything. Check them first with CheckTargets.
 	Targets []Target
+	// Pairs is Kraken's pair list, when one is cached; nil when not.
+	Pairs *PairList
 }
 
 // Compute returns the plan for in. It is a pure function: no I/O, and the

@@ -49,6 +49,7 @@ func renderMarkdownFor(w io.Writer, p *planner.Plan, limit int, planFile string)
 		}
 		fmt.Fprintf(&head, "\n**Partial plan:** only %s planned; the rest of the configuration was not looked at.\n", strings.Join(targets, ", "))
 	}
+	writeMarkdownWarnings(&head, p)
 	if len(p.Actions) == 0 {
 		head.WriteString("\nStored candles match the configuration.\n")
 		return writeAll(w, head.String())

@@ -124,7 +124,7 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 			return nil, err
 		}
 	}
-	return planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now, Targets: s.targets}), nil
+	return planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now, Targets: s.targets, Pairs: knownPairs(s.cfg)}), nil
 }
 
 // scan scans every configured dump and prints what it noticed about them.

@@ -149,6 +149,6 @@ func newAPIClient(cfg *config.Config) *krakenapi.Client {
 		MaxRetries: retries,
 		Timeout:    cfg.API.Timeout,
 		KeepEmpty:  cfg.API.KeepEmpty,
-		PairCache:  filepath.Join(cfg.Dir, ".candlekeep", "assetpairs.json"),
+		PairCache:  pairCachePath(cfg),
 	})
 }

@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.0"
+const FormatVersion = "1.1"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -50,6 +50,7 @@ type Document struct {
 	Summary           Summary     `json:"summary"`
 	Tiers             []TierTotal `json:"tiers"`
 	Actions           []Action    `json:"actions"`
+	Warnings          []Warning   `json:"warnings"`
 }
 
 // Summary counts the plan's actions (planner.Summary).
@@ -132,8 +133,9 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 			Backfills: s.Backfills, BackfillCandles: s.BackfillCandles, Requests: s.Requests,
 			Unfillable: s.Unfillable, UnfillableCandleSlots: s.UnfillableCandleSlots,
 		},
-		Tiers:   TierTotals(p),
-		Actions: make([]Action, len(p.Actions)),
+		Tiers:    TierTotals(p),
+		Actions:  make([]Action, len(p.Actions)),
+		Warnings: newWarnings(p.Warnings),
 	}
 	for i, s := range p.Scope {
 		d.Scope[i] = s.String()

@@ -132,6 +132,9 @@ func (d *Document) decode() (*planner.Plan, error) {
 		}
 		p.Scope = append(p.Scope, s)
 	}
+	if p.Warnings, err = decodeWarnings(d.Warnings); err != nil {
+		return nil, err
+	}
 	if len(d.Actions) > 0 {
 		p.Actions = make([]planner.Action, len(d.Actions))
 	}

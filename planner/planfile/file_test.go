@@ -35,6 +35,11 @@ func samplePlan() *planner.Plan {
 			{Kind: planner.Unfillable, Series: xbt60, Span: ohlc.Span{Start: jul2020, End: jul2020 + 86400},
 				Coverage: []string{"hourly"}, Reason: planner.ReasonNotPublished, Suggestion: "Kraken_OHLCVT_Q3_2020.zip → XBTUSD_60.csv: add the zip as a dump"},
 		},
+		Warnings: []planner.Warning{
+			{Code: planner.WarnUnknownPair, Pair: "XBTUDS", Hints: []string{"XBTUSD"}},
+			// Every field a warning can have, for the documentation test.
+			{Code: "test_code", Series: xbt60, Pair: "XBTUSD", Span: ohlc.Span{Start: jan2020, End: apr2020}},
+		},
 	}
 }
 
@@ -57,7 +62,7 @@ func TestRoundTrip(t *testing.T) {
 			if diff := cmp.Diff(p, got); diff != "" {
 				t.Errorf("plan changed on the way through the file (-wrote +read):\n%s", diff)
 			}
-			if diff := cmp.Diff(Meta{FormatVersion: "1.0", CandlekeepVersion: "1.2.3"}, meta); diff != "" {
+			if diff := cmp.Diff(Meta{FormatVersion: "1.1", CandlekeepVersion: "1.2.3"}, meta); diff != "" {
 				t.Errorf("meta (-want +got):\n%s", diff)
 			}
 		})
@@ -105,8 +110,8 @@ func TestReadRefuses(t *testing.T) {
 		{"other JSON", `{"name": "package.json"}`, "not a candlekeep plan: the JSON has no format_version"},
 		{"numeric version", `{"format_version": 1}`, "format_version is 1, not a string"},
 		{"bad version", `{"format_version": "one"}`, `format_version "one" is not MAJOR.MINOR`},
-		{"future major", strings.Replace(valid, `"1.0"`, `"2.3"`, 1), "plan file format 2.x is newer than this candlekeep understands (1.x)"},
-		{"old major", strings.Replace(valid, `"1.0"`, `"0.9"`, 1), `plan file format "0.9" is older`},
+		{"future major", strings.Replace(valid, `"1.1"`, `"2.3"`, 1), "plan file format 2.x is newer than this candlekeep understands (1.x)"},
+		{"old major", strings.Replace(valid, `"1.1"`, `"0.9"`, 1), `plan file format "0.9" is older`},
 		{"edited span", strings.Replace(valid, `"2020-07-01T00:00:00Z"`, `"2020-06-01T00:00:00Z"`, 1), "the plan file was edited"},
 		{"edited kind", strings.Replace(valid, `"kind": "backfill_api"`, `"kind": "unfillable"`, 1), "the plan file was edited"},
 		{"unknown kind", strings.Replace(valid, `"kind": "backfill_api"`, `"kind": "delete"`, 1), `action 3: unknown kind "delete"`},
@@ -135,7 +140,7 @@ func TestReadAcceptsNewerMinorVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A 1.x reader ignores the fields a later 1.y adds.
-	newer := strings.Replace(buf.String(), `"format_version": "1.0",`, `"format_version": "1.4", "targets": ["tier.TIER1"],`, 1)
+	newer := strings.Replace(buf.String(), `"format_version": "1.1",`, `"format_version": "1.4", "targets": ["tier.TIER1"],`, 1)
 	p, meta, err := Read(strings.NewReader(newer))
 	if err != nil {
 		t.Fatal(err)
