@@ -32,6 +32,8 @@ type configFlags struct {
 	vars     stringList
 	varFiles stringList
 	noColor  bool
+	// connects says which credentials must resolve; see connects.
+	connects connects
 }
 
 func (f *configFlags) register(fs *flag.FlagSet) {
@@ -62,7 +64,10 @@ func (c *clockFlag) now() (int64, error) {
 // it returns errReported.
 func loadConfig(env *cliEnv, f *configFlags) (*config.Config, error) {
 	varFiles := resolveVarFiles(env, f.varFiles)
-	cfg, diags := config.Load(env.dir, config.LoadOptions{Vars: f.vars, VarFiles: varFiles, Environ: env.environ})
+	cfg, diags := config.Load(env.dir, config.LoadOptions{Vars: f.vars, VarFiles: varFiles, Environ: env.environ, DeferSecrets: true})
+	if !diags.HasErrors() {
+		diags = append(diags, f.connects.require(cfg)...)
+	}
 	if len(diags) > 0 {
 		var files = map[string]*hcl.File{}
 		if cfg != nil {
@@ -111,6 +116,9 @@ func openState(ctx context.Context, cfg *config.Config) (*state.Store, error) {
 
 // openSink opens the configured sink.
 func openSink(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
+	if err := sinkCredentials(cfg); err != nil {
+		return nil, err
+	}
 	switch cfg.Sink.Type {
 	case "", "sqlite":
 		s, err := sqlite.Open(ctx, cfg.Sink.Path, cfg.Sink.Table)
