@@ -10,6 +10,8 @@
 # Every expression may use:
 #   var.NAME             a variable declared below
 #   env("NAME")          an environment variable; an error when it is unset
+#                        (in a state dsn or sink conf, only for the commands
+#                        that connect with it: validate needs neither)
 #   env("NAME", "x")     ... or "x" when it is unset
 #   functions            lower, upper, title, trimspace, format, join, split,
 #                        replace, substr, length, concat, distinct, flatten,

@@ -73,7 +73,7 @@ func (d *decoder) state(blocks []*hcl.Block, dir string) State {
 		return st
 	}
 	path, pathAttr, pathOK := d.str(attrs, "path")
-	dsn, dsnAttr, dsnOK := d.str(attrs, "dsn") // never echo dsn: it holds secrets
+	dsn, dsnAttr, dsnOK, unset := d.secretStr(attrs, "dsn", "The state's dsn", stateUsers) // never echo dsn: it holds secrets
 	switch st.Backend {
 	case "sqlite":
 		if dsnAttr != nil {
@@ -99,7 +99,9 @@ func (d *decoder) state(blocks []*hcl.Block, dir string) State {
 		} else if dsnOK && dsn == "" {
 			d.errorf(dsnAttr.Expr.Range(), "Empty dsn", "The postgres dsn must not be empty.")
 		}
-		st.DSN = dsn
+		if st.DSN, st.Unresolved = dsn, unset; len(unset) > 0 {
+			st.DSN = ""
+		}
 	}
 	return st
 }
@@ -121,7 +123,7 @@ func (d *decoder) sink(blocks []*hcl.Block, dir string) Sink {
 	d.diags = append(d.diags, diags...)
 	attrs := content.Attributes
 	path, pathAttr, pathOK := d.str(attrs, "path")
-	conf, confAttr, confOK := d.str(attrs, "conf") // never echo conf: it holds credentials
+	conf, confAttr, confOK, unset := d.secretStr(attrs, "conf", "The sink's conf", sinkUsers) // never echo conf: it holds credentials
 	switch sk.Type {
 	case "sqlite":
 		if confAttr != nil {
@@ -146,9 +148,10 @@ func (d *decoder) sink(blocks []*hcl.Block, dir string) Sink {
 			d.errorf(b.DefRange, "Missing conf for the questdb sink",
 				"The questdb sink needs a conf, such as conf = \"http::addr=localhost:9000;\"; take credentials from the environment: conf = \"https::addr=${env(\"QDB_ADDR\")};username=${env(\"QDB_USER\")};password=${env(\"QDB_PASSWORD\")};\".")
 		case confOK:
-			if conf, ok := d.questdbConf(conf, confAttr); ok {
+			if conf, ok := d.questdbConf(conf, confAttr); ok && len(unset) == 0 {
 				sk.Conf = conf
 			}
+			sk.Unresolved = unset
 		}
 	}
 	if table, attr, ok := d.str(attrs, "table"); ok {

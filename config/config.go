@@ -40,6 +40,9 @@ type State struct {
 	Backend string // "sqlite" (default) or "postgres"
 	Path    string // sqlite: resolved path, default <Dir>/.candlekeep/state.db
 	DSN     string // postgres: secret, never printed
+	// Unresolved are the env() calls of unset variables the dsn makes,
+	// when loaded with DeferSecrets; DSN is then empty. See Require.
+	Unresolved []UnsetEnv
 }
 
 // Sink says where candles go.
@@ -48,6 +51,11 @@ type Sink struct {
 	Path  string // sqlite: resolved path, default <Dir>/.candlekeep/candles.db
 	Table string // default "candles"
 	Conf  string // questdb: go-questdb-client configuration string ending in ";"; secret, never printed
+	// Unresolved are the env() calls of unset variables the conf makes,
+	// when loaded with DeferSecrets: the credentials are unavailable,
+	// Conf is empty and the sink cannot be opened, though its type and
+	// table are known and the conf's shape was checked. See Require.
+	Unresolved []UnsetEnv
 }
 
 // String describes the sink without its conf, so that printing a Sink, or

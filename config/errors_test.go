@@ -204,7 +204,7 @@ coverage "c" {
 		{
 			name:    "env unset without default",
 			files:   map[string]string{"main.hcl": "\nstate {\n  backend = \"postgres\"\n  dsn = env(\"CANDLEKEEP_STATE_DSN\")\n}\n"},
-			want:    []diagSummary{{hcl.DiagError, "Invalid function argument", "main.hcl", 4}},
+			want:    []diagSummary{{hcl.DiagError, "Environment variable not set", "main.hcl", 4}},
 			details: []string{`environment variable "CANDLEKEEP_STATE_DSN" is not set`},
 		},
 		{

@@ -14,6 +14,9 @@ import (
 type decoder struct {
 	ctx   *hcl.EvalContext
 	diags hcl.Diagnostics
+	// secrets says how env() inside credentials is treated; nil
+	// evaluates them like any attribute.
+	secrets *secrets
 }
 
 // element is one value of a list attribute with the range it was written

@@ -26,6 +26,13 @@ type LoadOptions struct {
 	// CANDLEKEEP_VAR_name and for env("NAME"). Nil means an empty
 	// environment, which keeps tests hermetic.
 	Environ []string
+	// DeferSecrets lets an env() naming an unset variable inside the
+	// state's dsn or the sink's conf pass: the attribute is left empty,
+	// State.Unresolved or Sink.Unresolved names the variables, and
+	// State.Require and Sink.Require return the errors, for the
+	// commands that connect. validate sets it, since it connects to
+	// nothing. Without it those are errors of Load.
+	DeferSecrets bool
 }
 
 var rootSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -92,6 +99,7 @@ func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	}
 
 	d := l.dec
+	d.secrets = &secrets{environ: l.environ, deferred: opts.DeferSecrets}
 	d.ctx = evalContext(l.environ, nil)
 	decls := d.declareVariables(blocks["variable"])
 	vals := l.assignVariables(decls, opts)

@@ -147,6 +147,9 @@ func (d *decoder) questdbConf(conf string, attr *hcl.Attribute) (string, bool) {
 			return invalid("sets %s. candlekeep flushes each batch itself, so that one HTTP request carries one whole batch and a failed one can be sent again; remove it.", s.key)
 		case kind == "refused":
 			return invalid("sets %s, which the Go QuestDB client does not support. For a private certificate authority, add it to the system's trust store or point SSL_CERT_FILE at it.", s.key)
+		case strings.Contains(s.value, unsetPlaceholder):
+			// From an unset env() (DeferSecrets): only the key can be
+			// checked.
 		case kind == "milliseconds" || strings.HasPrefix(kind, "bytes"):
 			if n, err := strconv.Atoi(s.value); err != nil || n < 0 {
 				return invalid("sets %s to something other than a whole number of %s.", s.key, kind)

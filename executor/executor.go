@@ -39,6 +39,9 @@ type StateWriter interface {
 	// SyncGapsOf is SyncGaps limited to the records of some series, for
 	// a partial (targeted) plan.
 	SyncGapsOf(ctx context.Context, series []ohlc.Series, found []state.Gap, now time.Time) error
+	// SyncGapsExcept is SyncGaps leaving the records of some pairs as
+	// they are, for a plan that left out pairs Kraken does not know.
+	SyncGapsExcept(ctx context.Context, pairs []string, found []state.Gap, now time.Time) error
 	ForgetCoverage(ctx context.Context, series ohlc.Series, spans ohlc.SpanSet) error
 }
 

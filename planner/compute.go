@@ -55,6 +55,9 @@ func compute(in Input) *Plan {
 
 	desired := Desired(in.Config, in.Now)
 	series := selectTargets(desired, in.Targets, in.Excludes)
+	// Pairs Kraken does not know get a warning instead of actions.
+	series, unknown := unknownPairs(series, in.Inventory, in.Pairs)
+	plan.Warnings = append(plan.Warnings, unknown...)
 	if len(in.Targets) > 0 || len(in.Excludes) > 0 {
 		plan.Targets = targetNames(in.Targets)
 		plan.Excludes = targetNames(in.Excludes)

@@ -228,6 +228,8 @@ type Input struct {
 	// targets selected (everything, without targets). Check them first
 	// with CheckExcludes.
 	Excludes []Target
+	// Pairs is Kraken's pair list, when one is cached; nil when not.
+	Pairs *PairList
 }
 
 // Compute returns the plan for in. It is a pure function: no I/O, and the

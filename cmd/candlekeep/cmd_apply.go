@@ -13,7 +13,7 @@ import (
 
 func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-target=KIND.NAME] [-exclude=KIND.NAME] [-json] [-log-format=text|json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color] [FILE]")
-	var cf configFlags
+	cf := configFlags{connects: connectsStateAndSink}
 	var clock clockFlag
 	cf.register(fs)
 	clock.register(fs)

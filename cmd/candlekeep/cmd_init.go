@@ -10,7 +10,7 @@ import (
 
 func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
 	fs := newFlagSet(env, "init", "init [-var 'k=v'] [-var-file=FILE] [-no-color]")
-	var cf configFlags
+	cf := configFlags{connects: connectsStateAndSink}
 	cf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}

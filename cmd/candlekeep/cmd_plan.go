@@ -27,6 +27,9 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if *format != "text" && *format != "markdown" && *format != "json" {
 		return &exitCode{code: 1, err: fmt.Errorf("-format=%s: want text, markdown or json", *format)}
 	}
+	if *refresh {
+		cf.connects = connectsStateAndSink // it reads the sink
+	}
 	now, err := clock.now()
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 // state forget what the sink lost, so the next plan loads it again.
 func runRefresh(ctx context.Context, env *cliEnv, args []string) (err error) {
 	fs := newFlagSet(env, "refresh", "refresh [-lock-timeout=D] [-var 'k=v'] [-var-file=FILE] [-no-color]")
-	var cf configFlags
+	cf := configFlags{connects: connectsStateAndSink}
 	cf.register(fs)
 	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for the state lock (e.g. 30s)")
 	if err := fs.Parse(args); err != nil {

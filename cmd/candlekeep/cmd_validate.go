@@ -11,7 +11,7 @@ import (
 
 func runValidate(_ context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "validate", "validate [-json] [-var 'k=v'] [-var-file=FILE] [-no-color]")
-	var cf configFlags
+	cf := configFlags{connects: connectsNothing}
 	cf.register(fs)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	if err := fs.Parse(args); err != nil {
@@ -27,7 +27,7 @@ func runValidate(_ context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintln(env.stdout, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}.green("Success!")+" The configuration is valid.")
 		return nil
 	}
-	_, diags := config.Load(env.dir, config.LoadOptions{Vars: cf.vars, VarFiles: resolveVarFiles(env, cf.varFiles), Environ: env.environ})
+	_, diags := config.Load(env.dir, config.LoadOptions{Vars: cf.vars, VarFiles: resolveVarFiles(env, cf.varFiles), Environ: env.environ, DeferSecrets: true})
 	doc := validateJSON(diags)
 	if err := writeJSON(env.stdout, doc); err != nil {
 		return err

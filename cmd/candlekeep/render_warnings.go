@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/feefifofunds/candlekeep/planner"
 )
@@ -20,7 +21,27 @@ func warningText(w planner.Warning) string {
 	// What the plan leaves out: render_warnings_scope.go.
 	case planner.WarnBeforeKrakenHistory, planner.WarnNoLongerConfigured:
 		return scopeWarningText(w)
+	// Pair names (issue 12: names that exist).
+	case planner.WarnUnknownPair:
+		return fmt.Sprintf("pair %q is in no dump and not in Kraken's pair list, so nothing is planned for it.%s", w.Pair, didYouMeanAny(w.Hints))
+	case planner.WarnPairInternalName:
+		if len(w.Hints) == 0 {
+			return fmt.Sprintf("pair %q is a Kraken internal name; pairs are configured by altname, so nothing is planned for it.", w.Pair)
+		}
+		return fmt.Sprintf("pair %q is Kraken's internal name for %q; pairs are configured by altname, as dumps, state and the sink name them, so nothing is planned for it.", w.Pair, w.Hints[0])
 	default:
 		return fmt.Sprintf("%s %s", w.Code, w.Series)
 	}
+}
+
+// didYouMeanAny suggests the names, nearest first, or says nothing.
+func didYouMeanAny(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = fmt.Sprintf("%q", n)
+	}
+	return " Did you mean " + strings.Join(quoted, " or ") + "?"
 }

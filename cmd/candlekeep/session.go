@@ -148,7 +148,8 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 		}
 	}
 	p := planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now,
-		Targets: s.sel.targets.targets, Excludes: s.sel.excludes.targets})
+		Targets: s.sel.targets.targets, Excludes: s.sel.excludes.targets,
+		Pairs: knownPairs(s.cfg)})
 	p.Sink, p.SinkChecked = s.sink.identity, s.sink.checked
 	return p, nil
 }

@@ -32,6 +32,8 @@ type configFlags struct {
 	vars     stringList
 	varFiles stringList
 	noColor  bool
+	// connects says which credentials must resolve; see connects.
+	connects connects
 }
 
 func (f *configFlags) register(fs *flag.FlagSet) {
@@ -62,7 +64,10 @@ func (c *clockFlag) now() (int64, error) {
 // it returns errReported.
 func loadConfig(env *cliEnv, f *configFlags) (*config.Config, error) {
 	varFiles := resolveVarFiles(env, f.varFiles)
-	cfg, diags := config.Load(env.dir, config.LoadOptions{Vars: f.vars, VarFiles: varFiles, Environ: env.environ})
+	cfg, diags := config.Load(env.dir, config.LoadOptions{Vars: f.vars, VarFiles: varFiles, Environ: env.environ, DeferSecrets: true})
+	if !diags.HasErrors() {
+		diags = append(diags, f.connects.require(cfg)...)
+	}
 	if len(diags) > 0 {
 		var files = map[string]*hcl.File{}
 		if cfg != nil {
@@ -145,6 +150,9 @@ func openSinkReadOnly(ctx context.Context, cfg *config.Config) (sinks.Sink, erro
 
 // openSink opens the configured sink.
 func openSink(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
+	if err := sinkCredentials(cfg); err != nil {
+		return nil, err
+	}
 	switch cfg.Sink.Type {
 	case "", "sqlite":
 		s, err := sqlite.Open(ctx, cfg.Sink.Path, cfg.Sink.Table)
@@ -183,6 +191,6 @@ func newAPIClient(cfg *config.Config) *krakenapi.Client {
 		MaxRetries: retries,
 		Timeout:    cfg.API.Timeout,
 		KeepEmpty:  cfg.API.KeepEmpty,
-		PairCache:  filepath.Join(cfg.Dir, ".candlekeep", "assetpairs.json"),
+		PairCache:  pairCachePath(cfg),
 	})
 }

@@ -41,6 +41,9 @@ func samplePlan() *planner.Plan {
 			{Code: planner.WarnNoLongerConfigured, Series: ohlc.Series{Pair: "XMRUSD", Interval: 1440}, Candles: 821, CandlesEstimated: true},
 			// A pair rather than a series, with hints, as other warnings have.
 			{Code: "unknown_pair", Pair: "FOOUSD", Hints: []string{"FOOUSDT"}},
+			{Code: planner.WarnUnknownPair, Pair: "XBTUDS", Hints: []string{"XBTUSD"}},
+			// Every field a warning can have, for the documentation test.
+			{Code: "test_code", Series: xbt60, Pair: "XBTUSD", Span: ohlc.Span{Start: jan2020, End: apr2020}},
 		},
 	}
 }
