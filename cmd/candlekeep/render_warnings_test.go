@@ -28,11 +28,12 @@ func TestPairWarningText(t *testing.T) {
 	}
 }
 
-// In a pull-request comment a warning is a quoted line, escaped.
-func TestMarkdownWarnings(t *testing.T) {
+// In a pull-request comment a warning is an item of the warnings list,
+// escaped.
+func TestMarkdownUnknownPairWarning(t *testing.T) {
 	var b strings.Builder
-	writeMarkdownWarnings(&b, &planner.Plan{Warnings: []planner.Warning{{Code: planner.WarnUnknownPair, Pair: "FOO_BAR"}}})
-	want := "\n> **Warning:** pair \"FOO\\_BAR\" is in no dump and not in Kraken's pair list, so nothing is planned for it.\n"
+	writeMarkdownWarnings(&b, []planner.Warning{{Code: planner.WarnUnknownPair, Pair: "FOO_BAR"}}, "plan.tfplan")
+	want := "\n**Warnings:**\n\n- pair \"FOO\\_BAR\" is in no dump and not in Kraken's pair list, so nothing is planned for it.\n"
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
