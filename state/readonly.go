@@ -80,7 +80,7 @@ func openEmpty(ctx context.Context, st *Store) (*Store, error) {
 	}
 	sqldb.SetMaxOpenConns(1) // one connection: one in-memory database
 	st.db = bun.NewDB(sqldb, sqlitedialect.New())
-	st.backend = BackendSQLite
+	st.backend, st.empty = BackendSQLite, true
 	if err := migrateStore(ctx, st.db); err != nil {
 		st.db.Close()
 		return nil, fmt.Errorf("open empty state: %w", err)
@@ -171,3 +171,46 @@ func openSQLiteReadOnly(path string) (*bun.DB, error) {
 
 // ReadOnly reports whether the store was opened read-only.
 func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// ErrNoState is in the chain of an error from OpenExisting when there is
+// no store yet.
+var ErrNoState = errors.New("there is no state yet")
+
+// OpenExisting opens an existing store for writing without creating or
+// migrating it: for the commands that write state but do not upgrade it
+// (refresh, gc, force-unlock). Only init and apply migrate. A store older
+// than this binary is refused (ErrUpgradeNeeded) unless allowOld, for
+// commands that touch only what every version has (the lock).
+func OpenExisting(ctx context.Context, cfg Config, allowOld bool) (*Store, error) {
+	if cfgBackend(cfg) == BackendSQLite {
+		if _, err := os.Stat(cfg.Path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("open state %s: %w", cfg.Path, ErrNoState)
+		}
+	}
+	ro, err := OpenReadOnly(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	legacy, empty := ro.legacy, ro.empty
+	ro.Close()
+	switch {
+	case empty:
+		return nil, fmt.Errorf("open %s: %w", cfgWhere(cfg), ErrNoState)
+	case legacy && !allowOld:
+		return nil, fmt.Errorf("open %s: %w: its schema predates sink identities", cfgWhere(cfg), ErrUpgradeNeeded)
+	}
+	var db *bun.DB
+	switch cfgBackend(cfg) {
+	case BackendSQLite:
+		if db, err = openSQLite(cfg.Path); err != nil {
+			return nil, err
+		}
+	default:
+		conn, err := pgConnector(cfg.DSN)
+		if err != nil {
+			return nil, redact(fmt.Errorf("open postgres state: %w", err), cfg.DSN)
+		}
+		db = bun.NewDB(sql.OpenDB(conn), pgdialect.New())
+	}
+	return &Store{db: db, backend: cfgBackend(cfg), where: cfgWhere(cfg), legacy: legacy, lockTiming: defaultLockTiming()}, nil
+}

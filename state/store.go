@@ -36,6 +36,8 @@ type Store struct {
 	readOnly bool
 	// legacy: a read-only store whose schema predates sink identities.
 	legacy bool
+	// empty: stands in, in memory, for a store that does not exist.
+	empty bool
 	// where names the store in errors: the SQLite file, or "postgres".
 	where string
 	lockTiming

@@ -52,7 +52,7 @@ func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
 		fmt.Fprintln(env.stdout, gcSummary(res, cfg, true))
 		return nil
 	}
-	st, err := openState(ctx, cfg)
+	st, err := openStateExisting(ctx, cfg, false)
 	if err != nil {
 		return err
 	}

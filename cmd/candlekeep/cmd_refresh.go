@@ -9,6 +9,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/state"
 )
 
 // runRefresh compares state's coverage with what the sink holds and makes
@@ -24,7 +25,15 @@ func runRefresh(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("refresh takes no arguments, got %q", fs.Args())
 	}
-	cfg, st, err := loadConfigAndState(ctx, env, &cf)
+	cfg, err := loadConfig(env, &cf)
+	if err != nil {
+		return err
+	}
+	st, err := openStateExisting(ctx, cfg, false)
+	if errors.Is(err, state.ErrNoState) {
+		fmt.Fprintln(env.stdout, "No changes. There is no state yet, so nothing to compare with the sink.")
+		return nil
+	}
 	if err != nil {
 		return err
 	}

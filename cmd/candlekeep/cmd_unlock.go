@@ -15,7 +15,11 @@ func runForceUnlock(ctx context.Context, env *cliEnv, args []string) (err error)
 	if fs.NArg() != 1 {
 		return fmt.Errorf("force-unlock needs exactly one argument, the lock ID that the lock error printed")
 	}
-	_, st, err := loadConfigAndState(ctx, env, &cf)
+	cfg, err := loadConfig(env, &cf)
+	if err != nil {
+		return err
+	}
+	st, err := openStateExisting(ctx, cfg, true)
 	if err != nil {
 		return err
 	}

@@ -50,11 +50,18 @@ func renderMarkdownFor(w io.Writer, p *planner.Plan, limit int, planFile string)
 		if len(p.Warnings) == 0 {
 			head.WriteString("\nStored candles match the configuration.\n")
 		}
+		if s := sinkLine(p); s != "" {
+			fmt.Fprintf(&head, "\nSink: %s.\n", escapeMarkdown(s))
+		}
 		return writeAll(w, head.String())
 	}
 	head.WriteString("\n")
 	writeTierTable(&head, p.Actions, limit-head.Len()-markdownReserve)
-	fmt.Fprintf(&head, "\nPlanned as of %s UTC.\n\n", ohlc.FormatTime(p.Now))
+	fmt.Fprintf(&head, "\nPlanned as of %s UTC", ohlc.FormatTime(p.Now))
+	if s := sinkLine(p); s != "" {
+		fmt.Fprintf(&head, " for sink %s", escapeMarkdown(s))
+	}
+	head.WriteString(".\n\n")
 	fmt.Fprintf(&head, "<details><summary>All %s %s</summary>\n\n", count(int64(len(p.Actions))), plural(len(p.Actions), "action", "actions"))
 	head.WriteString("| Series | Kind | Span | Source or reason | To fill |\n|---|---|---|---|---|\n")
 

@@ -45,6 +45,9 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 			st.green(st.bold("No changes.")), unfillableGaps(p.Summary()))
 	default:
 		fmt.Fprintf(w, "candlekeep compared the configuration with state and the dumps, as of %s UTC.\n", ohlc.FormatTime(p.Now))
+		if s := sinkLine(p); s != "" {
+			fmt.Fprintf(w, "Sink: %s.\n", s)
+		}
 		// Like Terraform, the legend lists only the symbols the plan uses.
 		s := p.Summary()
 		fmt.Fprintln(w, "Actions are shown with these symbols:")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/executor"
@@ -121,14 +122,9 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 			return nil, err
 		}
 	}
-	// A read-only plan keeps no cache: it writes nothing to state.
-	if len(inv.CacheUpdates) > 0 && !s.st.ReadOnly() {
-		updates := make([]state.FileCacheEntry, len(inv.CacheUpdates))
-		for i, e := range inv.CacheUpdates {
-			updates[i] = state.FileCacheEntry{Key: e.Key, Fingerprint: e.Fingerprint, Rows: e.Profile.Rows, First: e.Profile.First, Last: e.Profile.Last}
-		}
-		if err := s.st.SaveFileCache(ctx, updates); err != nil {
-			return nil, fmt.Errorf("save fingerprint cache: %w", err)
+	if len(inv.CacheUpdates) > 0 {
+		if err := s.saveCache(ctx, inv.CacheUpdates); err != nil {
+			return nil, err
 		}
 	}
 	var err error
@@ -152,6 +148,35 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 		Pairs: knownPairs(s.cfg)})
 	p.Sink, p.SinkChecked = s.sink.identity, s.sink.checked
 	return p, nil
+}
+
+// saveCache keeps the dump files' fingerprints and profiles, so the next
+// plan reads none of them again. apply saves them in its own store. A
+// read-only plan saves them only where it may write and the store already
+// exists with the current schema: the cache is no claim about the sink
+// (it bumps no serial) and creating or upgrading state is apply's, so any
+// failure (a read-only directory, a role that may only SELECT, a store
+// busy past a second) just leaves the cache for later.
+func (s *session) saveCache(ctx context.Context, entries []krakencsv.CacheEntry) error {
+	updates := make([]state.FileCacheEntry, len(entries))
+	for i, e := range entries {
+		updates[i] = state.FileCacheEntry{Key: e.Key, Fingerprint: e.Fingerprint, Rows: e.Profile.Rows, First: e.Profile.First, Last: e.Profile.Last}
+	}
+	if !s.st.ReadOnly() {
+		if err := s.st.SaveFileCache(ctx, updates); err != nil {
+			return fmt.Errorf("save fingerprint cache: %w", err)
+		}
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	st, err := openStateExisting(ctx, s.cfg, false)
+	if err != nil {
+		return nil
+	}
+	defer st.Close()
+	_ = st.SaveFileCache(ctx, updates) // a cache: best effort
+	return nil
 }
 
 // scan scans every configured dump and prints what it noticed about them.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/sinks"
 	"github.com/feefifofunds/candlekeep/sinks/questdb"
 	"github.com/feefifofunds/candlekeep/sinks/sqlite"
@@ -130,4 +131,17 @@ func renderSinkNotes(w io.Writer, b sinkBinding, out style) {
 	case b.match.ID == state.NoSink && (b.identity.Exists() || b.match.Known > 0):
 		fmt.Fprintf(w, "%s state has no record of %s: everything is planned for it.\n\n", out.yellow("Note:"), b.identity)
 	}
+}
+
+// sinkLine names the sink a plan was made for, and says when the sink
+// itself was not read; "" for a plan that names none (made by an older
+// candlekeep).
+func sinkLine(p *planner.Plan) string {
+	switch {
+	case p.Sink.Kind == "":
+		return ""
+	case !p.SinkChecked:
+		return p.Sink.String() + " (not checked: the sink could not be reached, so state's record of it was planned from)"
+	}
+	return p.Sink.String()
 }

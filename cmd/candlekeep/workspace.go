@@ -114,6 +114,18 @@ func openState(ctx context.Context, cfg *config.Config) (*state.Store, error) {
 	return state.Open(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN})
 }
 
+// openStateExisting opens the configured state store for writing without
+// creating or migrating it (only init and apply do that); a store older
+// than this binary is refused with the command that upgrades it, unless
+// allowOld.
+func openStateExisting(ctx context.Context, cfg *config.Config, allowOld bool) (*state.Store, error) {
+	st, err := state.OpenExisting(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN}, allowOld)
+	if errors.Is(err, state.ErrUpgradeNeeded) {
+		return nil, fmt.Errorf("%w; run 'candlekeep init' (or 'candlekeep apply') to upgrade it", err)
+	}
+	return st, err
+}
+
 // openStateReadOnly opens the configured state store for reading only:
 // nothing is created, migrated or locked; a missing store reads as empty.
 func openStateReadOnly(ctx context.Context, cfg *config.Config) (*state.Store, error) {
