@@ -377,3 +377,15 @@ func TestSetupCreatesTheTable(t *testing.T) {
 		t.Errorf("stored rows (-want +got):\n%s", diff)
 	}
 }
+
+func TestContractNewIncarnation(t *testing.T) {
+	var srv *questdbtest.Server
+	sinktest.CheckNewIncarnation(t, func(t *testing.T) sinks.Sink {
+		srv = newServer(t, questdbtest.Options{Username: "admin", Password: "quest"})
+		s, err := Open(t.Context(), srv.Conf(), "candles")
+		if err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		return s
+	}, func(t *testing.T, s sinks.Sink) { srv.DropTable("candles") })
+}

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"CancelledWriteWritesNothing", testCancelledWrite},
 		{"VWAPRoundTrips", testVWAP},
 		{"WriteAllSeriesTogether", testWriteAll},
+		{"IdentifyNamesTheIncarnation", testIdentify},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open) })

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -197,5 +198,28 @@ func TestChunkRows(t *testing.T) {
 		if limit := n/maxRowsPerInsert + 9; statements > limit {
 			t.Errorf("%d rows took %d statements, want at most %d", n, statements, limit)
 		}
+	}
+}
+
+func TestContractNewIncarnation(t *testing.T) {
+	sinktest.CheckNewIncarnation(t, func(t *testing.T) sinks.Sink { return openTemp(t) }, func(t *testing.T, s sinks.Sink) {
+		if _, err := s.(*Sink).db.ExecContext(t.Context(), `DROP TABLE "candles"`); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// A sink file that does not exist is identified without being created.
+func TestIdentifyCreatesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "candles.db")
+	id, err := Identify(t.Context(), path, "candles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Exists() {
+		t.Errorf("a missing file has incarnation %q", id.Incarnation)
+	}
+	if _, err := os.Stat(filepath.Dir(path)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Identify created %s: %v", filepath.Dir(path), err)
 	}
 }
