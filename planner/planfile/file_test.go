@@ -60,6 +60,10 @@ func TestRoundTrip(t *testing.T) {
 			Targets: []string{"tier.TIER1"}, Excludes: []string{"series.XBTUSD/60"}, Scope: []ohlc.Series{{Pair: "ETHUSD", Interval: 60}}},
 		"everything excluded": {Now: now, Lineage: "lin", Serial: 1, ConfigDigest: "c", InventoryDigest: "i",
 			Targets: []string{"tier.TIER2"}, Excludes: []string{"tier.TIER2"}},
+		"a sink, checked": {Now: now, Lineage: "lin", Serial: 1, ConfigDigest: "c", InventoryDigest: "i",
+			Sink: ohlc.SinkIdentity{Kind: "sqlite", Address: ".candlekeep/candles.db", Table: "candles", Incarnation: "0a1b"}, SinkChecked: true},
+		"a sink, not checked": {Now: now, Lineage: "lin", Serial: 1, ConfigDigest: "c", InventoryDigest: "i",
+			Sink: ohlc.SinkIdentity{Kind: "questdb", Address: "db:9000", Table: "candles", Incarnation: "table-id-3:candles~3"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer

@@ -3,6 +3,7 @@ package planfile
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"os"
 	"regexp"
 	"sort"
@@ -44,6 +45,7 @@ func TestDocumentedFields(t *testing.T) {
 
 	p := samplePlan()
 	p.Targets, p.Excludes = []string{"tier.TIER1"}, []string{"series.XBTUSD/60"}
+	p.Sink = ohlc.SinkIdentity{Kind: "sqlite", Address: ".candlekeep/candles.db", Table: "candles", Incarnation: "0a1b"}
 	var buf bytes.Buffer
 	if err := Write(&buf, p, Meta{CandlekeepVersion: "dev"}); err != nil {
 		t.Fatal(err)
