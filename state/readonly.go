@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 )
 
@@ -42,15 +41,11 @@ func OpenReadOnly(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		st.db = db
 	case BackendPostgres:
-		if cfg.DSN == "" {
-			return nil, errors.New("open postgres state: no dsn given")
-		}
-		conn, err := pgConnector(cfg.DSN)
+		db, err := openPostgres(cfg.DSN)
 		if err != nil {
-			return nil, redact(fmt.Errorf("open postgres state: %w", err), cfg.DSN)
+			return nil, err
 		}
-		sqldb := sql.OpenDB(conn)
-		st.db = bun.NewDB(sqldb, pgdialect.New())
+		st.db = db
 	default:
 		return nil, fmt.Errorf("open state: unknown backend %q (want %q or %q)", cfg.Backend, BackendSQLite, BackendPostgres)
 	}
@@ -206,11 +201,9 @@ func OpenExisting(ctx context.Context, cfg Config, allowOld bool) (*Store, error
 			return nil, err
 		}
 	default:
-		conn, err := pgConnector(cfg.DSN)
-		if err != nil {
-			return nil, redact(fmt.Errorf("open postgres state: %w", err), cfg.DSN)
+		if db, err = openPostgres(cfg.DSN); err != nil {
+			return nil, err
 		}
-		db = bun.NewDB(sql.OpenDB(conn), pgdialect.New())
 	}
 	return &Store{db: db, backend: cfgBackend(cfg), where: cfgWhere(cfg), legacy: legacy, lockTiming: defaultLockTiming()}, nil
 }

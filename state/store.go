@@ -88,14 +88,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("open state %s: %w", cfg.Path, err)
 		}
 	case BackendPostgres:
-		if cfg.DSN == "" {
-			return nil, errors.New("open postgres state: no dsn given")
+		if db, err = openPostgres(cfg.DSN); err != nil {
+			return nil, err
 		}
-		conn, err := pgConnector(cfg.DSN)
-		if err != nil {
-			return nil, redact(fmt.Errorf("open postgres state: %w", err), cfg.DSN)
-		}
-		db = bun.NewDB(sql.OpenDB(conn), pgdialect.New())
 		if err := migrateAndCheck(ctx, db); err != nil {
 			db.Close()
 			return nil, redact(fmt.Errorf("open postgres state: %w", err), cfg.DSN)
@@ -120,6 +115,19 @@ func migrateAndCheck(ctx context.Context, db *bun.DB) error {
 		return err
 	}
 	return checkStoreVersion(ctx, db)
+}
+
+// openPostgres prepares a connection pool; nothing is sent until the first
+// query. Its errors never hold the DSN.
+func openPostgres(dsn string) (*bun.DB, error) {
+	if dsn == "" {
+		return nil, errors.New("open postgres state: no dsn given")
+	}
+	conn, err := pgConnector(dsn)
+	if err != nil {
+		return nil, redact(fmt.Errorf("open postgres state: %w", err), dsn)
+	}
+	return bun.NewDB(sql.OpenDB(conn), pgdialect.New()), nil
 }
 
 // pgConnector turns pgdriver's panic on a malformed DSN into an error.
