@@ -35,13 +35,13 @@ type StateWriter interface {
 	// RecordAll records several steps in one transaction, all or none.
 	RecordAll(ctx context.Context, steps []state.Progress) error
 	FinishRun(ctx context.Context, run *state.Run) error
-	SyncGaps(ctx context.Context, found []state.Gap, now time.Time) error
 	// SyncGapsOf is SyncGaps limited to the records of some series, for
 	// a partial (targeted) plan.
 	SyncGapsOf(ctx context.Context, series []ohlc.Series, found []state.Gap, now time.Time) error
-	// SyncGapsExcept is SyncGaps leaving the records of some pairs as
-	// they are, for a plan that left out pairs Kraken does not know.
-	SyncGapsExcept(ctx context.Context, pairs []string, found []state.Gap, now time.Time) error
+	// SyncGapsExcept is SyncGaps leaving the records of some series as
+	// they are, for a whole plan that did not look at them (unknown
+	// pairs, series no longer configured).
+	SyncGapsExcept(ctx context.Context, leftAlone func(ohlc.Series) bool, found []state.Gap, now time.Time) error
 	ForgetCoverage(ctx context.Context, series ohlc.Series, spans ohlc.SpanSet) error
 }
 

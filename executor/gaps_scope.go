@@ -15,10 +15,7 @@ func (e *Executor) syncGaps(ctx context.Context, plan *planner.Plan, found []sta
 	if plan.Partial() {
 		return e.State.SyncGapsOf(ctx, plan.Scope, found, now)
 	}
-	// Nor did it look at pairs it left out, whose old records must not
-	// read as filled.
-	if pairs := plan.UnplannedPairs(); len(pairs) > 0 {
-		return e.State.SyncGapsExcept(ctx, pairs, found, now)
-	}
-	return e.State.SyncGaps(ctx, found, now)
+	// Nor did it look at the series it left alone (unknown pairs, series
+	// no longer configured), whose old records must not read as filled.
+	return e.State.SyncGapsExcept(ctx, plan.LeftAlone, found, now)
 }

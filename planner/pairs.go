@@ -122,16 +122,22 @@ func closePairs(pair string, names map[string]string) []string {
 	return out
 }
 
-// UnplannedPairs are the pairs the plan left out because Kraken does not
-// know them (its pair warnings), sorted; apply leaves their gap records
-// as they are.
-func (p *Plan) UnplannedPairs() []string {
-	var out []string
+// LeftAlone reports whether the plan did not look at a series at all:
+// one of a pair Kraken does not know, or one no longer configured. Apply
+// leaves the gap records of such series as they are: nothing was stored
+// for them, so nothing was filled.
+func (p *Plan) LeftAlone(s ohlc.Series) bool {
 	for _, w := range p.Warnings {
-		if w.Code == WarnUnknownPair || w.Code == WarnPairInternalName {
-			out = append(out, w.Pair)
+		switch w.Code {
+		case WarnUnknownPair, WarnPairInternalName:
+			if w.Pair == s.Pair {
+				return true
+			}
+		case WarnNoLongerConfigured:
+			if w.Series == s {
+				return true
+			}
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return false
 }
