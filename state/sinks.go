@@ -60,9 +60,13 @@ func (s *Store) FindSink(ctx context.Context, id ohlc.SinkIdentity, checked bool
 		return SinkMatch{ID: LegacySink}, nil
 	}
 	var rows []sinkRow
-	if err := s.db.NewSelect().Model(&rows).
-		Where("kind = ? AND address = ? AND table_name = ?", id.Kind, id.Address, id.Table).
-		OrderExpr("last_seen DESC, id DESC").Scan(ctx); err != nil {
+	q := s.db.NewSelect().Model(&rows).Where("kind = ? AND table_name = ?", id.Kind, id.Table)
+	if checked || id.Address != "" {
+		// An unchecked identity may lack the address (read from an unset
+		// variable): the latest record of the kind and table stands in.
+		q = q.Where("address = ?", id.Address)
+	}
+	if err := q.OrderExpr("last_seen DESC, id DESC").Scan(ctx); err != nil {
 		return SinkMatch{}, fmt.Errorf("read sinks: %w", err)
 	}
 	m := SinkMatch{ID: NoSink}

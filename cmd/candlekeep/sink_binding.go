@@ -36,7 +36,7 @@ func bindSink(ctx context.Context, cfg *config.Config, st *state.Store) (sinkBin
 	}
 	st.UseSink(b.match.ID)
 	if !b.checked && b.match.Record != nil {
-		b.identity.Incarnation = b.match.Record.Identity.Incarnation
+		b.identity = b.match.Record.Identity // the record fills in what could not be read
 	}
 	return b, nil
 }
@@ -51,6 +51,11 @@ func identifySink(ctx context.Context, cfg *config.Config) (ohlc.SinkIdentity, e
 		id.Kind, id.Address, id.Table = "sqlite", sinkAddress(cfg), cfg.Sink.Table
 		return id, err
 	case "questdb":
+		if err := sinkCredentials(cfg); err != nil {
+			// The address may be among what is unset: state's record is
+			// then found by kind and table.
+			return ohlc.SinkIdentity{Kind: "questdb", Table: cfg.Sink.Table}, err
+		}
 		s, err := questdb.Open(ctx, cfg.Sink.Conf, cfg.Sink.Table)
 		if err != nil {
 			return ohlc.SinkIdentity{Kind: "questdb", Table: cfg.Sink.Table}, fmt.Errorf("open sink: %w", err)
