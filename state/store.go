@@ -54,6 +54,11 @@ type lockTiming struct {
 	// processAlive says whether a process of this host runs; tests replace
 	// it so they need no dead process.
 	processAlive func(pid int) bool
+	// pidNS is this process's PID namespace (pidNamespace), recorded in
+	// the lock it takes; tests replace it to play another namespace.
+	pidNS string
+	// onLockWait is OnLockWait's callback.
+	onLockWait func(holder LockInfo)
 }
 
 func defaultLockTiming() lockTiming {
@@ -64,6 +69,7 @@ func defaultLockTiming() lockTiming {
 		retryMin:       250 * time.Millisecond,
 		retryMax:       5 * time.Second,
 		processAlive:   processAlive,
+		pidNS:          pidNamespace(),
 	}
 }
 
