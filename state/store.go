@@ -61,10 +61,14 @@ type lockTiming struct {
 	onLockWait func(holder LockInfo)
 }
 
+// StaleAfter is how old a lock's heartbeat must be for its holder to count
+// as stopped; the heartbeat is renewed every 15 seconds.
+const StaleAfter = 2 * time.Minute
+
 func defaultLockTiming() lockTiming {
 	return lockTiming{
 		now:            time.Now,
-		staleAfter:     2 * time.Minute,
+		staleAfter:     StaleAfter,
 		heartbeatEvery: 15 * time.Second,
 		retryMin:       250 * time.Millisecond,
 		retryMax:       5 * time.Second,
