@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
 )
 
 // lockName is the key of the one logical lock row.
@@ -213,9 +214,32 @@ func (s *Store) ForceUnlock(ctx context.Context, id string) error {
 }
 
 func (s *Store) startHeartbeat(info LockInfo) *Lock {
+	db, closeDB := s.heartbeatDB()
 	l := &Lock{Info: info, store: s, stop: make(chan struct{}), done: make(chan struct{})}
-	go l.beat(s.heartbeatEvery)
+	go func() {
+		defer close(l.done)
+		defer closeDB()
+		l.beat(db, s.heartbeatEvery)
+	}()
 	return l
+}
+
+// heartbeatDB is what the heartbeat writes through. A SQLite store has one
+// connection, which a long read or write of state holds for as long as it
+// lasts; the heartbeat gets its own, so that it stays fresh meanwhile (in
+// WAL mode a reader never blocks it). PostgreSQL's pool has connections
+// to spare.
+func (s *Store) heartbeatDB() (*bun.DB, func()) {
+	if s.backend != BackendSQLite || s.path == "" {
+		return s.db, func() {}
+	}
+	sqldb, err := sql.Open("sqlite", sqliteDSN(s.path))
+	if err != nil {
+		return s.db, func() {} // the shared connection still beats, if less surely
+	}
+	sqldb.SetMaxOpenConns(1)
+	db := bun.NewDB(sqldb, sqlitedialect.New())
+	return db, func() { db.Close() }
 }
 
 // Lock is a held state lock. Its heartbeat is refreshed in the background
@@ -234,8 +258,7 @@ type Lock struct {
 	stopOnce sync.Once
 }
 
-func (l *Lock) beat(every time.Duration) {
-	defer close(l.done)
+func (l *Lock) beat(db *bun.DB, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -246,7 +269,7 @@ func (l *Lock) beat(every time.Duration) {
 			// A missed beat is retried on the next tick; the lock only
 			// looks stale after many missed ones.
 			ctx, cancel := context.WithTimeout(context.Background(), every)
-			_, _ = l.store.db.NewUpdate().Model((*lockRow)(nil)).
+			_, _ = db.NewUpdate().Model((*lockRow)(nil)).
 				Set("heartbeat = ?", utc(l.store.now())).
 				Where("name = ? AND id = ?", lockName, l.Info.ID).Exec(ctx)
 			cancel()

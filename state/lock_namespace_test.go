@@ -65,3 +65,50 @@ func TestStoreBeforeLockNamespace(t *testing.T) {
 		t.Fatalf("Lock = %v, want a *LockedError: the old lock's namespace is unknown and its heartbeat fresh", err)
 	}
 }
+
+// The heartbeat stays fresh while a long state operation holds the
+// store's connection (SQLite's store has one): a holder in another PID
+// namespace is judged by its heartbeat alone, so a long plan must not
+// make it look stopped.
+func TestHeartbeatBeatsWhileTheStoreIsBusy(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := openStore(t, Config{Path: path})
+	clock := &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	s.now = clock.now
+	s.heartbeatEvery = time.Millisecond
+	beats := make(chan struct{}, 1)
+	s.onBeat = func() {
+		select {
+		case beats <- struct{}{}:
+		default:
+		}
+	}
+	l, err := s.Lock(ctx, "apply", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock(ctx)
+
+	// A long read: the store's only connection, taken and kept.
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(time.Minute)
+	other := openStore(t, Config{Path: path})
+	var holder *LockInfo
+	for range 200 {
+		<-beats
+		if holder, err = other.LockHolder(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if holder != nil && holder.Heartbeat.Equal(clock.now()) {
+			break
+		}
+	}
+	conn.Close()
+	if holder == nil || !holder.Heartbeat.Equal(clock.now()) {
+		t.Errorf("while the store was busy, the lock's heartbeat stayed %+v; want %v", holder, clock.now())
+	}
+}

@@ -38,6 +38,9 @@ type Store struct {
 	legacy bool
 	// where names the store in errors: the SQLite file, or "postgres".
 	where string
+	// path is the SQLite file ("" for PostgreSQL), for the heartbeat's
+	// own connection.
+	path string
 	lockTiming
 }
 
@@ -111,7 +114,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("open state: unknown backend %q (want %q or %q)", cfg.Backend, BackendSQLite, BackendPostgres)
 	}
-	return &Store{db: db, backend: cfgBackend(cfg), where: cfgWhere(cfg), lockTiming: defaultLockTiming()}, nil
+	return &Store{db: db, backend: cfgBackend(cfg), where: cfgWhere(cfg), path: cfg.Path, lockTiming: defaultLockTiming()}, nil
 }
 
 func cfgWhere(cfg Config) string {
