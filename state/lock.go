@@ -115,11 +115,11 @@ func (s *Store) sameNamespace(h LockInfo) bool {
 
 func (s *Store) lockedError(h LockInfo, timeout time.Duration) *LockedError {
 	age := s.now().Sub(h.Heartbeat)
-	host, _ := hostname()
+	host, ok := hostname()
 	return &LockedError{
 		Holder: h, Age: age, Waited: timeout,
 		Stale:          age > s.staleAfter,
-		OtherNamespace: hostOf(h.Who) == host && !s.sameNamespace(h),
+		OtherNamespace: ok && hostOf(h.Who) == host && !s.sameNamespace(h),
 	}
 }
 
