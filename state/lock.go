@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
 )
 
 // lockName is the key of the one logical lock row.
@@ -19,19 +20,27 @@ const lockName = "state"
 
 // Lock takes the state lock for operation, waiting up to timeout (0: try
 // once) while another live holder has it. A held lock is an error
-// (*LockedError) that says who holds it and since when.
+// (*LockedError) that says who holds it and since when; one cut short by
+// ctx also wraps ctx's error.
 //
-// A holder on this host whose process no longer exists (killed, out of
-// memory) is taken over at once, and the returned Lock's TookOverFrom
-// says whose lock it was. Any other holder whose heartbeat has stopped is
-// not taken over: on another host it may only be paused or cut off, so
-// releasing it is left to ForceUnlock, and Lock fails at once.
+// A holder is taken over (the returned Lock's TookOverFrom says whose
+// lock it was) only when it is provably gone or has stopped beating:
+//   - of this host and this PID namespace, and its process no longer
+//     exists (killed, out of memory): at once;
+//   - of this host but another PID namespace (a container sharing the
+//     host's network, a CI runner), or of a namespace a candlekeep older
+//     than the lock's pid_ns column did not record: its PID means nothing
+//     here, so only once its heartbeat is older than the stale timeout.
+//
+// Another host's holder is never taken over, stale or not: it may only be
+// paused or cut off, so releasing it is left to ForceUnlock.
 //
 // Taking or releasing the lock does not bump the serial: it says nothing
 // about the sink, and a saved plan must stay applicable under it.
 func (s *Store) Lock(ctx context.Context, operation string, timeout time.Duration) (*Lock, error) {
 	deadline := s.now().Add(timeout)
 	delay := s.retryMin
+	told := false
 	for {
 		info, err := s.tryLock(ctx, operation)
 		if err != nil {
@@ -47,7 +56,7 @@ func (s *Store) Lock(ctx context.Context, operation string, timeout time.Duratio
 		if holder == nil {
 			continue // released between our insert and our read: try again
 		}
-		if s.holderDiedHere(*holder) {
+		if why := s.takeOverReason(*holder); why != "" {
 			info, err := s.takeOver(ctx, operation, holder.ID)
 			if err != nil {
 				return nil, fmt.Errorf("lock state: take over lock %s: %w", holder.ID, err)
@@ -56,25 +65,67 @@ func (s *Store) Lock(ctx context.Context, operation string, timeout time.Duratio
 				continue // the dead holder's row went meanwhile: look again
 			}
 			l := s.startHeartbeat(info)
-			l.TookOverFrom = holder
+			l.TookOverFrom, l.TakeOverReason = holder, why
 			return l, nil
 		}
 		if s.onLockBusy != nil {
 			s.onLockBusy()
 		}
-		stale := s.now().Sub(holder.Heartbeat) > s.staleAfter
+		locked := s.lockedError(*holder, timeout)
 		remaining := deadline.Sub(s.now())
-		if stale || remaining <= 0 {
-			return nil, &LockedError{Holder: *holder, Stale: stale, Age: s.now().Sub(holder.Heartbeat)}
+		if locked.Stale || remaining <= 0 {
+			return nil, locked
+		}
+		if !told && s.onLockWait != nil {
+			s.onLockWait(*holder)
+			told = true
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("lock state: %w", errors.Join(&LockedError{Holder: *holder, Age: s.now().Sub(holder.Heartbeat)}, ctx.Err()))
+			return nil, fmt.Errorf("%w: %w", locked, ctx.Err())
 		case <-time.After(min(delay, remaining)):
 		}
 		delay = min(delay*2, s.retryMax)
 	}
 }
+
+// takeOverReason says why holder h may be taken over, in words for the
+// user, or "" when it may not (see Lock).
+func (s *Store) takeOverReason(h LockInfo) string {
+	host, ok := hostname()
+	if !ok || hostOf(h.Who) != host {
+		return ""
+	}
+	if s.sameNamespace(h) {
+		if s.processAlive(h.PID) {
+			return ""
+		}
+		return "that process is gone"
+	}
+	if age := s.now().Sub(h.Heartbeat); age > s.staleAfter {
+		return fmt.Sprintf("it runs in another PID namespace and its heartbeat stopped %s ago", age.Round(time.Second))
+	}
+	return ""
+}
+
+// sameNamespace says whether h's PID can be checked from here.
+func (s *Store) sameNamespace(h LockInfo) bool {
+	return s.pidNS != "" && h.PIDNamespace == s.pidNS
+}
+
+func (s *Store) lockedError(h LockInfo, timeout time.Duration) *LockedError {
+	age := s.now().Sub(h.Heartbeat)
+	host, ok := hostname()
+	return &LockedError{
+		Holder: h, Age: age, Waited: timeout,
+		Stale:          age > s.staleAfter,
+		OtherNamespace: ok && hostOf(h.Who) == host && !s.sameNamespace(h),
+	}
+}
+
+// OnLockWait has f called once when Lock finds the lock held and starts
+// waiting for it, so the user knows why nothing happens.
+func (s *Store) OnLockWait(f func(holder LockInfo)) { s.onLockWait = f }
 
 // tryLock inserts the lock row unless one exists; a zero LockInfo means
 // someone else holds it.
@@ -116,18 +167,11 @@ func (s *Store) takeOver(ctx context.Context, operation, deadID string) (LockInf
 	return row.info(), nil
 }
 
-// holderDiedHere says whether h was taken by a process of this host that
-// no longer runs. Another host's processes cannot be checked from here.
-func (s *Store) holderDiedHere(h LockInfo) bool {
-	host, ok := hostname()
-	return ok && hostOf(h.Who) == host && !s.processAlive(h.PID)
-}
-
 func (s *Store) newLockRow(operation string) *lockRow {
 	now := utc(s.now())
 	return &lockRow{
 		Name: lockName, ID: newRandomID(), Operation: operation,
-		Who: whoAmI(), PID: os.Getpid(), Since: now, Heartbeat: now,
+		Who: whoAmI(), PID: os.Getpid(), PIDNamespace: s.pidNS, Since: now, Heartbeat: now,
 	}
 }
 
@@ -170,9 +214,32 @@ func (s *Store) ForceUnlock(ctx context.Context, id string) error {
 }
 
 func (s *Store) startHeartbeat(info LockInfo) *Lock {
+	db, closeDB := s.heartbeatDB()
 	l := &Lock{Info: info, store: s, stop: make(chan struct{}), done: make(chan struct{})}
-	go l.beat(s.heartbeatEvery)
+	go func() {
+		defer close(l.done)
+		defer closeDB()
+		l.beat(db, s.heartbeatEvery)
+	}()
 	return l
+}
+
+// heartbeatDB is what the heartbeat writes through. A SQLite store has one
+// connection, which a long read or write of state holds for as long as it
+// lasts; the heartbeat gets its own, so that it stays fresh meanwhile (in
+// WAL mode a reader never blocks it). PostgreSQL's pool has connections
+// to spare.
+func (s *Store) heartbeatDB() (*bun.DB, func()) {
+	if s.backend != BackendSQLite || s.path == "" {
+		return s.db, func() {}
+	}
+	sqldb, err := sql.Open("sqlite", sqliteDSN(s.path))
+	if err != nil {
+		return s.db, func() {} // the shared connection still beats, if less surely
+	}
+	sqldb.SetMaxOpenConns(1)
+	db := bun.NewDB(sqldb, sqlitedialect.New())
+	return db, func() { db.Close() }
 }
 
 // Lock is a held state lock. Its heartbeat is refreshed in the background
@@ -180,8 +247,10 @@ func (s *Store) startHeartbeat(info LockInfo) *Lock {
 type Lock struct {
 	Info LockInfo
 	// TookOverFrom is the lock this one replaced because its holder, a
-	// process of this host, no longer ran; nil when the lock was free.
+	// process of this host, was gone; nil when the lock was free.
 	TookOverFrom *LockInfo
+	// TakeOverReason says how the holder was known to be gone.
+	TakeOverReason string
 
 	store    *Store
 	stop     chan struct{}
@@ -189,8 +258,7 @@ type Lock struct {
 	stopOnce sync.Once
 }
 
-func (l *Lock) beat(every time.Duration) {
-	defer close(l.done)
+func (l *Lock) beat(db *bun.DB, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -201,7 +269,7 @@ func (l *Lock) beat(every time.Duration) {
 			// A missed beat is retried on the next tick; the lock only
 			// looks stale after many missed ones.
 			ctx, cancel := context.WithTimeout(context.Background(), every)
-			_, _ = l.store.db.NewUpdate().Model((*lockRow)(nil)).
+			_, _ = db.NewUpdate().Model((*lockRow)(nil)).
 				Set("heartbeat = ?", utc(l.store.now())).
 				Where("name = ? AND id = ?", lockName, l.Info.ID).Exec(ctx)
 			cancel()
@@ -234,12 +302,21 @@ type LockedError struct {
 	// is paused or cut off from the store.
 	Stale bool
 	Age   time.Duration // since the holder's last heartbeat
+	// OtherNamespace says the holder is of this host but its PID cannot be
+	// checked from here (another PID namespace, or one not recorded).
+	OtherNamespace bool
+	// Waited is the -lock-timeout that passed, or was cut short.
+	Waited time.Duration
 }
 
 func (e *LockedError) Error() string {
 	h := e.Holder
-	msg := fmt.Sprintf("state is locked by %s (pid %d) for %s since %s (lock ID %s)",
-		h.Who, h.PID, h.Operation, h.Since.UTC().Format(time.RFC3339), h.ID)
+	pid := fmt.Sprintf("pid %d", h.PID)
+	if e.OtherNamespace {
+		pid += " in another PID namespace"
+	}
+	msg := fmt.Sprintf("state is locked by %s (%s) for %s since %s (lock ID %s)",
+		h.Who, pid, h.Operation, h.Since.UTC().Format(time.RFC3339), h.ID)
 	if e.Stale {
 		msg += fmt.Sprintf("; its heartbeat is %s old", e.Age.Round(time.Second))
 	}
@@ -247,7 +324,8 @@ func (e *LockedError) Error() string {
 }
 
 func (r lockRow) info() LockInfo {
-	return LockInfo{ID: r.ID, Operation: r.Operation, Who: r.Who, PID: r.PID, Since: utc(r.Since), Heartbeat: utc(r.Heartbeat)}
+	return LockInfo{ID: r.ID, Operation: r.Operation, Who: r.Who, PID: r.PID, PIDNamespace: r.PIDNamespace,
+		Since: utc(r.Since), Heartbeat: utc(r.Heartbeat)}
 }
 
 func whoAmI() string {

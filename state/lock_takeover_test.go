@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,10 +14,26 @@ import (
 // fakeDeadPID is the PID of lock rows whose holder the tests declare dead.
 const fakeDeadPID = 999_999
 
-// seedLock writes a lock row as another process would have left it.
+// The PID namespaces of the takeover tests: the test store's, another
+// one on the same host, and none recorded (a lock of an older candlekeep).
+const (
+	ourNS     = "pid:[4026531836]"
+	otherNS   = "pid:[4026532999]"
+	unknownNS = ""
+)
+
+// seedLock writes a lock row as another process of this PID namespace
+// would have left it.
 func seedLock(t *testing.T, s *Store, who string, pid int, heartbeat time.Time) LockInfo {
 	t.Helper()
-	row := &lockRow{Name: lockName, ID: newRandomID(), Operation: "apply", Who: who, PID: pid,
+	return seedLockIn(t, s, s.pidNS, who, pid, heartbeat)
+}
+
+// seedLockIn writes a lock row as a process of PID namespace ns would have
+// left it.
+func seedLockIn(t *testing.T, s *Store, ns, who string, pid int, heartbeat time.Time) LockInfo {
+	t.Helper()
+	row := &lockRow{Name: lockName, ID: newRandomID(), Operation: "apply", Who: who, PID: pid, PIDNamespace: ns,
 		Since: utc(heartbeat.Add(-time.Hour)), Heartbeat: utc(heartbeat)}
 	if _, err := s.db.NewInsert().Model(row).Exec(context.Background()); err != nil {
 		t.Fatalf("seed lock: %v", err)
@@ -30,22 +47,34 @@ func TestLockTakesOverOnlyDeadHoldersOfThisHost(t *testing.T) {
 		t.Skip("this host has no name")
 	}
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	// Just under and just over the stale timeout (2m).
+	const fresh, stale = 2*time.Minute - time.Second, 2*time.Minute + time.Second
 	tests := []struct {
 		name         string
 		who          string
+		ns           string
 		alive        bool
 		heartbeatAge time.Duration
 		wantTakeOver bool
 		wantStale    bool
+		wantChecked  bool // the holder's PID is looked up
+		wantOtherNS  bool
 	}{
-		{"dead here, fresh heartbeat", "ops@" + here, false, time.Second, true, false},
-		{"dead here, stale heartbeat", "ops@" + here, false, time.Hour, true, false},
-		{"alive here, fresh heartbeat", "ops@" + here, true, time.Second, false, false},
-		{"alive here, stale heartbeat", "ops@" + here, true, time.Hour, false, true},
-		{"dead elsewhere, fresh heartbeat", "ops@elsewhere.invalid", false, time.Second, false, false},
-		{"dead elsewhere, stale heartbeat", "ops@elsewhere.invalid", false, time.Hour, false, true},
-		{"host a prefix of ours", "ops@" + here[:len(here)-1], false, time.Hour, false, true},
-		{"no host", "ops", false, time.Hour, false, true},
+		{"dead here, fresh heartbeat", "ops@" + here, ourNS, false, time.Second, true, false, true, false},
+		{"dead here, stale heartbeat", "ops@" + here, ourNS, false, time.Hour, true, false, true, false},
+		{"alive here, fresh heartbeat", "ops@" + here, ourNS, true, time.Second, false, false, true, false},
+		{"alive here, stale heartbeat", "ops@" + here, ourNS, true, time.Hour, false, true, true, false},
+		// The PID of another namespace says nothing here: only its
+		// heartbeat does, whatever a process of that number here does.
+		{"other namespace, heartbeat just fresh", "ops@" + here, otherNS, false, fresh, false, false, false, true},
+		{"other namespace, heartbeat just stale", "ops@" + here, otherNS, true, stale, true, false, false, false},
+		{"unknown namespace, heartbeat just fresh", "ops@" + here, unknownNS, false, fresh, false, false, false, true},
+		{"unknown namespace, heartbeat just stale", "ops@" + here, unknownNS, true, stale, true, false, false, false},
+		{"dead elsewhere, fresh heartbeat", "ops@elsewhere.invalid", ourNS, false, time.Second, false, false, false, false},
+		{"dead elsewhere, stale heartbeat", "ops@elsewhere.invalid", ourNS, false, time.Hour, false, true, false, false},
+		{"elsewhere in another namespace, stale heartbeat", "ops@elsewhere.invalid", otherNS, false, time.Hour, false, true, false, false},
+		{"host a prefix of ours", "ops@" + here[:len(here)-1], ourNS, false, time.Hour, false, true, false, false},
+		{"no host", "ops", ourNS, false, time.Hour, false, true, false, false},
 	}
 	forEachBackend(t, func(t *testing.T, cfg Config) {
 		for _, tt := range tests {
@@ -53,9 +82,14 @@ func TestLockTakesOverOnlyDeadHoldersOfThisHost(t *testing.T) {
 				s := openStore(t, cfgFresh(t, cfg))
 				ctx := context.Background()
 				s.now = (&fakeClock{t: t0}).now
+				s.pidNS = ourNS
 				var asked []int
 				s.processAlive = func(pid int) bool { asked = append(asked, pid); return tt.alive }
-				dead := seedLock(t, s, tt.who, fakeDeadPID, t0.Add(-tt.heartbeatAge))
+				dead := seedLockIn(t, s, tt.ns, tt.who, fakeDeadPID, t0.Add(-tt.heartbeatAge))
+				var wantAsked []int
+				if tt.wantChecked {
+					wantAsked = []int{fakeDeadPID}
+				}
 
 				l, err := s.Lock(ctx, "apply", 0)
 				if !tt.wantTakeOver {
@@ -69,6 +103,12 @@ func TestLockTakesOverOnlyDeadHoldersOfThisHost(t *testing.T) {
 					if locked.Stale != tt.wantStale {
 						t.Errorf("Stale = %v, want %v", locked.Stale, tt.wantStale)
 					}
+					if locked.OtherNamespace != tt.wantOtherNS || strings.Contains(err.Error(), "in another PID namespace") != tt.wantOtherNS {
+						t.Errorf("OtherNamespace = %v in %q, want %v", locked.OtherNamespace, err, tt.wantOtherNS)
+					}
+					if diff := cmp.Diff(wantAsked, asked); diff != "" {
+						t.Errorf("PIDs checked (-want +got):\n%s", diff)
+					}
 					return
 				}
 				if err != nil {
@@ -78,8 +118,15 @@ func TestLockTakesOverOnlyDeadHoldersOfThisHost(t *testing.T) {
 				if diff := cmp.Diff(&dead, l.TookOverFrom); diff != "" {
 					t.Errorf("TookOverFrom (-want +got):\n%s", diff)
 				}
-				if diff := cmp.Diff([]int{fakeDeadPID}, asked); diff != "" {
+				if diff := cmp.Diff(wantAsked, asked); diff != "" {
 					t.Errorf("PIDs checked (-want +got):\n%s", diff)
+				}
+				wantWhy := "that process is gone"
+				if tt.ns != ourNS {
+					wantWhy = "it runs in another PID namespace and its heartbeat stopped 2m1s ago"
+				}
+				if l.TakeOverReason != wantWhy {
+					t.Errorf("TakeOverReason = %q, want %q", l.TakeOverReason, wantWhy)
 				}
 				holder, err := s.LockHolder(ctx)
 				if err != nil || holder == nil || *holder != l.Info || l.Info.ID == dead.ID {

@@ -37,7 +37,43 @@ func migrations() *migrate.Migrations {
 			})
 		},
 	})
+	ms.Add(migrate.Migration{
+		Name:    migrationLockNamespace,
+		Comment: "lock namespace",
+		Up: func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error {
+			return m.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				return addLockNamespace(ctx, tx)
+			})
+		},
+	})
 	return ms
+}
+
+// migrationLockNamespace records the lock holder's PID namespace. Read-only
+// commands never read the lock, so a store without it is not legacy.
+const migrationLockNamespace = "20261205000000"
+
+// addLockNamespace (v3) adds the holder's PID namespace to the lock row, so
+// that a PID is only judged in the namespace it was taken in. A row left
+// by an older candlekeep gets ”: its namespace is unknown.
+func addLockNamespace(ctx context.Context, tx bun.Tx) error {
+	// Idempotent, as the migrations must be: PostgreSQL says IF NOT
+	// EXISTS, SQLite cannot, so it is asked first.
+	add := "ALTER TABLE locks ADD COLUMN IF NOT EXISTS pid_ns VARCHAR NOT NULL DEFAULT ''"
+	if tx.Dialect().Name().String() != "pg" {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info('locks') WHERE name = 'pid_ns'").Scan(&n); err != nil {
+			return fmt.Errorf("add pid_ns to locks: %w", err)
+		}
+		if n > 0 {
+			return nil
+		}
+		add = "ALTER TABLE locks ADD COLUMN pid_ns VARCHAR NOT NULL DEFAULT ''"
+	}
+	if _, err := tx.ExecContext(ctx, add); err != nil {
+		return fmt.Errorf("add pid_ns to locks: %w", err)
+	}
+	return nil
 }
 
 // migrationSinks is the migration that keys coverage by sink; a state
@@ -55,7 +91,7 @@ func createV1(ctx context.Context, tx bun.Tx) error {
 		{model: (*fileRowV1)(nil)},
 		{model: (*coverageRowV1)(nil)},
 		{model: (*gapRowV1)(nil)},
-		{model: (*lockRow)(nil)},
+		{model: (*lockRowV1)(nil)},
 		{model: (*fileCacheRow)(nil)},
 	}
 	for _, t := range tables {

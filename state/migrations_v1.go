@@ -67,3 +67,15 @@ type gapRowV1 struct {
 	DetectedAt  time.Time `bun:"detected_at,notnull"`
 	ResolvedAt  time.Time `bun:"resolved_at,nullzero"`
 }
+
+type lockRowV1 struct {
+	bun.BaseModel `bun:"table:locks"`
+
+	Name      string    `bun:"name,pk"`
+	ID        string    `bun:"id,notnull"`
+	Operation string    `bun:"operation,notnull"`
+	Who       string    `bun:"who,notnull"`
+	PID       int       `bun:"pid,notnull"`
+	Since     time.Time `bun:"since,notnull"`
+	Heartbeat time.Time `bun:"heartbeat,notnull"`
+}

@@ -113,6 +113,9 @@ type lockRow struct {
 	PID       int       `bun:"pid,notnull"`
 	Since     time.Time `bun:"since,notnull"`
 	Heartbeat time.Time `bun:"heartbeat,notnull"`
+	// PIDNamespace is the holder's PID namespace (pidNamespace); '' in a
+	// row left by a candlekeep older than migration v3.
+	PIDNamespace string `bun:"pid_ns,notnull,default:''"`
 }
 
 type fileCacheRow struct {

@@ -40,6 +40,9 @@ type Store struct {
 	empty bool
 	// where names the store in errors: the SQLite file, or "postgres".
 	where string
+	// path is the SQLite file ("" for PostgreSQL), for the heartbeat's
+	// own connection.
+	path string
 	lockTiming
 }
 
@@ -56,16 +59,26 @@ type lockTiming struct {
 	// processAlive says whether a process of this host runs; tests replace
 	// it so they need no dead process.
 	processAlive func(pid int) bool
+	// pidNS is this process's PID namespace (pidNamespace), recorded in
+	// the lock it takes; tests replace it to play another namespace.
+	pidNS string
+	// onLockWait is OnLockWait's callback.
+	onLockWait func(holder LockInfo)
 }
+
+// StaleAfter is how old a lock's heartbeat must be for its holder to count
+// as stopped; the heartbeat is renewed every 15 seconds.
+const StaleAfter = 2 * time.Minute
 
 func defaultLockTiming() lockTiming {
 	return lockTiming{
 		now:            time.Now,
-		staleAfter:     2 * time.Minute,
+		staleAfter:     StaleAfter,
 		heartbeatEvery: 15 * time.Second,
 		retryMin:       250 * time.Millisecond,
 		retryMax:       5 * time.Second,
 		processAlive:   processAlive,
+		pidNS:          pidNamespace(),
 	}
 }
 
@@ -98,7 +111,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("open state: unknown backend %q (want %q or %q)", cfg.Backend, BackendSQLite, BackendPostgres)
 	}
-	return &Store{db: db, backend: cfgBackend(cfg), where: cfgWhere(cfg), lockTiming: defaultLockTiming()}, nil
+	return &Store{db: db, backend: cfgBackend(cfg), where: cfgWhere(cfg), path: cfg.Path, lockTiming: defaultLockTiming()}, nil
 }
 
 func cfgWhere(cfg Config) string {

@@ -186,6 +186,9 @@ type LockInfo struct {
 	Operation string
 	Who       string // user@host
 	PID       int
-	Since     time.Time
-	Heartbeat time.Time
+	// PIDNamespace identifies the PID namespace PID belongs to ('' when
+	// unknown: a lock left by an older candlekeep).
+	PIDNamespace string
+	Since        time.Time
+	Heartbeat    time.Time
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/executor"
-	"github.com/feefifofunds/candlekeep/state"
 )
 
 func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
@@ -60,17 +59,13 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	defer closeWith(&err, sess)
-	lock, err := sess.st.Lock(ctx, "apply", *lockTimeout)
+	lock, err := takeLock(ctx, env, sess.st, "apply", *lockTimeout)
 	if err != nil {
-		return lockError(err)
+		return err
 	}
 	defer func() {
 		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))
 	}()
-	if prev := lock.TookOverFrom; prev != nil {
-		fmt.Fprintf(env.stderr, "%s took over the state lock of %s (pid %d, %s since %s): that process is gone.\n",
-			out.yellow("Note:"), prev.Who, prev.PID, prev.Operation, prev.Since.UTC().Format("2006-01-02 15:04:05 UTC"))
-	}
 
 	plan, err := sess.planOrSaved(ctx, saved)
 	if err != nil {
@@ -220,16 +215,4 @@ func noticeInterrupt(ctx context.Context, env *cliEnv) (stop func()) {
 		close(done)
 		<-finished
 	}
-}
-
-// lockError explains a held lock and what to do about it.
-func lockError(err error) error {
-	var le *state.LockedError
-	if !errors.As(err, &le) {
-		return fmt.Errorf("lock state: %w", err)
-	}
-	if le.Stale {
-		return fmt.Errorf("%w\n\nThe holder has not renewed the lock for %s: it is probably gone. If you are sure no\ncandlekeep is running against this state, release the lock with:\n  candlekeep force-unlock %s", err, le.Age.Round(1e9), le.Holder.ID)
-	}
-	return fmt.Errorf("%w\n\nAnother candlekeep is using this state. Wait for it, or pass -lock-timeout=10m to wait here.\nIf that process is gone, release the lock with:\n  candlekeep force-unlock %s", err, le.Holder.ID)
 }

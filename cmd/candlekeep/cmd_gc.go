@@ -57,9 +57,9 @@ func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	defer closeWith(&err, st)
-	lock, err := st.Lock(ctx, "gc", *lockTimeout)
+	lock, err := takeLock(ctx, env, st, "gc", *lockTimeout)
 	if err != nil {
-		return lockError(err)
+		return err
 	}
 	defer func() {
 		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))

@@ -38,9 +38,9 @@ func runRefresh(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	defer closeWith(&err, st)
-	lock, err := st.Lock(ctx, "refresh", *lockTimeout)
+	lock, err := takeLock(ctx, env, st, "refresh", *lockTimeout)
 	if err != nil {
-		return lockError(err)
+		return err
 	}
 	defer func() {
 		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))

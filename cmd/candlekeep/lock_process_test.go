@@ -268,6 +268,8 @@ type plantedLock struct {
 	PID       int       `bun:"pid,notnull"`
 	Since     time.Time `bun:"since,notnull"`
 	Heartbeat time.Time `bun:"heartbeat,notnull"`
+	// PIDNamespace is left '' by a candlekeep older than the column.
+	PIDNamespace string `bun:"pid_ns,notnull"`
 }
 
 func plantLock(t *testing.T, path string, row plantedLock) {

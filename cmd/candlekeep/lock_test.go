@@ -41,6 +41,13 @@ func TestApplyRespectsTheLock(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "state is locked") || !strings.Contains(stderr, "candlekeep force-unlock "+held.Info.ID) {
 		t.Fatalf("apply under a held lock: exit %d\n%s", code, stderr)
 	}
+	// Given a timeout that passes, apply says it waited, not to pass one.
+	code, _, stderr = run1("apply", "-auto-approve", "-lock-timeout=20ms")
+	for _, want := range []string{"Waiting up to 20ms for the state lock, held by ", "state is locked", "Waited 20ms for it (-lock-timeout)", "candlekeep force-unlock " + held.Info.ID} {
+		if code != 1 || !strings.Contains(stderr, want) || strings.Contains(stderr, "-lock-timeout=10m") {
+			t.Errorf("apply timing out on a held lock: exit %d, want 1, %q and no advice to pass -lock-timeout=10m\n%s", code, want, stderr)
+		}
+	}
 	if code, _, stderr := run1("force-unlock", held.Info.ID); code != 0 {
 		t.Fatalf("force-unlock: %s", stderr)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,12 +15,10 @@ import (
 
 func TestMain(m *testing.M) {
 	if os.Getenv(runMainEnv) != "" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		os.Exit(runMain())
 	}
 	testscript.Main(m, map[string]func(){
-		"candlekeep": func() {
-			os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-		},
+		"candlekeep": func() { os.Exit(runMain()) },
 	})
 }
 

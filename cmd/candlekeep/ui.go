@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"os"
 	"strconv"
 	"time"
 
@@ -11,13 +10,16 @@ import (
 
 // isTerminal reports whether w or r is an interactive terminal.
 func isTerminal(v any) bool {
-	f, ok := v.(*os.File)
+	f, ok := v.(fder)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// fder is an *os.File, or a writer wrapping one (watchedOutput).
+type fder interface{ Fd() uintptr }
+
 // terminalWidth is the width of w when it is a terminal, else 0.
 func terminalWidth(w io.Writer) int {
-	f, ok := w.(*os.File)
+	f, ok := w.(fder)
 	if !ok {
 		return 0
 	}
