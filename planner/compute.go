@@ -98,6 +98,7 @@ func compute(in Input) *Plan {
 	if len(plan.Actions) == 0 {
 		plan.Actions = nil
 	}
+	plan.Warnings = append(plan.Warnings, p.earlyEnds(series)...)
 	plan.Warnings = append(plan.Warnings, beforeHistory(in.Config, in.Now, series, desired)...)
 	// A partial plan did not look at the rest of the configuration, so it
 	// cannot tell what it no longer wants.
