@@ -29,6 +29,11 @@ func checkEvidence(d *Dump) error {
 	inQuarter := false
 	for k := range d.Members {
 		m := &d.Members[k]
+		if m.Unprofiled != "" && (d.Kind != FullHistory || d.Spec.Until != 0) {
+			// An inferred cutoff's warning already named it (finishDump);
+			// plan must say it either way.
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: it will fail when loaded (%s)", m.Path, m.Unprofiled))
+		}
 		if m.Unprofiled != "" || m.Profile.Rows == 0 {
 			continue
 		}
