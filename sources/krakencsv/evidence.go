@@ -115,4 +115,3 @@ func formatLead(seconds int64) string {
 	}
 	return fmt.Sprintf("%d days", days)
 }
-
