@@ -43,7 +43,7 @@ func TestLoadWithoutThePromisedRowsFails(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec, ok := snap.Files[a.CSV.Fingerprint]; !ok || rec.Status != state.FileFailed {
+		if rec, ok := snap.Files[state.FileKey{Fingerprint: a.CSV.Fingerprint, Dump: a.CSV.Dump, Member: a.CSV.Member}]; !ok || rec.Status != state.FileFailed {
 			t.Errorf("batch %d: file record %+v; want it failed", opts.BatchRows, rec)
 		}
 	}

@@ -15,7 +15,7 @@ type planner struct {
 	dir        string // configuration directory, to show dump paths relative to it
 	dumps      []*krakencsv.Dump
 	candidates map[ohlc.Series][]candidate
-	files      map[string]state.FileRecord
+	files      map[state.FileKey]state.FileRecord
 
 	now            int64
 	publishedUntil int64 // end of the newest quarter Kraken has published

@@ -102,7 +102,7 @@ func (p *planner) fillFromDumps(w *seriesWork, actions []Action) []Action {
 		if len(part) == 0 {
 			continue
 		}
-		if rec, ok := p.files[c.member.Fingerprint]; ok && rec.Status == state.FileFailed {
+		if rec, ok := p.files[state.FileKey{Fingerprint: c.member.Fingerprint, Dump: c.dump.Spec.Name, Member: c.member.Path}]; ok && rec.Status == state.FileFailed {
 			for _, sp := range part {
 				w.blocked = append(w.blocked, blocked{span: sp, member: c.member, err: rec.Error})
 			}

@@ -19,6 +19,7 @@ import (
 //	evidence ms SRC DST            SRC with its timestamps in milliseconds
 //	evidence cut SRC BYTES DST     SRC cut to BYTES, then back to its last line end
 //	evidence unzip ZIP MEMBER DST  a member of a zip, as a file
+//	evidence zip DST NAME=SRC...   a zip of the files, each under NAME
 func cmdEvidence(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: evidence before|ms|cut|unzip ...")
@@ -60,7 +61,22 @@ func cmdEvidence(ts *testscript.TestScript, neg bool, args []string) {
 		data, err := io.ReadAll(f)
 		ts.Check(err)
 		ts.Check(os.WriteFile(ts.MkAbs(args[3]), data, 0o644))
+	case args[0] == "zip" && len(args) >= 3:
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, arg := range args[2:] {
+			name, src, ok := strings.Cut(arg, "=")
+			if !ok {
+				ts.Fatalf("evidence zip: %q is not NAME=SRC", arg)
+			}
+			w, err := zw.Create(name)
+			ts.Check(err)
+			_, err = w.Write([]byte(ts.ReadFile(src)))
+			ts.Check(err)
+		}
+		ts.Check(zw.Close())
+		ts.Check(os.WriteFile(ts.MkAbs(args[1]), buf.Bytes(), 0o644))
 	default:
-		ts.Fatalf("usage: evidence before SRC T DST | ms SRC DST | cut SRC BYTES DST | unzip ZIP MEMBER DST")
+		ts.Fatalf("usage: evidence zip DST NAME=SRC... | before SRC T DST | ms SRC DST | cut SRC BYTES DST | unzip ZIP MEMBER DST")
 	}
 }
