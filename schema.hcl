@@ -100,8 +100,14 @@ dump "full" {
   # means quarterly, as does a quarter attribute; anything else means full.
   kind = "full"
   # until: full dumps only; the cutoff, a date or RFC 3339 time (UTC).
-  # Optional: by default the end of the newest candle in the dump.
+  # Optional: by default the end of the newest candle in the dump. A
+  # declared until more than a week past the newest candle is an error.
   until = "2024-07-01"
+  # trust_early_ends: full dumps only. A file ending more than a day before
+  # its pair's other files in the dump (a download cut short) vouches only
+  # up to its last row, with a warning; true takes the rest as "no trades"
+  # too (the warning stays). Optional, default false.
+  trust_early_ends = false
 }
 
 dump "q3_2024" {

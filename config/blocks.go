@@ -33,7 +33,7 @@ var (
 		{Name: "path"}, {Name: "table"}, {Name: "conf"},
 	}}
 	dumpSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-		{Name: "path", Required: true}, {Name: "kind"}, {Name: "until"}, {Name: "quarter"},
+		{Name: "path", Required: true}, {Name: "kind"}, {Name: "until"}, {Name: "quarter"}, {Name: "trust_early_ends"},
 	}}
 
 	tableName       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -254,6 +254,7 @@ func (d *decoder) dump(b *hcl.Block, dir string) (Dump, bool) {
 			}
 			dump.Until = t
 		}
+		dump.TrustEarlyEnds, _ = d.boolean(attrs, "trust_early_ends")
 	}
 	return dump, len(d.diags) == before || !d.diags[before:].HasErrors()
 }

@@ -92,6 +92,9 @@ type Dump struct {
 	Until int64
 	// Quarter is the declared quarter ("2024-Q3") as a span, or empty.
 	Quarter ohlc.Span
+	// TrustEarlyEnds (full dumps only) takes a file ending long before its
+	// pair's other files to mean no trades after its last row.
+	TrustEarlyEnds bool
 	// DeclRange is where the block is declared, for diagnostics.
 	DeclRange hcl.Range
 }

@@ -36,7 +36,7 @@ func openCSV(ctx context.Context, a planner.Action, open func(context.Context, k
 	if a.CSV == nil {
 		return nil, fmt.Errorf("load_csv %s has no file", a.Series)
 	}
-	f, err := open(ctx, krakencsv.Source{DumpPath: a.CSV.DumpPath, IsZip: a.CSV.IsZip, Member: a.CSV.Member, Fingerprint: a.CSV.Fingerprint, Size: a.CSV.Size, ModTime: a.CSV.ModTime})
+	f, err := open(ctx, krakencsv.Source{DumpPath: a.CSV.DumpPath, IsZip: a.CSV.IsZip, Member: a.CSV.Member, Fingerprint: a.CSV.Fingerprint, Size: a.CSV.Size, ModTime: a.CSV.ModTime, Until: a.CSV.Until})
 	if err != nil {
 		err = fmt.Errorf("open %s: %w", a.CSV.Member, err)
 		if krakencsv.IsContentError(err) {

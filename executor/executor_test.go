@@ -74,7 +74,7 @@ func newFixture(t *testing.T) *fixture {
 func (f *fixture) plan(t *testing.T) *planner.Plan {
 	t.Helper()
 	ctx := context.Background()
-	inv, err := krakencsv.Scan(ctx, []krakencsv.DumpSpec{{Name: "hourly", Path: f.dump, Kind: krakencsv.FullHistory, Until: to}}, nil)
+	inv, err := krakencsv.Scan(ctx, []krakencsv.DumpSpec{{Name: "hourly", Path: f.dump, Kind: krakencsv.FullHistory, Until: f.cfg.Dumps[0].Until}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,9 @@ func (f *fixture) withDump(t *testing.T, data []byte) string {
 		t.Fatal(err)
 	}
 	f.dump = dir
-	f.cfg.Dumps = []config.Dump{{Name: "hourly", Path: dir, Kind: config.FullHistory, Until: to}}
+	// No until: the cut-down file ends long before it (krakencsv's
+	// checkEvidence), so the cutoff is inferred from its rows.
+	f.cfg.Dumps = []config.Dump{{Name: "hourly", Path: dir, Kind: config.FullHistory}}
 	return dir
 }
 
@@ -167,7 +169,9 @@ func TestFileChangedSincePlan(t *testing.T) {
 	if len(snap.Files) != 0 {
 		t.Errorf("file records after a refused load: %+v", snap.Files)
 	}
-	if next := f.plan(t); len(next.Actions) != 1 || next.Actions[0].Kind != planner.LoadCSV {
+	// The shorter file ends before the old cutoff: what it no longer
+	// holds is left unfillable after its load.
+	if next := f.plan(t); len(next.Actions) == 0 || next.Actions[0].Kind != planner.LoadCSV {
 		t.Errorf("the changed file should be planned again, got %+v", next.Actions)
 	}
 }

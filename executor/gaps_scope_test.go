@@ -67,7 +67,7 @@ func TestPartialApplyKeepsOtherGaps(t *testing.T) {
 func (f *fixture) targetedPlan(t *testing.T, targets ...planner.Target) *planner.Plan {
 	t.Helper()
 	ctx := context.Background()
-	inv, err := krakencsv.Scan(ctx, []krakencsv.DumpSpec{{Name: "hourly", Path: f.dump, Kind: krakencsv.FullHistory, Until: to}}, nil)
+	inv, err := krakencsv.Scan(ctx, []krakencsv.DumpSpec{{Name: "hourly", Path: f.dump, Kind: krakencsv.FullHistory, Until: f.cfg.Dumps[0].Until}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

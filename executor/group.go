@@ -77,7 +77,10 @@ func (g *group) run(ctx context.Context, ks []int) {
 		case errors.Is(err, errTooBig):
 			tooBig = append(tooBig, k)
 			continue
-		case err != nil:
+		case err == nil:
+			err = l.checkPromise(int64(len(candles)))
+		}
+		if err != nil {
 			g.outcomes[k] = l.finish(l.fail(context.WithoutCancel(ctx), err), m.began)
 			continue
 		}

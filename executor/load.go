@@ -87,6 +87,9 @@ func (l *load) run(ctx context.Context, writers *writerPool) error {
 		// batch were not written.
 		return l.fail(stateCtx, batches.err)
 	}
+	if err := l.checkPromise(l.rows); err != nil {
+		return l.fail(stateCtx, err)
+	}
 	return l.record(stateCtx, l.a.Span.End, state.ActionDone, state.FileLoaded, "")
 }
 

@@ -138,7 +138,7 @@ func TestComputeWithAPI(t *testing.T) {
 		{
 			name:  "a failed file: the API fills its part inside the window",
 			cfg:   withAPI(configOf(block(t, "hourly", 60, "2026-04-01", "now")), 0),
-			state: &state.Snapshot{Files: map[string]state.FileRecord{"sha256:xbt60-2026": {Status: state.FileFailed, Error: badRow}}},
+			state: &state.Snapshot{Files: map[state.FileKey]state.FileRecord{{Fingerprint: "sha256:xbt60-2026", Dump: "full_2026", Member: "XBTUSD_60.csv"}: {Status: state.FileFailed, Error: badRow}}},
 			inv:   inventory(full2026),
 			want: askedBy(hourly, tiers,
 				gap(xbt60, span(t, "2026-04-01", "2026-04-15 20:00"), ReasonFileFailed,

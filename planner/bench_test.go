@@ -37,7 +37,7 @@ func benchInput(b *testing.B) Input {
 			Window: config.Window{From: from, ToNow: true},
 		}},
 	}
-	snap := &state.Snapshot{Coverage: make(map[ohlc.Series]ohlc.SpanSet), Files: make(map[string]state.FileRecord)}
+	snap := &state.Snapshot{Coverage: make(map[ohlc.Series]ohlc.SpanSet), Files: make(map[state.FileKey]state.FileRecord)}
 	var members []krakencsv.Member
 	step := (cutoff - from) / spansPerSerie
 	for _, pair := range names {
@@ -61,7 +61,7 @@ func benchInput(b *testing.B) Input {
 	}
 	for k := 0; k < fileRecords; k++ {
 		fp := fmt.Sprintf("sha256:old-%d", k)
-		snap.Files[fp] = state.FileRecord{Fingerprint: fp, Status: state.FileLoaded}
+		snap.Files[state.FileKey{Fingerprint: fp}] = state.FileRecord{Fingerprint: fp, Status: state.FileLoaded}
 	}
 	return Input{
 		Config:    cfg,

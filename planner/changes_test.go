@@ -74,10 +74,10 @@ func TestComputeWarnsNoLongerConfigured(t *testing.T) {
 		name: "rows written from its files, summed, are exact",
 		snap: &state.Snapshot{
 			Coverage: map[ohlc.Series]ohlc.SpanSet{xbt1440: {all}, xmr: {all}},
-			Files: map[string]state.FileRecord{
-				"a": file("a", xmr, 800, "2019-01-01", "2021-03-31"),
-				"b": file("b", xmr, 21, "2021-04-01", "2021-04-21"),
-				"c": file("c", xbt1440, 1096, "2019-01-01", "2021-12-31"),
+			Files: map[state.FileKey]state.FileRecord{
+				{Fingerprint: "a"}: file("a", xmr, 800, "2019-01-01", "2021-03-31"),
+				{Fingerprint: "b"}: file("b", xmr, 21, "2021-04-01", "2021-04-21"),
+				{Fingerprint: "c"}: file("c", xbt1440, 1096, "2019-01-01", "2021-12-31"),
 			},
 		},
 		want: []Warning{{Code: WarnNoLongerConfigured, Series: xmr, Candles: 821}},
@@ -86,7 +86,7 @@ func TestComputeWarnsNoLongerConfigured(t *testing.T) {
 		snap: &state.Snapshot{
 			Coverage:    map[ohlc.Series]ohlc.SpanSet{eth: {span(t, "2021-01-01", "2021-01-03")}},
 			APICoverage: map[ohlc.Series]ohlc.SpanSet{eth: {span(t, "2021-01-01 12:00", "2021-01-03")}},
-			Files:       map[string]state.FileRecord{"e": file("e", eth, 20, "2021-01-01", "2021-01-01 23:00")},
+			Files:       map[state.FileKey]state.FileRecord{{Fingerprint: "e"}: file("e", eth, 20, "2021-01-01", "2021-01-01 23:00")},
 		},
 		want: []Warning{{Code: WarnNoLongerConfigured, Series: eth, Candles: 20 + 24, CandlesEstimated: true}},
 	}, {

@@ -15,7 +15,7 @@ type planner struct {
 	dir        string // configuration directory, to show dump paths relative to it
 	dumps      []*krakencsv.Dump
 	candidates map[ohlc.Series][]candidate
-	files      map[string]state.FileRecord
+	files      map[state.FileKey]state.FileRecord
 
 	now            int64
 	publishedUntil int64 // end of the newest quarter Kraken has published
@@ -98,6 +98,7 @@ func compute(in Input) *Plan {
 	if len(plan.Actions) == 0 {
 		plan.Actions = nil
 	}
+	plan.Warnings = append(plan.Warnings, p.earlyEnds(series)...)
 	plan.Warnings = append(plan.Warnings, beforeHistory(in.Config, in.Now, series, desired)...)
 	// A partial plan did not look at the rest of the configuration, so it
 	// cannot tell what it no longer wants.

@@ -27,8 +27,10 @@ func TestCompute(t *testing.T) {
 	fullB := fullDump(t, "full_b", "2021-04-01", mXBT2021)
 	mXBT60 := member(xbt60, "XBTUSD_60.csv", "sha256:xbt60-2026", krakencsv.Profile{Rows: 2000, First: at(t, "2026-01-01"), Last: at(t, "2026-03-31 23:00")})
 	full2026 := fullDump(t, "full_2026", "2026-04-01", mXBT60)
-	failed := func(fp, msg string) *state.Snapshot {
-		return &state.Snapshot{Files: map[string]state.FileRecord{fp: {Fingerprint: fp, Status: state.FileFailed, Error: msg}}}
+	failed := func(d *krakencsv.Dump, msg string) *state.Snapshot {
+		m := d.Members[0]
+		f := state.FileRecord{Fingerprint: m.Fingerprint, Dump: d.Spec.Name, Member: m.Path, Status: state.FileFailed, Error: msg}
+		return &state.Snapshot{Files: map[state.FileKey]state.FileRecord{f.Key(): f}}
 	}
 	lookback := config.Coverage{Name: "recent", Pairs: []string{"XBTUSD"}, Intervals: []ohlc.Interval{60},
 		Window: config.Window{ToNow: true, Lookback: 30 * 86400}}
@@ -168,7 +170,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:  "a failed file is not planned again",
 			cfg:   configOf(block(t, "daily", 1440, "2020-01-01", "2021-01-01")),
-			state: failed("sha256:xbt-2021", badRow),
+			state: failed(full2021, badRow),
 			inv:   inventory(full2021),
 			now:   "2024-05-15",
 			want: askedBy(majors, tiers, gap(xbt1440, span(t, "2020-01-01", "2021-01-01"), ReasonFileFailed,
@@ -177,7 +179,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:  "a failed newer snapshot: the older one loads what it holds",
 			cfg:   configOf(block(t, "daily", 1440, "2020-01-01", "2022-01-01")),
-			state: failed("sha256:xbt-2022", badRow),
+			state: failed(full2022, badRow),
 			inv:   inventory(full2021, full2022),
 			now:   "2024-05-15",
 			want: askedBy(majors, tiers,
@@ -208,7 +210,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:  "a loaded file's record does not block it",
 			cfg:   configOf(block(t, "daily", 1440, "2019-01-01", "2021-01-01")),
-			state: &state.Snapshot{Coverage: map[ohlc.Series]ohlc.SpanSet{xbt1440: {span(t, "2020-01-01", "2021-01-01")}}, Files: map[string]state.FileRecord{"sha256:xbt-2021": {Status: state.FileLoaded}}},
+			state: &state.Snapshot{Coverage: map[ohlc.Series]ohlc.SpanSet{xbt1440: {span(t, "2020-01-01", "2021-01-01")}}, Files: map[state.FileKey]state.FileRecord{{Fingerprint: "sha256:xbt-2021", Dump: "full_2021", Member: "XBTUSD_1440.csv"}: {Status: state.FileLoaded}}},
 			inv:   inventory(full2021),
 			now:   "2024-05-15",
 			want:  askedBy(majors, tiers, load(xbt1440, span(t, "2019-01-01", "2020-01-01"), source(full2021, mXBT2021), 363)),

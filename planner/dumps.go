@@ -39,7 +39,7 @@ func indexCandidates(inv *krakencsv.Inventory) map[ohlc.Series][]candidate {
 		for k := range d.Members {
 			m := &d.Members[k]
 			out[m.Series] = append(out[m.Series], candidate{
-				dump: d, dumpOrder: order, member: m, covers: d.Covers(m.Series),
+				dump: d, dumpOrder: order, member: m, covers: d.CoversMember(m),
 			})
 		}
 	}
@@ -102,7 +102,7 @@ func (p *planner) fillFromDumps(w *seriesWork, actions []Action) []Action {
 		if len(part) == 0 {
 			continue
 		}
-		if rec, ok := p.files[c.member.Fingerprint]; ok && rec.Status == state.FileFailed {
+		if rec, ok := p.files[state.FileKey{Fingerprint: c.member.Fingerprint, Dump: c.dump.Spec.Name, Member: c.member.Path}]; ok && rec.Status == state.FileFailed {
 			for _, sp := range part {
 				w.blocked = append(w.blocked, blocked{span: sp, member: c.member, err: rec.Error})
 			}
@@ -116,6 +116,12 @@ func (p *planner) fillFromDumps(w *seriesWork, actions []Action) []Action {
 			Fingerprint: c.member.Fingerprint,
 			Size:        c.member.Size,
 			ModTime:     c.member.ModTime,
+			Until:       c.dump.Spec.Until,
+			First:       c.member.Profile.First,
+			Last:        c.member.Profile.Last,
+		}
+		if c.dump.Kind != krakencsv.FullHistory {
+			src.Until = 0
 		}
 		for _, sp := range part {
 			actions = append(actions, Action{
@@ -147,4 +153,27 @@ func estimateRows(pr krakencsv.Profile, iv ohlc.Interval, sp ohlc.Span) int64 {
 	}
 	// Rows × seconds stays far below 2^63 for any real file (6e6 × 4e8).
 	return pr.Rows * overlap.Seconds() / rows.Seconds()
+}
+
+// earlyEnds warns of the planned series' files that end long before their
+// pair's other files in the same dump, saying whether the dump trusts the
+// difference to be "no trades".
+func (p *planner) earlyEnds(series []ohlc.Series) []Warning {
+	var out []Warning
+	for _, s := range series {
+		for _, c := range p.candidates[s] {
+			m := c.member
+			if m.EndsEarly == 0 {
+				continue
+			}
+			code := WarnFileEndsEarly
+			if c.dump.Spec.TrustEarlyEnds {
+				code = WarnFileEndsEarlyTrusted
+			}
+			out = append(out, Warning{Code: code, Series: s,
+				Span:  ohlc.Span{Start: m.Profile.Last + s.Interval.Seconds(), End: m.EndsEarly},
+				Hints: []string{c.dump.Spec.Name, m.Path}})
+		}
+	}
+	return out
 }

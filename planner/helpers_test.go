@@ -105,7 +105,12 @@ func covered(spans map[ohlc.Series]ohlc.SpanSet) *state.Snapshot {
 
 // source is the CSVSource a load of m from d reads.
 func source(d *krakencsv.Dump, m krakencsv.Member) *CSVSource {
-	return &CSVSource{Dump: d.Spec.Name, DumpPath: d.Spec.Path, IsZip: d.IsZip, Member: m.Path, Fingerprint: m.Fingerprint, Size: m.Size}
+	src := &CSVSource{Dump: d.Spec.Name, DumpPath: d.Spec.Path, IsZip: d.IsZip, Member: m.Path, Fingerprint: m.Fingerprint, Size: m.Size,
+		First: m.Profile.First, Last: m.Profile.Last}
+	if d.Kind == krakencsv.FullHistory {
+		src.Until = d.Spec.Until
+	}
+	return src
 }
 
 func load(s ohlc.Series, sp ohlc.Span, src *CSVSource, estimate int64) Action {

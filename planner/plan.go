@@ -92,6 +92,12 @@ type CSVSource struct {
 	// it was planned, so a file changed since is refused before it is
 	// read; 0 for zip members, whose fingerprint is checked instead.
 	ModTime int64
+	// Until is the full-history dump's declared cutoff: a row at or after
+	// it fails the load, as the scan found. 0 for none.
+	Until int64
+	// First and Last are the open times of the file's first and last rows
+	// as profiled: a load whose span holds either must write a row.
+	First, Last int64
 }
 
 // Plan is the ordered list of actions and what it was computed from.
@@ -162,6 +168,14 @@ const (
 	// configuration no longer asks for; its candles stay in the sink
 	// (Candles), nothing is deleted.
 	WarnNoLongerConfigured WarningCode = "no_longer_configured"
+	// WarnFileEndsEarly: a full-history file ends long before its pair's
+	// other files in the dump (Span: from its end to theirs; Hints: the
+	// dump and the member). The span is not taken as "no trades": it is
+	// left to the API or reported unfillable.
+	WarnFileEndsEarly WarningCode = "file_ends_early"
+	// WarnFileEndsEarlyTrusted: as WarnFileEndsEarly, but the dump says
+	// trust_early_ends, so the span is covered as "no trades".
+	WarnFileEndsEarlyTrusted WarningCode = "file_ends_early_trusted"
 )
 
 // Partial reports whether the plan covers only part of the configuration.

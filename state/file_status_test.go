@@ -72,10 +72,10 @@ func TestFailedFileStaysFailed(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := make(map[string]FileRecord, len(tt.want))
+				want := make(map[FileKey]FileRecord, len(tt.want))
 				for fp, f := range tt.want {
 					f.Fingerprint, f.Dump, f.Member, f.Series = fp, "full", "XBTUSD_60.csv", xbt60
-					want[fp] = f
+					want[f.Key()] = f
 				}
 				if diff := cmp.Diff(want, snap.Files, cmpopts.IgnoreFields(FileRecord{}, "UpdatedAt")); diff != "" {
 					t.Errorf("files (-want +got):\n%s", diff)

@@ -46,6 +46,15 @@ func migrations() *migrate.Migrations {
 			})
 		},
 	})
+	ms.Add(migrate.Migration{
+		Name:    migrationFilesPerMember,
+		Comment: "files per member",
+		Up: func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error {
+			return m.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				return filesPerMember(ctx, tx)
+			})
+		},
+	})
 	return ms
 }
 
@@ -199,7 +208,7 @@ func addSinks(ctx context.Context, tx bun.Tx) error {
 	if _, err := tx.ExecContext(ctx, "ALTER TABLE files RENAME TO files_v1"); err != nil {
 		return fmt.Errorf("rebuild files: %w", err)
 	}
-	if _, err := tx.NewCreateTable().Model((*fileRow)(nil)).Exec(ctx); err != nil {
+	if _, err := tx.NewCreateTable().Model((*fileRowV2)(nil)).Exec(ctx); err != nil {
 		return fmt.Errorf("rebuild files: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO files (sink_id, fingerprint, dump, member, pair, interval_min, first_ts, last_ts, row_count, status, error, updated_at)

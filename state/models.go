@@ -61,8 +61,8 @@ type fileRow struct {
 
 	SinkID      int64     `bun:"sink_id,pk"`
 	Fingerprint string    `bun:"fingerprint,pk"`
-	Dump        string    `bun:"dump,notnull"`
-	Member      string    `bun:"member,notnull"`
+	Dump        string    `bun:"dump,pk"`
+	Member      string    `bun:"member,pk"`
 	Pair        string    `bun:"pair,notnull"`
 	IntervalMin int       `bun:"interval_min,notnull"`
 	FirstTS     int64     `bun:"first_ts,notnull"`

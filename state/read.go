@@ -12,7 +12,7 @@ import (
 // files are scanned column by column rather than through bun's reflection,
 // since a large state holds hundreds of thousands of rows.
 func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
-	snap := &Snapshot{Coverage: map[ohlc.Series]ohlc.SpanSet{}, APICoverage: map[ohlc.Series]ohlc.SpanSet{}, Files: map[string]FileRecord{}}
+	snap := &Snapshot{Coverage: map[ohlc.Series]ohlc.SpanSet{}, APICoverage: map[ohlc.Series]ohlc.SpanSet{}, Files: map[FileKey]FileRecord{}}
 	err := s.db.RunInTx(ctx, s.readTx(), func(ctx context.Context, tx bun.Tx) error {
 		var meta metaRow
 		if err := tx.NewSelect().Model(&meta).Where("id = 1").Scan(ctx); err != nil {
@@ -81,7 +81,7 @@ func (s *Store) readCoverage(ctx context.Context, tx bun.Tx, into, api map[ohlc.
 	return nil
 }
 
-func (s *Store) readFiles(ctx context.Context, tx bun.Tx, into map[string]FileRecord) error {
+func (s *Store) readFiles(ctx context.Context, tx bun.Tx, into map[FileKey]FileRecord) error {
 	where, args := s.sinkFilter()
 	rows, err := tx.QueryContext(ctx, "SELECT fingerprint, dump, member, pair, interval_min, first_ts, last_ts, row_count, status, error, updated_at FROM files"+where, args...)
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Store) readFiles(ctx context.Context, tx bun.Tx, into map[string]FileRe
 		}
 		f.Status = FileStatus(status)
 		f.UpdatedAt = utc(updated.Time)
-		into[f.Fingerprint] = f
+		into[f.Key()] = f
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read files: %w", err)

@@ -36,11 +36,18 @@ type Snapshot struct {
 	// APICoverage is the part of Coverage recorded from Kraken's REST
 	// API, per series: those candles have no file record to count them.
 	APICoverage map[ohlc.Series]ohlc.SpanSet
-	// Files are the file records, by fingerprint.
-	Files map[string]FileRecord
+	// Files are the file records, one per member and content.
+	Files map[FileKey]FileRecord
 	// Gaps are the open and unfillable gap records.
 	Gaps []Gap
 }
+
+// FileKey names a file record: a member of a dump with given content. Two
+// members with the same bytes have two records.
+type FileKey struct{ Fingerprint, Dump, Member string }
+
+// Key is the record's FileKey.
+func (f FileRecord) Key() FileKey { return FileKey{f.Fingerprint, f.Dump, f.Member} }
 
 // FileStatus is how far a file has been loaded.
 type FileStatus string

@@ -110,7 +110,7 @@ func mergeCoverage(ctx context.Context, tx bun.Tx, sink int64, series ohlc.Serie
 // Failed is sticky: actions loading other spans of the same file may
 // finish after one of them failed, and their loaded or partial must not
 // hide that failure (or its error). A replaced file has a new fingerprint,
-// so a new record. Reading first is safe: writers are serialised by the
+// so a new record; so has another member with the same bytes. Reading first is safe: writers are serialised by the
 // serial bump.
 func upsertFile(ctx context.Context, tx bun.Tx, sink int64, f FileRecord, now time.Time) error {
 	if f.Fingerprint == "" {
@@ -123,7 +123,7 @@ func upsertFile(ctx context.Context, tx bun.Tx, sink int64, f FileRecord, now ti
 		Status: string(f.Status), Error: f.Error, UpdatedAt: utc(now),
 	}
 	var old fileRow
-	err := tx.NewSelect().Model(&old).Where("sink_id = ? AND fingerprint = ?", sink, f.Fingerprint).Scan(ctx)
+	err := tx.NewSelect().Model(&old).Where("sink_id = ? AND fingerprint = ? AND dump = ? AND member = ?", sink, f.Fingerprint, f.Dump, f.Member).Scan(ctx)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if _, err := tx.NewInsert().Model(&row).Exec(ctx); err != nil {

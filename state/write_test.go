@@ -118,7 +118,7 @@ func TestRecordAccumulatesFileAndAction(t *testing.T) {
 		}
 		wantFile := FileRecord{Fingerprint: "crc:1", Dump: "full", Member: "XBTUSD_60.csv", Series: xbt60,
 			First: 10 * hour, Last: 99 * hour, Rows: 90, Status: FileLoaded, UpdatedAt: clock.now()}
-		if diff := cmp.Diff(map[string]FileRecord{"crc:1": wantFile}, snap.Files); diff != "" {
+		if diff := cmp.Diff(map[FileKey]FileRecord{wantFile.Key(): wantFile}, snap.Files); diff != "" {
 			t.Errorf("files (-want +got):\n%s", diff)
 		}
 		got, err := s.RunActions(ctx, run.ID)

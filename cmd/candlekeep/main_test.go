@@ -73,6 +73,7 @@ func TestScripts(t *testing.T) {
 			"jsonvalid":  cmdJSONValid,
 			"statev1":    cmdStateV1,
 			"sinkdrop":   cmdSinkDrop,
+			"evidence":   cmdEvidence,
 		},
 	})
 }

@@ -29,6 +29,9 @@ func warningText(w planner.Warning) string {
 			return fmt.Sprintf("pair %q is a Kraken internal name; pairs are configured by altname, so nothing is planned for it.", w.Pair)
 		}
 		return fmt.Sprintf("pair %q is Kraken's internal name for %q; pairs are configured by altname, as dumps, state and the sink name them, so nothing is planned for it.", w.Pair, w.Hints[0])
+	// Files cut short (issue 13: coverage only with evidence).
+	case planner.WarnFileEndsEarly, planner.WarnFileEndsEarlyTrusted:
+		return earlyEndText(w)
 	default:
 		return fmt.Sprintf("%s %s", w.Code, w.Series)
 	}

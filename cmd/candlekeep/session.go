@@ -183,7 +183,7 @@ func (s *session) saveCache(ctx context.Context, entries []krakencsv.CacheEntry)
 func (s *session) scan(ctx context.Context, known map[string]krakencsv.CacheEntry) (*krakencsv.Inventory, error) {
 	specs := make([]krakencsv.DumpSpec, len(s.cfg.Dumps))
 	for i, d := range s.cfg.Dumps {
-		specs[i] = krakencsv.DumpSpec{Name: d.Name, Path: d.Path, Kind: krakencsv.Kind(d.Kind), Until: d.Until, Quarter: d.Quarter, Now: s.now}
+		specs[i] = krakencsv.DumpSpec{Name: d.Name, Path: d.Path, Kind: krakencsv.Kind(d.Kind), Until: d.Until, Quarter: d.Quarter, TrustEarlyEnds: d.TrustEarlyEnds, Now: s.now}
 	}
 	inv, err := krakencsv.Scan(ctx, specs, known)
 	if err != nil {

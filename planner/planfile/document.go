@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.1"
+const FormatVersion = "1.2"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -133,6 +133,14 @@ type Source struct {
 	// nanoseconds), absent for zip members.
 	ModTime string `json:"mod_time,omitempty"`
 	IsZip   bool   `json:"is_zip"`
+	// Until is the full-history dump's declared cutoff, which every row
+	// must precede (since 1.2; absent when none is declared).
+	Until string `json:"until,omitempty"`
+	// FirstRow and LastRow are the open times of the file's first and
+	// last rows as profiled (since 1.2): a load whose span holds either
+	// must write a row.
+	FirstRow string `json:"first_row,omitempty"`
+	LastRow  string `json:"last_row,omitempty"`
 }
 
 // NewDocument describes p as the JSON document.
@@ -197,6 +205,10 @@ func newAction(a planner.Action) Action {
 		if c.ModTime != 0 {
 			out.Source.ModTime = time.Unix(0, c.ModTime).UTC().Format(time.RFC3339Nano)
 		}
+		out.Source.Until = formatOptionalTime(c.Until)
+		if c.First != 0 || c.Last != 0 {
+			out.Source.FirstRow, out.Source.LastRow = formatTime(c.First), formatTime(c.Last)
+		}
 	}
 	return out
 }
@@ -253,3 +265,11 @@ func TierTotals(p *planner.Plan) []TierTotal {
 }
 
 func formatTime(unix int64) string { return time.Unix(unix, 0).UTC().Format(time.RFC3339) }
+
+// formatOptionalTime is formatTime, or "" for 0 (none).
+func formatOptionalTime(unix int64) string {
+	if unix == 0 {
+		return ""
+	}
+	return formatTime(unix)
+}

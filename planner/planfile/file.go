@@ -195,6 +195,19 @@ func (a Action) action() (planner.Action, error) {
 			}
 			out.CSV.ModTime = t.UnixNano()
 		}
+		for _, f := range []struct {
+			name, text string
+			to         *int64
+		}{{"source.until", s.Until, &out.CSV.Until}, {"source.first_row", s.FirstRow, &out.CSV.First}, {"source.last_row", s.LastRow, &out.CSV.Last}} {
+			if f.text == "" {
+				continue
+			}
+			t, err := parseTime(f.name, f.text)
+			if err != nil {
+				return planner.Action{}, err
+			}
+			*f.to = t
+		}
 	}
 	return out, nil
 }

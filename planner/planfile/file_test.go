@@ -29,7 +29,7 @@ func samplePlan() *planner.Plan {
 				CSV: &planner.CSVSource{Dump: "daily", DumpPath: "data/daily.zip", IsZip: true, Member: "Kraken_OHLCVT/ADAUSD_1440.csv", Fingerprint: "fp-ada", Size: 4096}},
 			{Kind: planner.LoadCSV, Series: xbt60, Span: ohlc.Span{Start: jan2020, End: apr2020},
 				Coverage: []string{"hourly"}, Estimate: 2184,
-				CSV: &planner.CSVSource{Dump: "hourly", DumpPath: "data/hourly", Member: "XBTUSD_60.csv", Fingerprint: "fp-xbt", Size: 123456, ModTime: 1700000000123456789}},
+				CSV: &planner.CSVSource{Dump: "hourly", DumpPath: "data/hourly", Member: "XBTUSD_60.csv", Fingerprint: "fp-xbt", Size: 123456, ModTime: 1700000000123456789, Until: 1601510400, First: 1381093200, Last: 1601506800}},
 			{Kind: planner.BackfillAPI, Series: xbt60, Span: ohlc.Span{Start: apr2020, End: jul2020},
 				Coverage: []string{"hourly"}, Estimate: 2184, Requests: 4},
 			{Kind: planner.Unfillable, Series: xbt60, Span: ohlc.Span{Start: jul2020, End: jul2020 + 86400},

@@ -74,7 +74,7 @@ func (a *Archives) Open(ctx context.Context, src Source) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
-	return &File{name: name, series: series, rows: NewReader(rc, name, series.Interval), close: rc.Close}, nil
+	return newFile(name, series, rc, src.Until, rc.Close), nil
 }
 
 // archive returns the open zip at path, opening it the first time and

@@ -59,13 +59,18 @@ func TestScanLeavesBadMembersOutOfTheCutoff(t *testing.T) {
 	if len(inv.CacheUpdates) != 1 || inv.CacheUpdates[0].Fingerprint != d.Members[0].Fingerprint {
 		t.Errorf("cache updates %+v; want only ADAUSD_1440.csv", inv.CacheUpdates)
 	}
-	// With the cutoff declared, nothing is inferred and nothing is left out.
-	inv, err = scanOne(t, DumpSpec{Name: "d", Path: dir, Until: 1600000000}, nil)
+	// With the cutoff declared, nothing is inferred, and the bad members
+	// are still named, so plan says what will fail.
+	inv, err = scanOne(t, DumpSpec{Name: "d", Path: dir, Until: april2021}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := inv.Dumps[0]; d.Cutoff != 1600000000 || d.Warnings != nil {
-		t.Errorf("declared until: cutoff %d, warnings %q; want 1600000000 and none", d.Cutoff, d.Warnings)
+	wantWarnings = []string{
+		"ETHUSD_1440.csv: it will fail when loaded (" + want[1].Unprofiled + ")",
+		"XBTUSD_1440.csv: it will fail when loaded (" + want[2].Unprofiled + ")",
+	}
+	if d := inv.Dumps[0]; d.Cutoff != april2021 || !cmp.Equal(d.Warnings, wantWarnings) {
+		t.Errorf("declared until: cutoff %d, warnings %q; want %d and %q", d.Cutoff, d.Warnings, april2021, wantWarnings)
 	}
 }
 
@@ -88,7 +93,7 @@ func TestScanLeavesUnclosedCandlesOutOfTheCutoff(t *testing.T) {
 		{name: "every candle closed", now: april2021, wantCutoff: april2021},
 		{name: "one candle still open", now: april2021 - 1, wantCutoff: storjEnd, wantWarnings: []string{adaWarning}},
 		{name: "clock before both", now: storjEnd - 1, wantCutoff: 0, wantWarnings: []string{adaWarning, storjWarning}},
-		{name: "declared until", now: storjEnd - 1, until: 1600000000, wantCutoff: 1600000000},
+		{name: "declared until", now: storjEnd - 1, until: april2021, wantCutoff: april2021},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

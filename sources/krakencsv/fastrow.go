@@ -13,7 +13,7 @@ func (r *Reader) parseRowFast(line []byte, c *ohlc.Candle) bool {
 		return false
 	}
 	t := int64(ts)
-	if t%r.step != 0 || (r.line > 1 && t <= r.prev) {
+	if t < ohlc.KrakenFirstTrade || t >= r.limit || t%r.step != 0 || (r.line > 1 && t <= r.prev) || !r.fits(t) {
 		return false
 	}
 	var v [5]float64

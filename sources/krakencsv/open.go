@@ -33,11 +33,14 @@ type Source struct {
 	// 0 skips the check.
 	Size    int64
 	ModTime int64
+	// Until is the dump's declared cutoff: a row at or after it is a bad
+	// row, as the scan found it. 0 for none.
+	Until int64
 }
 
 // Source is how to open one of the dump's members for loading.
 func (d *Dump) Source(m Member) Source {
-	return Source{DumpPath: d.Spec.Path, IsZip: d.IsZip, Member: m.Path, Fingerprint: m.Fingerprint, Size: m.Size, ModTime: m.ModTime}
+	return Source{DumpPath: d.Spec.Path, IsZip: d.IsZip, Member: m.Path, Fingerprint: m.Fingerprint, Size: m.Size, ModTime: m.ModTime, Until: d.untilFor()}
 }
 
 // ErrChanged is the error of a member whose content differs from the
@@ -114,7 +117,15 @@ func openPlainFile(src Source, name string, series ohlc.Series) (*File, error) {
 	if src.Fingerprint != "" {
 		r = &verifyingReader{r: f, h: sha256.New(), want: src.Fingerprint}
 	}
-	return &File{name: name, series: series, rows: NewReader(r, name, series.Interval), close: f.Close}, nil
+	return newFile(name, series, r, src.Until, f.Close), nil
+}
+
+// newFile is the strict parser over a member's bytes, refusing rows at or
+// after the dump's declared until.
+func newFile(name string, series ohlc.Series, r io.Reader, until int64, close func() error) *File {
+	rows := NewReader(r, name, series.Interval)
+	rows.SetUntil(until)
+	return &File{name: name, series: series, rows: rows, close: close}
 }
 
 // checkStat refuses a plain file whose size or modification time is not

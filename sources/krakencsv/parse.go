@@ -57,12 +57,36 @@ type Reader struct {
 	line int   // 1-based number of the last line taken
 	prev int64 // timestamp of the previous row
 	err  error // sticky error returned once the rows run out
+
+	// Rows must lie in [ohlc.KrakenFirstTrade, end): end is the dump's
+	// until, or maxSeconds.
+	until, limit int64
+	// coarse is the next longer interval in seconds (0: none); offGrid
+	// says a row lies off its boundaries, as a real file's soon does.
+	coarse  int64
+	offGrid bool
 }
 
 // NewReader reads rows of the given interval from r; name is how errors
 // refer to the file.
 func NewReader(r io.Reader, name string, interval ohlc.Interval) *Reader {
-	return &Reader{src: r, name: name, step: interval.Seconds(), buf: make([]byte, readBufferBytes)}
+	rd := &Reader{src: r, name: name, buf: make([]byte, readBufferBytes)}
+	rd.setInterval(interval)
+	return rd
+}
+
+// setInterval sets the interval the rows must fit.
+func (r *Reader) setInterval(interval ohlc.Interval) {
+	r.step, r.coarse, r.limit = interval.Seconds(), coarser(interval), maxSeconds
+}
+
+// SetUntil refuses rows at or after until, the dump's declared cutoff (0:
+// no cutoff beyond Kraken's history).
+func (r *Reader) SetUntil(until int64) {
+	r.until, r.limit = until, maxSeconds
+	if until != 0 {
+		r.limit = min(until, maxSeconds)
+	}
 }
 
 // Read fills buf with the next candles. It returns either n > 0 and a nil
@@ -183,11 +207,17 @@ func (r *Reader) parseRow(line []byte, c *ohlc.Candle) error {
 		return fmt.Errorf("timestamp %q is not a whole number of seconds", fields[0])
 	}
 	t := int64(ts)
+	if err := checkRange(t, r.until); err != nil {
+		return err
+	}
 	if t%r.step != 0 {
 		return fmt.Errorf("timestamp %d is not aligned to the %d-minute interval", t, r.step/60)
 	}
 	if r.line > 1 && t <= r.prev {
 		return fmt.Errorf("timestamp %d is not after the previous row's %d: rows must be in strictly increasing time", t, r.prev)
+	}
+	if !r.fits(t) {
+		return fitError(ohlc.Interval(r.step/60), r.coarse)
 	}
 
 	var v [5]float64
@@ -211,6 +241,19 @@ func (r *Reader) parseRow(line []byte, c *ohlc.Candle) error {
 	r.prev = t
 	*c = candle
 	return nil
+}
+
+// fits notes whether t lies off the next longer interval's boundaries and
+// reports false when fitRows rows have all lain on them.
+func (r *Reader) fits(t int64) bool {
+	if r.offGrid || r.coarse == 0 {
+		return true
+	}
+	if t%r.coarse != 0 {
+		r.offGrid = true
+		return true
+	}
+	return r.line < fitRows
 }
 
 func fieldCountError(line []byte) error {

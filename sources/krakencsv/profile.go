@@ -60,7 +60,11 @@ func profileStream(ctx context.Context, r io.Reader, h hash.Hash, scratch *profi
 	if lastByte != '\n' {
 		p.Rows++
 	}
-	rows := &Reader{name: name, step: interval.Seconds()}
+	if err := checkHead(head, name, interval); err != nil {
+		return Profile{}, err
+	}
+	rows := &Reader{name: name}
+	rows.setInterval(interval)
 	first, err := rows.parseTimestamp(firstLine(head), 1)
 	if err != nil {
 		return Profile{}, err
@@ -76,6 +80,29 @@ func profileStream(ctx context.Context, r io.Reader, h hash.Hash, scratch *profi
 	}
 	p.First, p.Last = first, last
 	return p, nil
+}
+
+// checkHead reads the complete lines of a member's head as loading reads
+// them, so that a file loading would refuse on its first rows (timestamps
+// outside Kraken's history, rows of another interval) is known at
+// planning. The rows after the head are checked when the file is loaded.
+func checkHead(head []byte, name string, interval ohlc.Interval) error {
+	complete := head[:bytes.LastIndexByte(head, '\n')+1]
+	if len(complete) == 0 {
+		return nil // one line, which the caller parses as the first
+	}
+	r := &Reader{src: bytes.NewReader(complete), name: name, buf: make([]byte, len(complete)+1)}
+	r.setInterval(interval)
+	var buf [fitRows]ohlc.Candle
+	for {
+		_, err := r.Read(buf[:])
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // profileScratch is one worker's buffers for profileStream: a quarterly

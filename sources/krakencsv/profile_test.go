@@ -3,6 +3,7 @@ package krakencsv
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -16,6 +17,16 @@ func profileString(input string) (Profile, error) {
 	return profileStream(context.Background(), strings.NewReader(input), nil, newProfileScratch(), "XBTUSD_60.csv", 60)
 }
 
+// hourlyRows is n rows an hour apart from start, the first and every
+// fourth row off the 4-hour boundaries as a real hourly file's are.
+func hourlyRows(start int64, n int) string {
+	var b strings.Builder
+	for k := range n {
+		fmt.Fprintf(&b, "%d,1.5,2,1,1.5,0.1,1\n", start+3600*int64(k))
+	}
+	return b.String()
+}
+
 func TestProfileStream(t *testing.T) {
 	tests := []struct {
 		name, input string
@@ -26,11 +37,11 @@ func TestProfileStream(t *testing.T) {
 		{"BOM and CRLF", "\xEF\xBB\xBF" + strings.ReplaceAll(row1+row2, "\n", "\r\n"), Profile{Rows: 2, First: 1381093200, Last: 1381176000}},
 		{"one row", row1, Profile{Rows: 1, First: 1381093200, Last: 1381093200}},
 		{"one row with BOM and no line end", "\xEF\xBB\xBF" + strings.TrimSuffix(row1, "\n"), Profile{Rows: 1, First: 1381093200, Last: 1381093200}},
-		// Only the first and last rows are parsed; loading checks the rest.
-		{"bad row in the middle", row1 + "oops\n" + row3, Profile{Rows: 3, First: 1381093200, Last: 1381197600}},
+		// Only the head and the last row are parsed; loading checks the rest.
+		{"bad row in the middle", hourlyRows(1381093200, 200) + "oops\n" + hourlyRows(1381816800, 1), Profile{Rows: 202, First: 1381093200, Last: 1381816800}},
 		// Longer than a read chunk, so the first and last rows are in
 		// different chunks and the tail is kept across reads.
-		{"long", row1 + strings.Repeat(row2, profileChunkBytes/len(row2)+10) + row3, Profile{Rows: int64(profileChunkBytes/len(row2) + 12), First: 1381093200, Last: 1381197600}},
+		{"long", hourlyRows(1381093200, profileChunkBytes/40), Profile{Rows: profileChunkBytes / 40, First: 1381093200, Last: 1381093200 + 3600*(profileChunkBytes/40-1)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,7 +90,7 @@ func TestProfileStreamRefusesBadEnds(t *testing.T) {
 		{"trailing blank line", row1 + row2 + "\n", "XBTUSD_60.csv line 3: empty line"},
 		{"last row not aligned", row1 + "1381176060,123.61,123.61,123.61,123.61,0.1,1\n", "XBTUSD_60.csv line 2: timestamp 1381176060 is not aligned to the 60-minute interval"},
 		{"last timestamp too long", row1 + "99999999999999999999,1,1,1,1,1,1\n", `XBTUSD_60.csv line 2: timestamp "99999999999999999999" is not a whole number of seconds`},
-		{"last row before the first", row2 + row3 + row1, "XBTUSD_60.csv line 3: timestamp 1381093200 is not after the first row's 1381176000: rows must be in strictly increasing time"},
+		{"last row before the first", row2 + row3 + row1, "XBTUSD_60.csv line 3: timestamp 1381093200 is not after the previous row's 1381197600: rows must be in strictly increasing time"},
 		{"overlong first line", strings.Repeat("1", 5000) + "\n" + row1, "XBTUSD_60.csv line 1: line longer than 4096 bytes"},
 		{"overlong last line", row1 + strings.Repeat("1", 1<<20), "XBTUSD_60.csv line 2: line longer than 4096 bytes"},
 	}

@@ -73,6 +73,9 @@ func Scan(ctx context.Context, specs []DumpSpec, known map[string]CacheEntry) (*
 	var line []byte
 	for _, d := range inv.Dumps {
 		finishDump(d)
+		if err := checkEvidence(d); err != nil {
+			return nil, fmt.Errorf("dump %q: %w", d.Spec.Name, err)
+		}
 		for _, m := range d.Members {
 			// The bytes of "%s\x00%s\x00%s\n", without fmt per member.
 			line = append(line[:0], d.Spec.Name...)

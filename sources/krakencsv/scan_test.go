@@ -192,8 +192,8 @@ func TestScanZipReadsMembersInPlace(t *testing.T) {
 func TestScanKindAndQuarter(t *testing.T) {
 	dir := t.TempDir()
 	member := []zipEntry{{name: "XBTUSD_1440.csv", data: fixture(t, xbt1440v2021)}}
-	q3 := ohlc.Span{Start: 1719792000, End: 1727740800} // 2024-07-01 → 2024-10-01
-	q1 := ohlc.Span{Start: 1704067200, End: 1711929600} // 2024-01-01 → 2024-04-01
+	q3 := ohlc.Span{Start: 1609459200, End: 1617235200} // 2021-01-01 → 2021-04-01, the files' last quarter
+	q1 := ohlc.Span{Start: 1601510400, End: 1609459200} // 2020-10-01 → 2021-01-01
 	tests := []struct {
 		name        string
 		file        string // zip file name; empty = a folder
@@ -204,19 +204,22 @@ func TestScanKindAndQuarter(t *testing.T) {
 		wantCutoff  int64
 		wantErr     string
 	}{
-		{name: "quarterly by name", file: "Kraken_OHLCVT_Q3_2024.zip", wantKind: Quarterly, wantQuarter: q3},
-		{name: "name in other case", file: "kraken_ohlcvt_q3_2024.ZIP", wantKind: Quarterly, wantQuarter: q3},
-		{name: "declared quarter wins", file: "Kraken_OHLCVT_Q3_2024.zip", spec: DumpSpec{Quarter: q1}, wantKind: Quarterly, wantQuarter: q1},
-		{name: "declared full wins", file: "Kraken_OHLCVT_Q3_2024.zip", spec: DumpSpec{Kind: FullHistory}, wantKind: FullHistory, wantCutoff: april2021},
+		{name: "quarterly by name", file: "Kraken_OHLCVT_Q1_2021.zip", wantKind: Quarterly, wantQuarter: q3},
+		{name: "name in other case", file: "kraken_ohlcvt_q1_2021.ZIP", wantKind: Quarterly, wantQuarter: q3},
+		{name: "declared quarter wins", file: "Kraken_OHLCVT_Q1_2021.zip", spec: DumpSpec{Quarter: q1}, wantKind: Quarterly, wantQuarter: q1},
+		{name: "declared full wins", file: "Kraken_OHLCVT_Q1_2021.zip", spec: DumpSpec{Kind: FullHistory}, wantKind: FullHistory, wantCutoff: april2021},
 		{name: "other names are full", file: "Kraken_OHLCVT.zip", wantKind: FullHistory, wantCutoff: april2021},
 		{name: "declared until", file: "Kraken_OHLCVT.zip", spec: DumpSpec{Until: 1600000000}, wantKind: FullHistory, wantCutoff: 1600000000},
 		{name: "declared quarterly folder", spec: DumpSpec{Kind: Quarterly, Quarter: q1}, wantKind: Quarterly, wantQuarter: q1},
 		// An unzipped quarterly download is a folder named like the zip.
-		{name: "quarterly folder by name", folder: "Kraken_OHLCVT_Q3_2024", wantKind: Quarterly, wantQuarter: q3},
-		{name: "quarterly folder in other case", folder: "KRAKEN_ohlcvt_q3_2024", wantKind: Quarterly, wantQuarter: q3},
-		{name: "quarterly folder declared full", folder: "Kraken_OHLCVT_Q3_2024", spec: DumpSpec{Kind: FullHistory}, wantKind: FullHistory, wantCutoff: april2021},
-		{name: "other folders are full", folder: "Kraken_OHLCVT_Q3_2024_old", wantKind: FullHistory, wantCutoff: april2021},
+		{name: "quarterly folder by name", folder: "Kraken_OHLCVT_Q1_2021", wantKind: Quarterly, wantQuarter: q3},
+		{name: "quarterly folder in other case", folder: "KRAKEN_ohlcvt_q1_2021", wantKind: Quarterly, wantQuarter: q3},
+		{name: "quarterly folder declared full", folder: "Kraken_OHLCVT_Q1_2021", spec: DumpSpec{Kind: FullHistory}, wantKind: FullHistory, wantCutoff: april2021},
+		{name: "other folders are full", folder: "Kraken_OHLCVT_Q1_2021_old", wantKind: FullHistory, wantCutoff: april2021},
 		{name: "quarterly without a quarter", spec: DumpSpec{Kind: Quarterly}, wantErr: "is not named like Kraken_OHLCVT_Q1_2024.zip"},
+		// A declared quarter no row lies in would be covered as "no trades".
+		{name: "quarter without rows", folder: "x", spec: DumpSpec{Kind: Quarterly, Quarter: ohlc.Span{Start: 1704067200, End: 1711929600}}, wantErr: "the declared quarter 2024-01-01 00:00 → 2024-04-01 00:00 holds no row of any of its files (the newest candle ends 2021-04-01 00:00)"},
+		{name: "until far past the rows", file: "Kraken_OHLCVT.zip", spec: DumpSpec{Until: 1775001600}, wantErr: "until 2026-04-01 00:00 is 1826 days after the newest candle ends (2021-04-01 00:00)"},
 		{name: "unknown kind", file: "x.zip", spec: DumpSpec{Kind: "weekly"}, wantErr: `kind "weekly" is neither "full" nor "quarterly"`},
 	}
 	for i, tt := range tests {

@@ -25,6 +25,10 @@ type DumpSpec struct {
 	// Quarter is the declared quarter of a quarterly dump; empty takes it
 	// from the file name.
 	Quarter ohlc.Span
+	// TrustEarlyEnds says a member ending long before its pair's other
+	// files (Member.EndsEarly) still vouches for its whole span, as "no
+	// trades" after its last row; without it only up to its last row.
+	TrustEarlyEnds bool
 	// Now is the current time in Unix seconds, 0 for no check. A member
 	// whose last candle has not closed by Now (or lies in the future) is
 	// left out of an inferred cutoff, with a warning: a clock or a file
@@ -57,6 +61,10 @@ type Member struct {
 	// damaged); Profile is then zero, the member does not count towards an
 	// inferred cutoff and it fails when loaded. Empty for a good member.
 	Unprofiled string
+	// EndsEarly is, for a member of a full history whose last candle ends
+	// more than a day before its pair's other files end, where the newest
+	// of those ends; 0 otherwise.
+	EndsEarly int64
 }
 
 // Dump is a scanned dump: its members and the span it covers.
@@ -84,6 +92,17 @@ func (d *Dump) Covers(s ohlc.Series) ohlc.Span {
 		return d.Quarter.Align(s.Interval)
 	}
 	return ohlc.Span{Start: 0, End: s.Interval.AlignDown(d.Cutoff)}
+}
+
+// CoversMember is what the dump vouches for through one member: Covers,
+// except that a member ending early (Member.EndsEarly) vouches only up to
+// its last candle unless the dump trusts early ends.
+func (d *Dump) CoversMember(m *Member) ohlc.Span {
+	sp := d.Covers(m.Series)
+	if m.EndsEarly != 0 && !d.Spec.TrustEarlyEnds {
+		sp.End = min(sp.End, m.Profile.Last+m.Series.Interval.Seconds())
+	}
+	return sp
 }
 
 // Inventory is every configured dump, scanned.
