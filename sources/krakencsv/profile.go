@@ -60,6 +60,15 @@ func profileStream(ctx context.Context, r io.Reader, h hash.Hash, scratch *profi
 	if lastByte != '\n' {
 		p.Rows++
 	}
+	// Trailing blank lines are not rows, as the loader skips them.
+	tail, blank := trimBlankLines(tail)
+	switch {
+	case blank > MaxTrailingBlankLines || len(tail) == 0 && total > int64(tailBytes):
+		return Profile{}, &ParseError{File: name, Err: errTooManyBlankLines}
+	case int64(blank) == p.Rows:
+		return Profile{}, &ParseError{File: name, Err: ErrNoRows}
+	}
+	p.Rows -= int64(blank)
 	rows := &Reader{name: name, step: interval.Seconds()}
 	first, err := rows.parseTimestamp(firstLine(head), 1)
 	if err != nil {
