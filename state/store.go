@@ -111,13 +111,14 @@ func cfgWhere(cfg Config) string {
 	return "state " + cfg.Path
 }
 
-// migrateAndCheck runs pending migrations, then refuses a store that a
-// newer candlekeep wrote (whose later migrations this binary cannot know).
+// migrateAndCheck refuses a store that a newer candlekeep wrote (whose
+// later migrations this binary cannot know), before migrating touches it,
+// then runs pending migrations.
 func migrateAndCheck(ctx context.Context, db *bun.DB) error {
-	if err := migrateStore(ctx, db); err != nil {
+	if err := checkStoreVersion(ctx, db); err != nil {
 		return err
 	}
-	return checkStoreVersion(ctx, db)
+	return migrateStore(ctx, db)
 }
 
 // pgConnector turns pgdriver's panic on a malformed DSN into an error.

@@ -63,16 +63,17 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"sinkcount":  cmdSinkCount,
-			"corruptzip": cmdCorruptZip,
-			"hostile":    cmdHostile,
-			"kraken":     cmdKraken,
-			"sinkdelete": cmdSinkDelete,
-			"questdb":    cmdQuestDB,
-			"jsonlines":  cmdJSONLines,
-			"jsonvalid":  cmdJSONValid,
-			"statev1":    cmdStateV1,
-			"sinkdrop":   cmdSinkDrop,
+			"sinkcount":      cmdSinkCount,
+			"corruptzip":     cmdCorruptZip,
+			"hostile":        cmdHostile,
+			"kraken":         cmdKraken,
+			"sinkdelete":     cmdSinkDelete,
+			"questdb":        cmdQuestDB,
+			"jsonlines":      cmdJSONLines,
+			"jsonvalid":      cmdJSONValid,
+			"statev1":        cmdStateV1,
+			"sinkdrop":       cmdSinkDrop,
+			"statemigration": cmdStateMigration,
 		},
 	})
 }
