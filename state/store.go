@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/feefifofunds/candlekeep/internal/sqlitefile"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
@@ -154,10 +155,8 @@ func openSQLite(path string) (*bun.DB, error) {
 		return nil, fmt.Errorf("open state %s: %w", path, unwrapPathError(err))
 	}
 	f.Close()
-	sqldb, err := sql.Open("sqlite", sqliteDSN(path))
-	if err != nil {
-		return nil, fmt.Errorf("open state %s: %w", path, err)
-	}
+	// Its disk errors name the file, and say when the disk is full.
+	sqldb := sqlitefile.Open(sqliteDSN(path), path)
 	// One connection: SQLite has one writer anyway, and pragmas set per
 	// connection then hold for every query.
 	sqldb.SetMaxOpenConns(1)

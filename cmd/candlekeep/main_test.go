@@ -38,6 +38,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		Condition:           scriptCondition,
 		UpdateScripts:       os.Getenv("CANDLEKEEP_UPDATE_GOLDEN") != "",
 		Setup: func(env *testscript.Env) error {
 			// Every script gets its own fake Kraken, its clock at
@@ -74,6 +75,8 @@ func TestScripts(t *testing.T) {
 			"statev1":        cmdStateV1,
 			"sinkdrop":       cmdSinkDrop,
 			"statemigration": cmdStateMigration,
+			"tmpfs":          cmdTmpfs,
+			"fill":           cmdFill,
 		},
 	})
 }
