@@ -99,7 +99,8 @@ dump "full" {
   # calendar quarter). Optional: a file name like Kraken_OHLCVT_Q3_2024.zip
   # means quarterly, as does a quarter attribute; anything else means full.
   kind = "full"
-  # until: full dumps only; the cutoff, a date or RFC 3339 time (UTC).
+  # until: full dumps only; the cutoff, a time (see "Times" in
+  # docs/configuration.md).
   # Optional: by default the end of the newest candle in the dump. A
   # declared until more than a week past the newest candle is an error.
   until = "2024-07-01"
@@ -177,10 +178,11 @@ coverage "majors" {
   # intervals: required; minutes (1, 5, 15, 30, 60, 240, 720, 1440, 10080,
   # 21600) or lengths ("1m", "5m", "1h", "4h", "12h", "1d", "1w", "15d").
   intervals = [60, "1d"]
-  # from: the window's start, a date or RFC 3339 time (UTC). A start before
-  # Kraken's first trades (2013-09-01) is planned from them, with a warning.
+  # from: the window's start, a time (see "Times" in docs/configuration.md).
+  # A start before Kraken's first trades (2013-09-01) is planned from them,
+  # with a warning.
   from = var.history_from
-  # to: optional; the window's end, a date, an RFC 3339 time or "now"
+  # to: optional; the window's end, a time or "now"
   # (default): the start of the candle still forming. from must be before to.
   to = "now"
 }

@@ -110,6 +110,7 @@ func (d *decoder) sink(blocks []*hcl.Block, dir string) Sink {
 	sk := Sink{Type: "sqlite", Path: resolvePath(dir, DefaultSinkPath), Table: DefaultSinkTable}
 	b := d.onlyOne(blocks, "sink")
 	if b == nil {
+		d.checkSQLitePath(sk.Path, nil)
 		return sk
 	}
 	sk.Type = b.Labels[0]
@@ -137,6 +138,11 @@ func (d *decoder) sink(blocks []*hcl.Block, dir string) Sink {
 				sk.Path = resolvePath(dir, path)
 			}
 		}
+		rng := b.DefRange
+		if pathAttr != nil {
+			rng = pathAttr.Expr.Range()
+		}
+		d.checkSQLitePath(sk.Path, &rng)
 	case "questdb":
 		sk.Path = ""
 		if pathAttr != nil {
@@ -257,6 +263,17 @@ func (d *decoder) dump(b *hcl.Block, dir string) (Dump, bool) {
 		dump.TrustEarlyEnds, _ = d.boolean(attrs, "trust_early_ends")
 	}
 	return dump, len(d.diags) == before || !d.diags[before:].HasErrors()
+}
+
+// checkSQLitePath refuses a sink path sinks/sqlite.Open refuses, so that
+// validate does: SQLite would read what follows a '?' as options.
+func (d *decoder) checkSQLitePath(path string, rng *hcl.Range) {
+	if !strings.Contains(path, "?") {
+		return
+	}
+	d.diags = append(d.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid sink path",
+		Detail:  fmt.Sprintf("The sqlite sink path %s contains a \"?\", which SQLite would read as the start of connection options. Choose a path without one.", path),
+		Subject: rng})
 }
 
 // checkDumpPath diagnoses a dump path that is neither a directory nor a zip.

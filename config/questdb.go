@@ -19,8 +19,8 @@ var questdbConfKeys = map[string]string{
 	"username":               "text",
 	"password":               "text",
 	"token":                  "text",
-	"token_x":                "ignored",
-	"token_y":                "ignored",
+	"token_x":                "refused",
+	"token_y":                "refused",
 	"request_timeout":        "milliseconds",
 	"retry_timeout":          "milliseconds",
 	"request_min_throughput": "bytes per second",
@@ -38,7 +38,7 @@ var questdbConfKeys = map[string]string{
 func acceptedConfKeys() []string {
 	var out []string
 	for _, k := range sortedKeys(questdbConfKeys) {
-		if kind := questdbConfKeys[k]; kind != "refused" && kind != "ignored" {
+		if questdbConfKeys[k] != "refused" {
 			out = append(out, k)
 		}
 	}
@@ -145,6 +145,10 @@ func (d *decoder) questdbConf(conf string, attr *hcl.Attribute) (string, bool) {
 			return invalid("sets %s twice.", s.key)
 		case kind == "refused" && strings.HasPrefix(s.key, "auto_flush"):
 			return invalid("sets %s. candlekeep flushes each batch itself, so that one HTTP request carries one whole batch and a failed one can be sent again; remove it.", s.key)
+		case kind == "refused" && strings.HasPrefix(s.key, "token_"):
+			// The sink refuses them too (sinks/questdb/conf.go): they
+			// are the public key of ILP over TCP's authentication.
+			return invalid("sets %s, a key of ILP over TCP's authentication that HTTP does not use; remove it (over HTTP a token is token=…).", s.key)
 		case kind == "refused":
 			return invalid("sets %s, which the Go QuestDB client does not support. For a private certificate authority, add it to the system's trust store or point SSL_CERT_FILE at it.", s.key)
 		case strings.Contains(s.value, unsetPlaceholder):
@@ -153,6 +157,10 @@ func (d *decoder) questdbConf(conf string, attr *hcl.Attribute) (string, bool) {
 		case kind == "milliseconds" || strings.HasPrefix(kind, "bytes"):
 			if n, err := strconv.Atoi(s.value); err != nil || n < 0 {
 				return invalid("sets %s to something other than a whole number of %s.", s.key, kind)
+			} else if n == 0 && s.key == "request_min_throughput" {
+				// The client divides by it to time a request; the sink
+				// refuses it, so validate must.
+				return invalid("sets request_min_throughput to 0; it must be above 0 (bytes per second).")
 			}
 		case s.key == "tls_verify":
 			if schema != "https" {

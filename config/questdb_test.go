@@ -108,6 +108,11 @@ func TestQuestDBSinkErrors(t *testing.T) {
 			want: []diagSummary{{hcl.DiagError, "Invalid questdb conf", "main.hcl", 2}}, detail: "only one of username and password"},
 		{name: "timeout not a number", conf: "http::addr=h:9000;request_timeout=10s;",
 			want: []diagSummary{{hcl.DiagError, "Invalid questdb conf", "main.hcl", 2}}, detail: "whole number of milliseconds"},
+		// The sink refuses these (sinks/questdb), so validate must.
+		{name: "token_x refused", conf: "http::addr=h:9000;token=t;token_x=x;",
+			want: []diagSummary{{hcl.DiagError, "Invalid questdb conf", "main.hcl", 2}}, detail: "sets token_x, a key of ILP over TCP"},
+		{name: "no minimum throughput", conf: "http::addr=h:9000;request_min_throughput=0;",
+			want: []diagSummary{{hcl.DiagError, "Invalid questdb conf", "main.hcl", 2}}, detail: "request_min_throughput to 0"},
 		{name: "tls_verify over http", conf: "http::addr=h:9000;tls_verify=on;",
 			want: []diagSummary{{hcl.DiagError, "Invalid questdb conf", "main.hcl", 2}}, detail: `TLS is for "https::" only`},
 		{name: "tls_verify off warns", conf: "https::addr=h:9000;username=u;password=" + secret + ";tls_verify=unsafe_off;",

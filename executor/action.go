@@ -20,8 +20,10 @@ type outcome struct {
 	rows    int64
 	reached int64 // coverage was recorded up to here
 	skipped bool  // never started: the run was stopped first
-	short   ohlc.SpanSet
-	err     error
+	// apiSkipped: a backfill not made because the API was unreachable.
+	apiSkipped bool
+	short      ohlc.SpanSet
+	err        error
 }
 
 // runAction runs one action and records its outcome in state.
@@ -29,10 +31,19 @@ func (e *Executor) runAction(ctx context.Context, opts Options, writers *writerP
 	if ctx.Err() != nil {
 		return e.skip(ctx, runID, rec, a)
 	}
+	g := e.gate()
+	if a.Kind == planner.BackfillAPI && g != nil && g.down() {
+		return e.skipAPI(ctx, runID, rec, a)
+	}
 	emit(ActionStarted{Index: idx, Action: a})
 	began := time.Now()
 	l := newLoad(e, opts, emit, runID, rec, idx, a)
-	return l.finish(l.run(ctx, writers), began)
+	err := l.run(ctx, writers)
+	if errors.Is(err, ErrAPISkipped) {
+		emit(ActionFailed{Index: idx, Action: a, Err: err})
+		return e.skipAPI(ctx, runID, rec, a)
+	}
+	return l.finish(err, began)
 }
 
 // skip records an action the run was stopped before.

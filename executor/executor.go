@@ -113,7 +113,8 @@ type Result struct {
 	Status      state.RunStatus
 	Loads       int   // load_csv actions completed
 	Backfills   int   // backfill_api actions completed
-	Skipped     int   // actions not started because the run was interrupted
+	Skipped     int   // actions not started: the run was interrupted, or (APISkipped) the API unreachable
+	APISkipped  int   // backfills skipped because another found Kraken's API unreachable
 	Rows        int64 // candles written
 	Duration    time.Duration
 	Interrupted bool
@@ -126,6 +127,7 @@ type Result struct {
 // actions; they are in the Result. The error is for failures of the run
 // itself (state could not be written).
 func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error) {
+	e = e.gated()
 	opts := e.Options.withDefaults()
 	started := opts.Now()
 	emit := e.serialEmit()
@@ -196,6 +198,10 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 		o, a := outcomes[k], plan.Actions[idx]
 		res.Rows += o.rows
 		switch {
+		case o.apiSkipped:
+			res.Skipped++
+			res.APISkipped++
+			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapOpen})
 		case o.skipped:
 			res.Skipped++
 			res.Interrupted = true

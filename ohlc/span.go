@@ -63,11 +63,24 @@ func FormatTime(t int64) string {
 	return tt.Format("2006-01-02 15:04")
 }
 
-// ParseTime accepts "2020-01-01", "2020-01-01T10:00:00Z" (RFC 3339) or
-// "2020-01-01 10:00" in UTC.
+// TimeForms lists the forms ParseTime accepts, for errors and help texts.
+const TimeForms = "2020-01-01, 2020-01-01 10:00 or 2020-01-01 10:00:30 (UTC; a T may replace the space), " +
+	"or any of these times with Z or an offset (2020-01-01T10:00:00+02:00)"
+
+// ParseTime accepts a date, a date and time of day, and either with a zone:
+// "2020-01-01", "2020-01-01 10:00", "2020-01-01T10:00:30", "2020-01-01 10:00Z",
+// "2020-01-01T10:00:00+02:00" (RFC 3339). Without a zone a time is UTC, the
+// zone every time candlekeep prints (FormatTime) is in, so a printed time
+// reads back as itself; local time is never assumed, since a run on another
+// machine would mean another instant.
 func ParseTime(v string) (int64, error) {
-	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.Parse(layout, v); err == nil {
+	// One separator, so every form exists both ways.
+	norm := v
+	if len(norm) > 10 && norm[10] == ' ' {
+		norm = norm[:10] + "T" + norm[11:]
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, norm); err == nil {
 			// An offset can carry the time out of the years FormatTime
 			// and RFC 3339 write.
 			if y := t.UTC().Year(); y < 0 || y > 9999 {
@@ -76,5 +89,13 @@ func ParseTime(v string) (int64, error) {
 			return t.Unix(), nil
 		}
 	}
-	return 0, fmt.Errorf("time %q is not a date (2020-01-01) or an RFC 3339 time (2020-01-01T10:00:00Z)", v)
+	return 0, fmt.Errorf("time %q is not one of %s", v, TimeForms)
+}
+
+// timeLayouts are tried in order; time.Parse also takes fractional seconds
+// after the seconds of a layout.
+var timeLayouts = []string{
+	"2006-01-02",
+	"2006-01-02T15:04", "2006-01-02T15:04:05",
+	"2006-01-02T15:04Z07:00", "2006-01-02T15:04:05Z07:00",
 }

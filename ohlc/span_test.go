@@ -1,6 +1,7 @@
 package ohlc
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -87,6 +88,17 @@ func TestParseTimeAndFormat(t *testing.T) {
 		{"2020-01-01T10:00", 1577872800, false},
 		{"2020-01-01 10:00", 1577872800, false},
 		{"2020-01-01 10:00:30", 1577872830, false},
+		// Every time form exists with either separator and with a zone.
+		{"2020-01-01T10:00:30", 1577872830, false},
+		{"2020-01-01 10:00Z", 1577872800, false},
+		{"2020-01-01T10:00+02:00", 1577865600, false},
+		{"2020-01-01 10:00:00+02:00", 1577865600, false},
+		{"2020-01-01T10:00:00.5Z", 1577872800, false},
+		// Without a zone a time is UTC, even one a DST change skips locally.
+		{"2024-03-31 02:30", 1711852200, false},
+		{"2020-01-01 10", 0, true},
+		{"2020-01-01  10:00", 0, true},
+		{"2020-01-01 10:00 UTC", 0, true},
 		{"1969-12-31", -86400, false},
 		{"2020-13-01", 0, true},
 		{"yesterday", 0, true},
@@ -101,6 +113,10 @@ func TestParseTimeAndFormat(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("ParseTime(%q) = %d, want %d", tc.in, got, tc.want)
 		}
+	}
+	_, err := ParseTime("01/02/2020")
+	if err == nil || !strings.Contains(err.Error(), TimeForms) {
+		t.Errorf("ParseTime(01/02/2020) error = %v, want one listing %s", err, TimeForms)
 	}
 	formats := map[int64]string{
 		1577836800: "2020-01-01",

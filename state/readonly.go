@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/feefifofunds/candlekeep/internal/sqlitefile"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 )
@@ -149,10 +150,7 @@ func (s *Store) writable() error {
 func openSQLiteReadOnly(path string) (*bun.DB, error) {
 	var lastErr error
 	for _, mode := range []string{"mode=ro", "immutable=1"} {
-		sqldb, err := sql.Open("sqlite", "file:"+sqliteURIEscaper.Replace(path)+"?"+mode+"&_pragma=busy_timeout(5000)")
-		if err != nil {
-			return nil, err
-		}
+		sqldb := sqlitefile.Open("file:"+sqliteURIEscaper.Replace(path)+"?"+mode+"&_pragma=busy_timeout(5000)", path)
 		sqldb.SetMaxOpenConns(1)
 		if _, err := sqldb.Exec("SELECT count(*) FROM sqlite_master"); err != nil {
 			sqldb.Close()

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/feefifofunds/candlekeep/internal/sqlitefile"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
@@ -121,13 +122,14 @@ func cfgWhere(cfg Config) string {
 	return "state " + cfg.Path
 }
 
-// migrateAndCheck runs pending migrations, then refuses a store that a
-// newer candlekeep wrote (whose later migrations this binary cannot know).
+// migrateAndCheck refuses a store that a newer candlekeep wrote (whose
+// later migrations this binary cannot know), before migrating touches it,
+// then runs pending migrations.
 func migrateAndCheck(ctx context.Context, db *bun.DB) error {
-	if err := migrateStore(ctx, db); err != nil {
+	if err := checkStoreVersion(ctx, db); err != nil {
 		return err
 	}
-	return checkStoreVersion(ctx, db)
+	return migrateStore(ctx, db)
 }
 
 // openPostgres prepares a connection pool; nothing is sent until the first
@@ -176,10 +178,8 @@ func openSQLite(path string) (*bun.DB, error) {
 		return nil, fmt.Errorf("open state %s: %w", path, unwrapPathError(err))
 	}
 	f.Close()
-	sqldb, err := sql.Open("sqlite", sqliteDSN(path))
-	if err != nil {
-		return nil, fmt.Errorf("open state %s: %w", path, err)
-	}
+	// Its disk errors name the file, and say when the disk is full.
+	sqldb := sqlitefile.Open(sqliteDSN(path), path)
 	// One connection: SQLite has one writer anyway, and pragmas set per
 	// connection then hold for every query.
 	sqldb.SetMaxOpenConns(1)

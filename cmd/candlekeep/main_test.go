@@ -38,6 +38,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		Condition:           scriptCondition,
 		UpdateScripts:       os.Getenv("CANDLEKEEP_UPDATE_GOLDEN") != "",
 		Setup: func(env *testscript.Env) error {
 			// Every script gets its own fake Kraken, its clock at
@@ -63,17 +64,20 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"sinkcount":  cmdSinkCount,
-			"corruptzip": cmdCorruptZip,
-			"hostile":    cmdHostile,
-			"kraken":     cmdKraken,
-			"sinkdelete": cmdSinkDelete,
-			"questdb":    cmdQuestDB,
-			"jsonlines":  cmdJSONLines,
-			"jsonvalid":  cmdJSONValid,
-			"statev1":    cmdStateV1,
-			"sinkdrop":   cmdSinkDrop,
-			"evidence":   cmdEvidence,
+			"sinkcount":      cmdSinkCount,
+			"corruptzip":     cmdCorruptZip,
+			"hostile":        cmdHostile,
+			"kraken":         cmdKraken,
+			"sinkdelete":     cmdSinkDelete,
+			"questdb":        cmdQuestDB,
+			"jsonlines":      cmdJSONLines,
+			"jsonvalid":      cmdJSONValid,
+			"statev1":        cmdStateV1,
+			"sinkdrop":       cmdSinkDrop,
+			"statemigration": cmdStateMigration,
+			"tmpfs":          cmdTmpfs,
+			"fill":           cmdFill,
+			"evidence":       cmdEvidence,
 		},
 	})
 }

@@ -125,7 +125,13 @@ func (v *applyView) handle(ev executor.Event) {
 			v.line("%s: %s after %s %s; recorded up to there", actionTitle(e.Action), v.st.yellow("stopped"), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"))
 			return
 		}
+		if errors.Is(e.Err, executor.ErrAPISkipped) {
+			v.line("%s: %s", actionTitle(e.Action), v.st.yellow("skipped: Kraken's API is unreachable"))
+			return
+		}
 		v.line("%s: %s after %s %s: %v", actionTitle(e.Action), v.st.red("failed"), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"), e.Err)
+	case executor.APIUnreachable:
+		v.line("%s %v", v.st.red(v.st.bold("Kraken's API is unreachable; the remaining API backfills are skipped:")), e.Err)
 	case executor.RunFinished:
 		if v.bar != nil {
 			_ = v.bar.Finish()
@@ -171,7 +177,11 @@ func (v *applyView) summary(res executor.Result, unfillable int) {
 		fmt.Fprintf(v.w, "%s %s, %s%s. The next apply resumes where this one stopped.\n",
 			v.st.yellow(v.st.bold("Apply interrupted:")), loads, written, notStarted)
 	case len(res.Failures) > 0:
-		fmt.Fprintf(v.w, "%s %s, %d failed, %s.\n", v.st.red(v.st.bold("Apply failed:")), loads, len(res.Failures), written)
+		skipped := ""
+		if res.APISkipped > 0 {
+			skipped = fmt.Sprintf(", %d API %s skipped (Kraken's API is unreachable)", res.APISkipped, plural(res.APISkipped, "backfill", "backfills"))
+		}
+		fmt.Fprintf(v.w, "%s %s, %d failed%s, %s.\n", v.st.red(v.st.bold("Apply failed:")), loads, len(res.Failures), skipped, written)
 		for _, f := range res.Failures {
 			fmt.Fprintf(v.w, "  %s %s: %v\n", v.st.red("✗"), actionTitle(f.Action), f.Err)
 		}

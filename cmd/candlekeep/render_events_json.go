@@ -82,6 +82,13 @@ type jsonActionFailed struct {
 	Interrupted bool   `json:"interrupted"`
 }
 
+type jsonAPIUnreachable struct {
+	Type  string `json:"type"`
+	Time  string `json:"time"`
+	Index int    `json:"index"`
+	Error string `json:"error"`
+}
+
 type jsonSummary struct {
 	Type        string `json:"type"`
 	Time        string `json:"time"`
@@ -126,6 +133,8 @@ func (v *jsonEventView) handle(ev executor.Event) {
 			line.Short = append(line.Short, spanJSON(s))
 		}
 		v.write(line)
+	case executor.APIUnreachable:
+		v.write(jsonAPIUnreachable{Type: "api_unreachable", Time: at, Index: e.Index, Error: e.Err.Error()})
 	case executor.ActionFailed:
 		v.write(jsonActionFailed{
 			Type: "action_failed", Time: at, Index: e.Index, Series: e.Action.Series.String(),

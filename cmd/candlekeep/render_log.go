@@ -38,9 +38,15 @@ func (v *logView) handle(ev executor.Event) {
 			attrs = append(attrs, "not_reached", e.Short.String())
 		}
 		v.log.Info("action finished", attrs...)
+	case executor.APIUnreachable:
+		v.log.Error("api unreachable: the remaining API backfills are skipped", "error", e.Err.Error())
 	case executor.ActionFailed:
 		if errors.Is(e.Err, executor.ErrInterrupted) {
 			v.log.Warn("action stopped", "series", e.Action.Series.String(), "span", e.Action.Span.String(), "rows", e.Rows)
+			return
+		}
+		if errors.Is(e.Err, executor.ErrAPISkipped) {
+			v.log.Warn("action skipped", "series", e.Action.Series.String(), "span", e.Action.Span.String(), "error", e.Err.Error())
 			return
 		}
 		v.log.Error("action failed", "series", e.Action.Series.String(), "span", e.Action.Span.String(), "rows", e.Rows, "error", e.Err.Error())

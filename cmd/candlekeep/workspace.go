@@ -46,7 +46,7 @@ func (f *configFlags) register(fs *flag.FlagSet) {
 type clockFlag struct{ value string }
 
 func (c *clockFlag) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.value, "now", "", "compute as if it were this time (2024-07-01 or RFC 3339); default: the current time")
+	fs.StringVar(&c.value, "now", "", "compute as if it were this time (2024-07-01, 2024-07-01 10:00 in UTC, or with Z or an offset); default: the current time")
 }
 
 func (c *clockFlag) now() (int64, error) {

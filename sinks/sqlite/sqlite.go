@@ -29,6 +29,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/feefifofunds/candlekeep/internal/sqlitefile"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/sinks"
 )
@@ -79,10 +80,8 @@ func Open(ctx context.Context, path, table string) (*Sink, error) {
 	}
 	f.Close()
 	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate", busyTimeoutMillis)
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite sink %s: %w", path, err)
-	}
+	// Its disk errors name the file, and say when the disk is full.
+	db := sqlitefile.Open(dsn, path)
 	// The first connection creates the file and switches it to WAL, so an
 	// unwritable location fails here rather than at the first write.
 	wconn, err := db.Conn(ctx)

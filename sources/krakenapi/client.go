@@ -44,6 +44,7 @@ type Client struct {
 	backoff    time.Duration
 	maxBackoff time.Duration
 	pairs      *pairTable
+	breaker    *breaker
 	// beforeBackoff, if set, runs as each backoff wait starts (tests).
 	beforeBackoff func()
 }
@@ -93,6 +94,7 @@ func New(opts Options) *Client {
 		keepEmpty:  opts.KeepEmpty,
 		backoff:    opts.Backoff,
 		maxBackoff: opts.MaxBackoff,
+		breaker:    newBreaker(),
 	}
 	if err == nil {
 		c.base = base

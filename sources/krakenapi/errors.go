@@ -21,6 +21,8 @@ type Error struct {
 	// 5xx, network, timeout); retries ran out or the caller stopped waiting.
 	temporary bool
 	gaveUp    bool
+	// unreachable: the endpoint as a whole failed (ErrUnreachable).
+	unreachable bool
 }
 
 // ErrUnknownPair is the error of a pair that Kraken's AssetPairs does not
@@ -56,6 +58,10 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrUnreachable) true for a failure of the whole
+// endpoint.
+func (e *Error) Is(target error) bool { return target == ErrUnreachable && e.unreachable }
 
 // Temporary reports whether the failure is of a kind that passes with time
 // (throttling, Kraken busy or unavailable, 5xx, network errors, timeouts),
@@ -104,6 +110,8 @@ type attemptError struct {
 	// retryAfter is the wait the server asked for (Retry-After), 0 if
 	// none.
 	retryAfter time.Duration
+	// endpoint: the failure is the endpoint's, not this request's.
+	endpoint bool
 }
 
 func permanent(status int, err error) *attemptError {

@@ -28,6 +28,11 @@ func (c *Client) call(ctx context.Context, op string, s ohlc.Series, path string
 	u.RawQuery = query.Encode()
 	attempts := 0
 	for {
+		if first := c.breaker.down(); first != nil {
+			e := c.breaker.notRequested(op, attempts, first)
+			e.Series = s
+			return attempts, e
+		}
 		if err := c.limiter.Wait(ctx); err != nil {
 			return attempts, &Error{Series: s, Op: op, Attempts: attempts, Err: waitError(ctx, err)}
 		}
@@ -39,12 +44,12 @@ func (c *Client) call(ctx context.Context, op string, s ohlc.Series, path string
 		if ctx.Err() != nil {
 			return attempts, &Error{Series: s, Op: op, Attempts: attempts, Err: ctx.Err()}
 		}
-		fail := &Error{Series: s, Op: op, Status: aerr.status, Codes: aerr.codes, Attempts: attempts, Err: aerr.err, temporary: aerr.temporary}
-		if !aerr.temporary {
-			return attempts, fail
-		}
-		if attempts > c.maxRetries {
-			fail.gaveUp = true
+		fail := &Error{Series: s, Op: op, Status: aerr.status, Codes: aerr.codes, Attempts: attempts, Err: aerr.err, temporary: aerr.temporary, unreachable: aerr.endpoint}
+		if !aerr.temporary || attempts > c.maxRetries {
+			fail.gaveUp = aerr.temporary
+			if aerr.endpoint {
+				c.breaker.trip(fail)
+			}
 			return attempts, fail
 		}
 		if c.beforeBackoff != nil {
@@ -53,7 +58,7 @@ func (c *Client) call(ctx context.Context, op string, s ohlc.Series, path string
 		// A throttled server's own Retry-After is a floor (within the
 		// backoff cap): retrying sooner only prolongs the penalty.
 		wait := max(c.backoffFor(attempts), min(aerr.retryAfter, c.maxBackoff))
-		if err := sleep(ctx, wait); err != nil {
+		if err := sleep(ctx, wait, c.breaker.tripped); err != nil {
 			fail.Err = fmt.Errorf("%w (while waiting to retry after: %v)", err, aerr.err)
 			fail.temporary = false
 			return attempts, fail
@@ -73,7 +78,10 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, decode func(body []byt
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return temporary(0, transportError(actx, u, err))
+		aerr := temporary(0, transportError(actx, u, err))
+		endpoint, retry := endpointFailure(err)
+		aerr.endpoint, aerr.temporary = endpoint, !endpoint || retry
+		return aerr
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
@@ -146,8 +154,9 @@ func (c *Client) backoffFor(attempt int) time.Duration {
 	return rand.N(d + 1)
 }
 
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
+// sleep waits d, until ctx ends, or until wake is closed (then nil: the
+// caller looks again at why).
+func sleep(ctx context.Context, d time.Duration, wake <-chan struct{}) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -155,6 +164,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	defer t.Stop()
 	select {
 	case <-t.C:
+		return nil
+	case <-wake:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

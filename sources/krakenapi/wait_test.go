@@ -89,10 +89,10 @@ func TestSleepHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	start := time.Now()
-	if err := sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) || time.Since(start) > prompt {
+	if err := sleep(ctx, time.Hour, nil); !errors.Is(err, context.Canceled) || time.Since(start) > prompt {
 		t.Errorf("sleep = %v after %v", err, time.Since(start))
 	}
-	if err := sleep(context.Background(), time.Microsecond); err != nil {
+	if err := sleep(context.Background(), time.Microsecond, nil); err != nil {
 		t.Errorf("sleep = %v", err)
 	}
 }

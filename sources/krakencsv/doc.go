@@ -17,8 +17,9 @@
 // ohlc.Candle.CheckPrices, shared with the REST API source.
 // Kraken writes "\n" line ends and no byte order mark, but a file that went
 // through an editor may have "\r\n" or a UTF-8 BOM: both are accepted,
-// because neither changes a value. Blank lines, an empty file and lines over
-// MaxLineBytes are refused. Errors are *ParseError, naming the file and the
+// because neither changes a value, and so are up to MaxTrailingBlankLines
+// blank lines at the end. Blank lines between rows, a file without a row
+// and lines over MaxLineBytes are refused. Errors are *ParseError, naming the file and the
 // 1-based line.
 //
 // A dump is a folder (walked at any depth, symlinked folders not followed)

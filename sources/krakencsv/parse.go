@@ -108,6 +108,11 @@ func (r *Reader) Read(buf []ohlc.Candle) (int, error) {
 			n++
 			continue
 		}
+		if len(line) == 0 {
+			// Rows cannot follow, but trailing blank lines may.
+			r.err = r.endOfBlankLines(r.line)
+			break
+		}
 		if err := r.parseRow(line, &buf[n]); err != nil {
 			r.err = &ParseError{File: r.name, Line: r.line, Err: err}
 			break
@@ -186,7 +191,7 @@ var fieldNames = [7]string{"timestamp", "open", "high", "low", "close", "volume"
 // parseRow checks one line against Kraken's format and fills c.
 func (r *Reader) parseRow(line []byte, c *ohlc.Candle) error {
 	if len(line) == 0 {
-		return errors.New("empty line")
+		return errEmptyLine
 	}
 	var fields [7][]byte
 	rest := line

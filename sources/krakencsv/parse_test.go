@@ -149,6 +149,9 @@ func TestParseRefusesBadRows(t *testing.T) {
 		{"non-integer trades", row1 + "1381176000,123.61,123.61,123.61,123.61,0.1,1.5\n", 2, `trades "1.5" is not a non-negative whole number`},
 		{"negative trades", row1 + "1381176000,123.61,123.61,123.61,123.61,0.1,-1\n", 2, `trades "-1" is not a non-negative whole number`},
 		{"blank line", row1 + "\n" + row2, 2, "empty line"},
+		{"blank lines before a row", row1 + "\n\r\n\n" + row2 + "\n", 2, "empty line"},
+		{"only blank lines", "\n\r\n", 0, "no rows"},
+		{"too many trailing blank lines", row1 + strings.Repeat("\r\n", MaxTrailingBlankLines+1), 0, "more than 1000 blank lines at the end"},
 		{"space in field", row1 + "1381176000, 123.61,123.61,123.61,123.61,0.1,1\n", 2, `open " 123.61" is not a plain decimal number`},
 		{"empty file", "", 0, "no rows"},
 		{"overlong line", row1 + strings.Repeat("1", 5000) + "\n" + row2, 2, "line longer than 4096 bytes"},
@@ -185,6 +188,11 @@ func TestParseAcceptsLineEndVariants(t *testing.T) {
 		"BOM and CRLF":                 "\xEF\xBB\xBF" + strings.ReplaceAll(plain, "\n", "\r\n"),
 		"BOM, CRLF, no final line end": "\xEF\xBB\xBF" + strings.TrimSuffix(strings.ReplaceAll(plain, "\n", "\r\n"), "\r\n"),
 		"mixed line ends":              row1 + strings.TrimSuffix(row2, "\n") + "\r\n" + row3,
+		// A re-saved file often ends in blank lines; they hold no candle.
+		"a trailing blank line":            plain + "\n",
+		"trailing blank CRLF lines":        strings.ReplaceAll(plain, "\n", "\r\n") + "\r\n\r\n",
+		"a last blank line without an end": plain + "\r",
+		"the most trailing blank lines":    plain + strings.Repeat("\n", MaxTrailingBlankLines),
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := readAll(t, NewReader(strings.NewReader(input), "XBTUSD_60.csv", 60))

@@ -63,6 +63,15 @@ func profileStream(ctx context.Context, r io.Reader, h hash.Hash, scratch *profi
 	if err := checkHead(head, name, interval); err != nil {
 		return Profile{}, err
 	}
+	// Trailing blank lines are not rows, as the loader skips them.
+	tail, blank := trimBlankLines(tail)
+	switch {
+	case blank > MaxTrailingBlankLines || len(tail) == 0 && total > int64(tailBytes):
+		return Profile{}, &ParseError{File: name, Err: errTooManyBlankLines}
+	case int64(blank) == p.Rows:
+		return Profile{}, &ParseError{File: name, Err: ErrNoRows}
+	}
+	p.Rows -= int64(blank)
 	rows := &Reader{name: name}
 	rows.setInterval(interval)
 	first, err := rows.parseTimestamp(firstLine(head), 1)

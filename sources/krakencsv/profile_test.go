@@ -87,7 +87,9 @@ func TestProfileStreamRefusesBadEnds(t *testing.T) {
 		{"no timestamps", "a,b\nc,d\n", "XBTUSD_60.csv line 1: 2 fields, want 7"},
 		{"bad last row", row1 + row2 + badLast, "XBTUSD_60.csv line 3: 6 fields, want 7"},
 		{"bad last row without line end", row1 + strings.TrimSuffix(badLast, "\n"), "XBTUSD_60.csv line 2: 6 fields, want 7"},
-		{"trailing blank line", row1 + row2 + "\n", "XBTUSD_60.csv line 3: empty line"},
+		{"only blank lines", "\n\n", "XBTUSD_60.csv: no rows"},
+		{"too many trailing blank lines", row1 + strings.Repeat("\n", MaxTrailingBlankLines+1), "XBTUSD_60.csv: more than 1000 blank lines at the end"},
+		{"blank lines after a bad last row", row1 + badLast + "\n\n", "XBTUSD_60.csv line 2: 6 fields, want 7"},
 		{"last row not aligned", row1 + "1381176060,123.61,123.61,123.61,123.61,0.1,1\n", "XBTUSD_60.csv line 2: timestamp 1381176060 is not aligned to the 60-minute interval"},
 		{"last timestamp too long", row1 + "99999999999999999999,1,1,1,1,1,1\n", `XBTUSD_60.csv line 2: timestamp "99999999999999999999" is not a whole number of seconds`},
 		{"last row before the first", row2 + row3 + row1, "XBTUSD_60.csv line 3: timestamp 1381093200 is not after the previous row's 1381197600: rows must be in strictly increasing time"},
@@ -118,7 +120,12 @@ func TestProfileAgreesWithTheLoader(t *testing.T) {
 		long := strings.Repeat("1", n)
 		inputs = append(inputs, long+"\n"+row1, long+"\r\n"+row1, row1+long+"\n", row1+long, row1+long+"\r\n", long, long+"\n")
 	}
-	inputs = append(inputs, row1+row2+row3, "\xEF\xBB\xBF"+row1, "\n", "\r\n", row1+"\r\n", row1+"1381176000,1,1,1,1,1,1E+1")
+	inputs = append(inputs, row1+row2+row3, "\xEF\xBB\xBF"+row1, "\n", "\r\n", row1+"\r\n", row1+"1381176000,1,1,1,1,1,1E+1",
+		// Trailing blank lines, up to and past the bound, and blank lines
+		// that are not trailing.
+		row1+row2+"\n", row1+row2+"\r\n\n\r", "\n"+row1, "\r\n\r\n",
+		row1+strings.Repeat("\r\n", MaxTrailingBlankLines), row1+strings.Repeat("\r\n", MaxTrailingBlankLines+1),
+		row1+strings.Repeat("\n", 5000), row1+"\r\r\n", row1+"\n\r\r\n")
 	for _, input := range inputs {
 		candles, loadErr := readAll(t, NewReader(strings.NewReader(input), "XBTUSD_60.csv", 60))
 		got, err := profileString(input)
