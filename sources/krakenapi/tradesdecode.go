@@ -154,12 +154,14 @@ func parseTrade(cur *cursor, t *ohlc.Trade) error {
 			}
 			t.Time = ns
 		case 3, 4:
+			at := cur.i
 			tok, ok := cur.str()
 			want := "bs"
 			if k == 4 {
 				want = "ml"
 			}
 			if !ok || len(tok) != 1 || (tok[0] != want[0] && tok[0] != want[1]) {
+				cur.i = at
 				return fmt.Errorf("%s %s is not %q or %q", tradeColumns[k], cur.describe(), want[:1], want[1:])
 			}
 			if k == 3 {
