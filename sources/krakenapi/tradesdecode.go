@@ -25,6 +25,17 @@ var tradeColumns = [7]string{"price", "volume", "time", "side", "ordertype", "mi
 // string of digits. A non-empty error array comes back as an
 // *attemptError with the codes; anything else wrong is permanent.
 func decodeTrades(body []byte, key string, dst []ohlc.Trade) (tradesAnswer, *attemptError) {
+	if ans, ok := scanTrades(body, key, dst); ok {
+		return ans, nil
+	}
+	return decodeTradesSlowly(body, key, dst)
+}
+
+// decodeTradesSlowly is decodeTrades through encoding/json, which checks
+// the whole answer is JSON first: several times the CPU of the rest, so
+// it runs only when scanTrades does not accept an answer, and words the
+// refusal.
+func decodeTradesSlowly(body []byte, key string, dst []ohlc.Trade) (tradesAnswer, *attemptError) {
 	var env envelope[map[string]json.RawMessage]
 	if err := json.Unmarshal(body, &env); err != nil {
 		return tradesAnswer{}, permanent(200, malformed(err))
@@ -49,10 +60,72 @@ func decodeTrades(body []byte, key string, dst []ohlc.Trade) (tradesAnswer, *att
 	if ans.last, ans.lastNs, err = readCursor(env.Result["last"]); err != nil {
 		return tradesAnswer{}, permanent(200, err)
 	}
-	if ans.trades, err = parseTrades(raw, dst[:0]); err != nil {
+	c := cursor{b: raw}
+	if ans.trades, err = parseTrades(&c, dst[:0]); err != nil {
 		return tradesAnswer{}, permanent(200, err)
 	}
 	return ans, nil
+}
+
+// scanTrades reads the answer every good page is, in one pass over its
+// bytes: {"error":[],"result":{KEY:[trades],"last":"digits"}}, the two
+// result members in either order, whitespace anywhere. Anything else,
+// a bad trade included, it leaves to decodeTradesSlowly.
+func scanTrades(body []byte, key string, dst []ohlc.Trade) (tradesAnswer, bool) {
+	c := cursor{b: body}
+	var ans tradesAnswer
+	if !c.consume('{') || !c.key("error") || !c.consume('[') || !c.consume(']') || !c.consume(',') ||
+		!c.key("result") || !c.consume('{') {
+		return ans, false
+	}
+	haveTrades, haveLast := false, false
+	for k := 0; k < 2; k++ {
+		if k > 0 && !c.consume(',') {
+			return ans, false
+		}
+		switch {
+		case !haveTrades && c.key(key):
+			var err error
+			if ans.trades, err = parseTrades(&c, dst[:0]); err != nil {
+				return ans, false
+			}
+			haveTrades = true
+		case !haveLast && c.key("last"):
+			s, ok := c.str()
+			if !ok || len(s) == 0 || len(s) > 19 {
+				return ans, false
+			}
+			n, ok := ohlc.ParseUint(s[:min(len(s), 18)])
+			for _, d := range s[min(len(s), 18):] {
+				if d < '0' || d > '9' {
+					return ans, false
+				}
+				n = n*10 + uint64(d-'0')
+			}
+			if !ok {
+				return ans, false
+			}
+			ans.last, ans.lastNs, haveLast = string(s), n, true
+		default:
+			return ans, false
+		}
+	}
+	if !c.consume('}') || !c.consume('}') {
+		return ans, false
+	}
+	c.skipSpace()
+	return ans, c.i == len(c.b)
+}
+
+// key takes a member name that is exactly name, and its colon.
+func (c *cursor) key(name string) bool {
+	c.skipSpace()
+	rest := c.b[c.i:]
+	if len(rest) < len(name)+2 || rest[0] != '"' || string(rest[1:1+len(name)]) != name || rest[1+len(name)] != '"' {
+		return false
+	}
+	c.i += len(name) + 2
+	return c.consume(':')
 }
 
 // readCursor reads "last": a JSON string of nanoseconds. It is kept as
@@ -75,9 +148,9 @@ func readCursor(raw json.RawMessage) (string, uint64, error) {
 }
 
 // parseTrades reads [["price", "volume", time, "side", "ordertype",
-// "misc", trade_id], ...], valid JSON already, checking every trade.
-func parseTrades(raw []byte, dst []ohlc.Trade) ([]ohlc.Trade, error) {
-	c := cursor{b: raw}
+// "misc", trade_id], ...], checking every trade: the syntax of every
+// token it takes, and each trade's values.
+func parseTrades(c *cursor, dst []ohlc.Trade) ([]ohlc.Trade, error) {
 	if !c.consume('[') {
 		return nil, errors.New("trades are not an array")
 	}
@@ -87,7 +160,7 @@ func parseTrades(raw []byte, dst []ohlc.Trade) ([]ohlc.Trade, error) {
 			return nil, errors.New("trades are not an array")
 		}
 		var t ohlc.Trade
-		if err := parseTrade(&c, &t); err != nil {
+		if err := parseTrade(c, &t); err != nil {
 			return nil, tradeError(n, t.ID, err)
 		}
 		if n > 0 {
@@ -170,13 +243,21 @@ func parseTrade(cur *cursor, t *ohlc.Trade) error {
 				t.Type = tok[0]
 			}
 		case 5:
-			if _, ok := cur.str(); !ok {
+			s, ok := cur.str()
+			if !ok {
 				return fmt.Errorf("misc %s is not a string", cur.describe())
+			}
+			// JSON strings hold no control characters; encoding/json
+			// has not seen this one on the fast path.
+			for _, ch := range s {
+				if ch < 0x20 {
+					return errors.New("misc holds a control character")
+				}
 			}
 		case 6:
 			tok, ok := cur.number()
 			id, ok2 := ohlc.ParseUint(tok)
-			if !ok || !ok2 || id == 0 {
+			if !ok || !ok2 || id == 0 || tok[0] == '0' {
 				return fmt.Errorf("trade_id %s is not a positive whole number", string(tok))
 			}
 			t.ID = int64(id)
@@ -197,8 +278,9 @@ func parseNanos(b []byte) (int64, bool) {
 	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
 		i++
 	}
-	// Eleven digits of seconds reach the year 5138.
-	if i == 0 || i > 11 {
+	// Eleven digits of seconds reach the year 5138; JSON numbers have no
+	// leading zeros.
+	if i == 0 || i > 11 || (b[0] == '0' && i > 1) {
 		return 0, false
 	}
 	secs, _ := ohlc.ParseUint(b[:i])

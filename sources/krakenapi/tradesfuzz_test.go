@@ -19,6 +19,17 @@ func FuzzDecodeTrades(f *testing.F) {
 	f.Add(tradesBody(``, `"1688669597827736900"`))
 	f.Add([]byte(`{"error":["EAPI:Rate limit exceeded"]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
+		// The fast path accepts nothing encoding/json would refuse, and
+		// reads what it accepts the same.
+		if fast, ok := scanTrades(body, "XXBTZUSD", nil); ok {
+			slow, aerr := decodeTradesSlowly(body, "XXBTZUSD", nil)
+			if aerr != nil {
+				t.Fatalf("fast path accepted what the slow one refuses: %v", aerr.err)
+			}
+			if diff := cmp.Diff(slow, fast, cmp.AllowUnexported(tradesAnswer{})); diff != "" {
+				t.Fatalf("fast path reads differently (-slow +fast):\n%s", diff)
+			}
+		}
 		ans, aerr := decodeTrades(body, "XXBTZUSD", nil)
 		if aerr != nil {
 			if aerr.err == nil && len(aerr.codes) == 0 {

@@ -53,8 +53,8 @@ type TapeSpec struct {
 
 // GenerateTape makes a deterministic tape like a busy Kraken pair's:
 // prices a random walk in tenths around 30000 written with Kraken's five
-// decimals, volumes with eight, ids from 1, now and then hours with no
-// trade, and bursts of more than MaxTrades trades inside one second.
+// decimals, volumes with eight, ids from 1, about once a day hours with
+// no trade, and bursts of more than MaxTrades trades inside one second.
 func GenerateTape(spec TapeSpec) []Trade {
 	if spec.Gap <= 0 {
 		spec.Gap = 30
@@ -102,8 +102,9 @@ func GenerateTape(spec TapeSpec) []Trade {
 			add(sec*1e9 + rng.Int64N(1e9))
 		}
 		next := sec + 1 + rng.Int64N(2*spec.Gap)
-		if rng.IntN(500) == 0 {
-			next += 3600 + rng.Int64N(3*3600) // a quiet stretch
+		// About once a day of tape, a quiet stretch of hours.
+		if rng.Int64N(86400) < next-sec {
+			next += 3600 + rng.Int64N(3*3600)
 		}
 		// A burst second is never skipped over.
 		for b := range bursts {
