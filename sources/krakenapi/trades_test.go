@@ -6,9 +6,11 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/time/rate"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/sources/krakenapi/krakenfake"
@@ -242,5 +244,36 @@ func TestRebuiltCandlesEqualOHLC(t *testing.T) {
 			t.Errorf("interval %d over %v (-OHLC +rebuilt):\n%s", iv, both, diff)
 		}
 		t.Logf("interval %d: %d candles equal over %v", iv, len(fromAPI), both)
+	}
+}
+
+// TestTradesShareTheLimiter: a trades stream and OHLC calls of the same
+// client wait on one limiter, so together they stay within the rate the
+// fake enforces for every endpoint at once.
+func TestTradesShareTheLimiter(t *testing.T) {
+	f, tape := newTapeFake(t)
+	f.SetLimit(40)
+	opts := testOptions(f)
+	opts.Limiter = rate.NewLimiter(40, 1)
+	c := New(opts)
+	if _, err := c.PairKey(context.Background(), "XBTUSD"); err != nil {
+		t.Fatal(err)
+	}
+	span := ohlc.Span{Start: tapeStart, End: tapeStart + 86400}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, iv := range []ohlc.Interval{1, 5, 15, 30, 60, 240, 1440, 10080} {
+			if _, err := c.OHLC(context.Background(), ohlc.Series{Pair: "ETHUSD", Interval: iv}, 0); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	got := collect(t, c.Trades(TradesQuery{Pair: "XBTUSD", Span: span}))
+	wg.Wait()
+	if diff := cmp.Diff(want(t, tape, span), got); diff != "" {
+		t.Fatalf("trades (-tape +streamed):\n%s", diff)
+	}
+	if f.Violations() != 0 || f.MaxPerSecond() > 40 {
+		t.Errorf("%d requests over the limit, at most %d in one second", f.Violations(), f.MaxPerSecond())
 	}
 }
