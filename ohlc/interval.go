@@ -47,7 +47,13 @@ func (i Interval) InAPI() bool {
 	return false
 }
 
-// AlignDown returns the start of the candle that contains t.
+// AlignDown returns the start of the candle that contains t. It is the one
+// place candlekeep aligns candles: to whole multiples of the interval since
+// the Unix epoch, as Kraken's candles are up to a day. Weekly candles so
+// aligned start on Thursdays (1970-01-01 was one) and 15-day candles on
+// multiples of 15 days; that Kraken aligns 10080 and 21600 the same way is
+// an assumption no recorded answer confirms (docs/decisions.md, "Candle
+// alignment"), which the REST decoder already relies on.
 func (i Interval) AlignDown(t int64) int64 {
 	s := i.Seconds()
 	r := t % s

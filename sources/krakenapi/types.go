@@ -1,7 +1,13 @@
-// Package krakenapi backfills recent candles from Kraken's public REST API
-// (GET /0/public/OHLC), mapping altnames to Kraken's pair keys through
-// AssetPairs, with one shared rate limiter, retries with backoff and
-// jitter, and the same strict candle checks as the CSV parser.
+// Package krakenapi is Kraken's public REST API: recent candles (GET
+// /0/public/OHLC, Client.OHLC) and a pair's trade history (GET
+// /0/public/Trades, Client.Trades, a stream of pages of up to 1000 trades
+// that pages with Kraken's nanosecond cursor string as given, drops trades
+// repeated at a page boundary and stops at the span's end). Both map
+// altnames to Kraken's pair keys through AssetPairs and share one rate
+// limiter, one retry loop with backoff and jitter, one error type (*Error)
+// and strict checks: candles as the CSV parser checks them, trades with
+// positive prices and volumes, times not decreasing and ids increasing. A
+// malformed answer is refused, naming the pair and what was wrong.
 package krakenapi
 
 import (

@@ -52,16 +52,18 @@ var fixtureRows = sync.OnceValue(func() []row {
 	return rows
 })
 
+// entry is one OHLC row of an answer at its open time.
+type entry struct {
+	t int64
+	r row
+}
+
 // ohlcBody builds the answer for a pair key at an interval (seconds): the
 // fixture's 720 rows, shifted so the last one is the candle forming at
 // now, keeping those after since plus the forming one, as Kraken does.
 func ohlcBody(key string, step, now, since int64, f faultKind) []byte {
 	rows := fixtureRows()
 	forming := now - now%step
-	type entry struct {
-		t int64
-		r row
-	}
 	var picked []entry
 	for i, r := range rows {
 		t := forming - int64(len(rows)-1-i)*step
@@ -69,7 +71,16 @@ func ohlcBody(key string, step, now, since int64, f faultKind) []byte {
 			picked = append(picked, entry{t, r})
 		}
 	}
+	return writeOHLC(key, picked, forming-step, f)
+}
+
+// writeOHLC writes an OHLC answer of the picked entries, the last one
+// forming, with a row fault applied.
+func writeOHLC(key string, picked []entry, last int64, f faultKind) []byte {
 	mid := len(picked) / 2
+	if len(picked) == 0 {
+		f = 0
+	}
 	switch f {
 	case badRow:
 		picked[mid].r.values[0] = `"n/a"`
@@ -99,7 +110,7 @@ func ohlcBody(key string, step, now, since int64, f faultKind) []byte {
 		b = append(b, ']')
 	}
 	b = append(b, `],"last":`...)
-	b = strconv.AppendInt(b, forming-step, 10)
+	b = strconv.AppendInt(b, last, 10)
 	b = append(b, "}}"...)
 	return b
 }

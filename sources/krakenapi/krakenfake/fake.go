@@ -1,7 +1,14 @@
 // Package krakenfake is a fake of Kraken's public REST API for tests: an
-// httptest server answering GET /0/public/OHLC and /0/public/AssetPairs in
-// Kraken's real format, built from a real recorded answer, with Kraken's
-// error shapes, scripted faults and per-second request accounting.
+// httptest server answering GET /0/public/OHLC, /0/public/Trades and
+// /0/public/AssetPairs in Kraken's real format, with Kraken's error
+// shapes, scripted faults and per-second request accounting shared by
+// every endpoint.
+//
+// By default every pair's OHLC answer is a real recorded one, shifted to
+// end at the fake's clock. A pair given a trade tape (SetTape,
+// GenerateTape) instead has its OHLC answers computed from the tape,
+// which its Trades endpoint pages through 1000 trades at a time, so the
+// two agree exactly.
 package krakenfake
 
 import (
@@ -54,6 +61,9 @@ type Server struct {
 	pairsFaults []Fault
 	ohlcCount   int
 	pairsCount  int
+	tapes       map[string][]Trade // pair key → tape
+	tradesQ     []Fault
+	tradesCount int
 }
 
 // New starts a fake; Close stops it.
@@ -102,6 +112,14 @@ func (s *Server) Script(faults ...Fault) {
 	s.mu.Unlock()
 }
 
+// ScriptTrades queues faults for the next Trades requests, apart from
+// OHLC's.
+func (s *Server) ScriptTrades(faults ...Fault) {
+	s.mu.Lock()
+	s.tradesQ = append(s.tradesQ, faults...)
+	s.mu.Unlock()
+}
+
 // ScriptAssetPairs queues faults for the next AssetPairs requests, apart
 // from OHLC's so a script need not know when a client fetches AssetPairs.
 // Faults about rows (WrongPairKey, BadRow, OutOfOrder) do not apply to
@@ -116,7 +134,7 @@ func (s *Server) ScriptAssetPairs(faults ...Fault) {
 func (s *Server) Pending() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.ohlcFaults) + len(s.pairsFaults)
+	return len(s.ohlcFaults) + len(s.pairsFaults) + len(s.tradesQ)
 }
 
 // OHLCRequests and AssetPairsRequests count the requests per endpoint.
@@ -124,6 +142,13 @@ func (s *Server) OHLCRequests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.ohlcCount
+}
+
+// TradesRequests counts the Trades requests.
+func (s *Server) TradesRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tradesCount
 }
 
 // AssetPairsRequests counts the AssetPairs requests.
@@ -149,6 +174,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.pairsCount++
 		if !throttled {
 			f, s.pairsFaults = pop(s.pairsFaults)
+		}
+	case "/0/public/Trades":
+		s.tradesCount++
+		if !throttled {
+			f, s.tradesQ = pop(s.tradesQ)
 		}
 	}
 	now = s.now
@@ -190,6 +220,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/0/public/OHLC":
 		body = s.ohlc(r, now, f.kind)
+	case "/0/public/Trades":
+		body = s.trades(r, now, f.kind)
 	case "/0/public/AssetPairs":
 		body = assetPairsBody(s.alts)
 	default:
@@ -225,7 +257,33 @@ func (s *Server) ohlc(r *http.Request, now int64, f faultKind) []byte {
 	if !ok {
 		return errorBody("EQuery:Unknown asset pair")
 	}
+	if tape, ok := s.tape(key); ok {
+		return tapeOHLCBody(key, tape, interval*60, now, since, f)
+	}
 	return ohlcBody(key, interval*60, now, since, f)
+}
+
+// trades answers GET /0/public/Trades?pair=&since= from the pair's tape;
+// a pair without one has no trades.
+func (s *Server) trades(r *http.Request, now int64, f faultKind) []byte {
+	q := r.URL.Query()
+	key, ok := s.pairs[q.Get("pair")]
+	if !ok {
+		return errorBody("EQuery:Unknown asset pair")
+	}
+	since, ok := sinceNanos(q.Get("since"))
+	if !ok {
+		return errorBody("EGeneral:Invalid arguments")
+	}
+	tape, _ := s.tape(key)
+	return tradesBody(key, visible(tape, now), since, f)
+}
+
+func (s *Server) tape(key string) ([]Trade, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tapes[key]
+	return t, ok
 }
 
 func pop(q []Fault) (Fault, []Fault) {

@@ -217,7 +217,7 @@ func contains(want string) func([]byte) bool {
 }
 
 func TestParseFaults(t *testing.T) {
-	got, err := ParseFaults("ratelimit*2, 429,503,slow=2s,truncated,malformed,code=EService:Busy,wrongpair,badrow,outoforder")
+	got, err := ParseFaults("ratelimit*2, 429,503,slow=2s,truncated,malformed,code=EService:Busy,wrongpair,badrow,outoforder,overlap")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestParseFaults(t *testing.T) {
 	for _, f := range got {
 		names = append(names, f.String())
 	}
-	want := []string{"ratelimit", "ratelimit", "429", "503", "slow=2s", "truncated", "malformed", "code=EService:Busy", "wrongpair", "badrow", "outoforder"}
+	want := []string{"ratelimit", "ratelimit", "429", "503", "slow=2s", "truncated", "malformed", "code=EService:Busy", "wrongpair", "badrow", "outoforder", "overlap"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -20,6 +20,7 @@ const (
 	wrongPairKey
 	badRow
 	outOfOrder
+	overlap
 )
 
 // Fault is one misbehaviour, spent on one request (see Server.Script).
@@ -61,13 +62,19 @@ func WrongPairKey() Fault { return Fault{kind: wrongPairKey} }
 // BadRow answers a row whose open price is not a number.
 func BadRow() Fault { return Fault{kind: badRow} }
 
-// OutOfOrder answers two neighbouring rows swapped.
+// OutOfOrder answers two neighbouring rows swapped (for Trades: trades,
+// so their ids decrease).
 func OutOfOrder() Fault { return Fault{kind: outOfOrder} }
+
+// Overlap makes a Trades answer start three trades before since, repeating
+// the end of the page before, as users of the real endpoint have seen.
+// Other endpoints answer normally.
+func Overlap() Fault { return Fault{kind: overlap} }
 
 var faultNames = map[faultKind]string{
 	rateLimit200: "ratelimit", tooManyRequests429: "429", serverError503: "503",
 	slow: "slow", truncated: "truncated", malformedBody: "malformed", errorCode: "code",
-	wrongPairKey: "wrongpair", badRow: "badrow", outOfOrder: "outoforder",
+	wrongPairKey: "wrongpair", badRow: "badrow", outOfOrder: "outoforder", overlap: "overlap",
 }
 
 // String is the fault as ParseFaults reads it.
@@ -83,7 +90,7 @@ func (f Fault) String() string {
 
 // ParseFaults reads a comma-separated list of faults, each optionally
 // repeated with *N: "ratelimit*3,429,503,slow=2s,truncated,malformed,
-// code=EService:Busy,wrongpair,badrow,outoforder". It lets scripts that
+// code=EService:Busy,wrongpair,badrow,outoforder,overlap". It lets scripts that
 // drive the fake from outside Go name faults.
 func ParseFaults(spec string) ([]Fault, error) {
 	var out []Fault
@@ -131,5 +138,5 @@ func parseFault(item string) (Fault, error) {
 			return Fault{kind: k}, nil
 		}
 	}
-	return Fault{}, fmt.Errorf("unknown fault %q (known: ratelimit, 429, 503, slow=D, truncated, malformed, code=C, wrongpair, badrow, outoforder)", item)
+	return Fault{}, fmt.Errorf("unknown fault %q (known: ratelimit, 429, 503, slow=D, truncated, malformed, code=C, wrongpair, badrow, outoforder, overlap)", item)
 }
