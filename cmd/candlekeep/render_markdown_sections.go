@@ -227,62 +227,83 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// writeSections writes the folds in at most budget bytes. Each fold may
-// use what the later ones do not need at the least (their tags and a
-// notice), so the first folds, the biggest news, get the room; a fold
-// cut short says how many actions it left out and where they are.
+// writeSections writes the folds in at most budget bytes. When they do
+// not all fit, the room is shared out evenly (what a small fold does not
+// need goes to the larger ones), so every kind of action shows its
+// biggest rows; a fold cut short says how many actions it left out and
+// where they are.
 func writeSections(b *strings.Builder, secs []mdSection, budget int, planFile string) {
+	rendered := make([]string, len(secs))
+	for i, s := range secs {
+		rendered[i] = renderSection(s, 1<<62, planFile)
+	}
+	for i, room := range shareOut(rendered, budget) {
+		if len(rendered[i]) > room {
+			rendered[i] = renderSection(secs[i], room, planFile)
+		}
+		b.WriteString(rendered[i])
+	}
+}
+
+// shareOut divides budget among items by water-filling: items smaller
+// than an even share get what they need, the rest share what is left.
+func shareOut(items []string, budget int) []int {
+	rooms := make([]int, len(items))
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(items[a]), len(items[b])) })
+	left := budget
+	for k, i := range order {
+		rooms[i] = min(len(items[i]), left/(len(order)-k))
+		left -= rooms[i]
+	}
+	return rooms
+}
+
+// renderSection writes one fold in at most room bytes (but never less
+// than its tags and a notice), rows cut at a row boundary.
+func renderSection(s mdSection, room int, planFile string) string {
 	const closing = "\n</details>\n"
 	maxNotice := len(cutNotice(1<<30, planFile))
-	opening := func(s mdSection) string {
-		tag := "<details>"
-		if s.open {
-			tag = "<details open>"
+	tag := "<details>"
+	if s.open {
+		tag = "<details open>"
+	}
+	var sb strings.Builder
+	sb.WriteString("\n" + tag + "<summary>" + s.summary + "</summary>\n")
+	left := 0 // actions not shown
+	full := false
+	for _, blk := range s.blocks {
+		head := "\n"
+		if blk.intro != "" {
+			head += blk.intro + "\n\n"
 		}
-		return "\n" + tag + "<summary>" + s.summary + "</summary>\n"
-	}
-	least := make([]int, len(secs)+1) // least[i]: what secs[i:] need at the least
-	for i := len(secs) - 1; i >= 0; i-- {
-		least[i] = least[i+1] + len(opening(secs[i])) + len(closing) + maxNotice
-	}
-	used := 0
-	for i, s := range secs {
-		room := budget - used - least[i+1]
-		var sb strings.Builder
-		sb.WriteString(opening(s))
-		left := 0 // actions not shown
-		full := false
-		for _, blk := range s.blocks {
-			head := "\n"
-			if blk.intro != "" {
-				head += blk.intro + "\n\n"
-			}
-			head += blk.header
-			for k, r := range blk.rows {
-				if !full {
-					extra := len(r.text)
-					if k == 0 {
-						extra += len(head)
-					}
-					if sb.Len()+extra+maxNotice+len(closing) <= room {
-						if k == 0 {
-							sb.WriteString(head)
-						}
-						sb.WriteString(r.text)
-						continue
-					}
-					full = true
+		head += blk.header
+		for k, r := range blk.rows {
+			if !full {
+				extra := len(r.text)
+				if k == 0 {
+					extra += len(head)
 				}
-				left += r.actions
+				if sb.Len()+extra+maxNotice+len(closing) <= room {
+					if k == 0 {
+						sb.WriteString(head)
+					}
+					sb.WriteString(r.text)
+					continue
+				}
+				full = true
 			}
+			left += r.actions
 		}
-		if left > 0 {
-			sb.WriteString(cutNotice(left, planFile))
-		}
-		sb.WriteString(closing)
-		used += sb.Len()
-		b.WriteString(sb.String())
 	}
+	if left > 0 {
+		sb.WriteString(cutNotice(left, planFile))
+	}
+	sb.WriteString(closing)
+	return sb.String()
 }
 
 func cutNotice(more int, planFile string) string {
