@@ -22,7 +22,7 @@ import (
 // The markup is well-formed XML as well as HTML, so tools without an HTML
 // parser can read it.
 func WriteHTML(w io.Writer, r *Report) error {
-	page := htmlPage{Now: ohlc.FormatTime(r.Now), Since: sinceLabel(r.Since), Series: len(r.Details)}
+	page := htmlPage{Now: ohlc.FormatTime(r.Now), Since: sinceLabel(r.Since), Series: thousands(int64(len(r.Details)))}
 	page.Heat = heatMap(r)
 	for _, run := range r.Runs {
 		page.Runs = append(page.Runs, runView(run))
@@ -63,7 +63,7 @@ func anchor(tier string, iv ohlc.Interval) string {
 
 type htmlPage struct {
 	Now, Since string
-	Series     int
+	Series     string
 	Heat       heat
 	Runs       []htmlRun
 	Groups     []htmlGroup
@@ -188,6 +188,11 @@ func groupView(row Row, details []*SeriesDetail, now int64) htmlGroup {
 		hi = max(hi, end)
 	}
 	g.Ticks = axisTicks(lo, hi)
+	// The last label is drawn leftwards from its tick; too close to the
+	// one before, the two would run together at 900 px: keep the line.
+	if n := len(g.Ticks); n > 1 && g.Ticks[n-1].Pos > 90 && g.Ticks[n-1].Pos-g.Ticks[n-2].Pos < 12 {
+		g.Ticks[n-1].Label = ""
+	}
 	var b strings.Builder
 	for _, d := range details {
 		writeRow(&b, d, lo, hi)
@@ -198,7 +203,11 @@ func groupView(row Row, details []*SeriesDetail, now int64) htmlGroup {
 
 // writeRow writes one series: name, share, and its stretches on the
 // group's axis. Built by hand, not by the template: thousands of rows
-// stay fast and small.
+// stay fast and small. A row whose window is the whole axis draws it as
+// the timeline's own background; several stretches of one kind are one
+// box painted with a gradient (a 10-year series of a dozen loads would
+// otherwise cost a dozen boxes), whose tooltip names how many and from
+// when to when; a single stretch, and every gap, is a box of its own.
 func writeRow(b *strings.Builder, d *SeriesDetail, lo, hi int64) {
 	name := html.EscapeString(d.Series.String())
 	fresh := ""
@@ -206,32 +215,75 @@ func writeRow(b *strings.Builder, d *SeriesDetail, lo, hi int64) {
 	case FreshWarn, FreshError:
 		fresh = ` class="` + d.Freshness + `" title="freshness: ` + d.Freshness + `"`
 	}
-	fmt.Fprintf(b, `<div class="r"><b%s>%s</b><s>%s</s><div class="t">`, fresh, name, Percent(d.Share()))
-	stretch := func(class string, sp ohlc.Span) {
-		if hi <= lo {
-			return
+	full := len(d.Desired) == 1 && d.Desired[0] == ohlc.Span{Start: lo, End: hi}
+	tclass := "t"
+	if full {
+		tclass = "t w"
+	}
+	fmt.Fprintf(b, `<div class="r"><b%s>%s</b><s>%s</s><div class="%s">`, fresh, name, Percent(d.Share()), tclass)
+	if hi > lo {
+		pos := func(t int64) float64 { return float64(t-lo) / float64(hi-lo) * 100 }
+		if !full {
+			for _, sp := range d.Desired {
+				box(b, "w", pos(sp.Start), pos(sp.End), spanText(sp), "")
+			}
 		}
-		x := float64(sp.Start-lo) / float64(hi-lo) * 100
-		w := math.Max(float64(sp.End-sp.Start)/float64(hi-lo)*100, 0.25) // a sliver stays visible
-		if x > 55 {
-			class += " e" // its tooltip opens leftwards, inside the page
+		spans(b, "c", ohlc.Difference(d.Covered, d.APICovered), pos)
+		spans(b, "a", d.APICovered, pos)
+		for _, g := range d.Gaps {
+			// Classes are the gap statuses' initials: open, unfillable, failed.
+			box(b, string(g.Status)[:1], pos(g.Span.Start), pos(g.Span.End), spanText(g.Span), "")
 		}
-		fmt.Fprintf(b, `<i class="%s" style="left:%.2f%%;width:%.2f%%" data-t="%s → %s"></i>`, class, x, w, ohlc.FormatTime(sp.Start), ohlc.FormatTime(sp.End))
-	}
-	for _, sp := range d.Desired {
-		stretch("w", sp)
-	}
-	for _, sp := range ohlc.Difference(d.Covered, d.APICovered) {
-		stretch("c", sp)
-	}
-	for _, sp := range d.APICovered {
-		stretch("a", sp)
-	}
-	for _, g := range d.Gaps {
-		// Classes are the gap statuses' initials: open, unfillable, failed.
-		stretch(string(g.Status)[:1], g.Span)
 	}
 	b.WriteString("</div></div>\n")
+}
+
+// spans draws the stretches of one kind: one box each, or one painted box
+// for several.
+func spans(b *strings.Builder, class string, set ohlc.SpanSet, pos func(int64) float64) {
+	switch len(set) {
+	case 0:
+		return
+	case 1:
+		box(b, class, pos(set[0].Start), pos(set[0].End), spanText(set[0]), "")
+		return
+	}
+	x0, x1 := pos(set[0].Start), pos(set[len(set)-1].End)
+	var g strings.Builder
+	g.WriteString(";background:linear-gradient(90deg")
+	for i, sp := range set {
+		// Stops in percent of this box; a hole is transparent.
+		from, to := (pos(sp.Start)-x0)/(x1-x0)*100, (pos(sp.End)-x0)/(x1-x0)*100
+		if i > 0 {
+			fmt.Fprintf(&g, ",#0000 0 %s%%", pct(from))
+		}
+		fmt.Fprintf(&g, ",%s 0 %s%%", colours[class], pct(max(to, from+0.1)))
+	}
+	g.WriteString(")")
+	what := fmt.Sprintf("%d stretches from %s to %s", len(set), ohlc.FormatTime(set[0].Start), ohlc.FormatTime(set[len(set)-1].End))
+	box(b, class, x0, x1, what, g.String())
+}
+
+// colours are the stretch colours, also in pageCSS; three hex digits
+// keep 8,000 painted rows small.
+var colours = map[string]string{"c": "#2a5", "a": "#07d"}
+
+// pct is a percentage with at most one decimal: 7.5, 16, 100.
+func pct(v float64) string {
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
+}
+
+// box writes one stretch from x0 to x1 percent of the axis; a sliver
+// stays visible, and a box in the right half opens its tooltip leftwards.
+func box(b *strings.Builder, class string, x0, x1 float64, tip, style string) {
+	if x0 > 55 {
+		class += " e"
+	}
+	fmt.Fprintf(b, `<i class="%s" style="left:%s%%;width:%s%%%s" data-t="%s"></i>`, class, pct(x0), pct(math.Max(x1-x0, 0.2)), style, tip)
+}
+
+func spanText(sp ohlc.Span) string {
+	return ohlc.FormatTime(sp.Start) + " → " + ohlc.FormatTime(sp.End)
 }
 
 // newestRange is a group's newest candle: from its stalest series (named)

@@ -34,7 +34,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .r s { text-decoration: none; font-size: 12px; text-align: right; padding-right: .6em; color: #59636e; font-variant-numeric: tabular-nums; }
 .t { position: relative; height: 11px; }
 .t i { position: absolute; top: 0; height: 11px; }
-.w { background: #e4e7eb; } .c { background: #2da44e; } .a { background: #0969da; }
+.w { background: #e4e7eb; } .c { background: #2a5; } .a { background: #07d; }
 .o { background: #fb8f44; } .u { background: #6e7781; } .f { background: #cf222e; }
 .t i:hover { outline: 2px solid #1f2328; z-index: 3; }
 .t i:hover::after { position: absolute; top: 15px; left: 0; z-index: 4; white-space: nowrap; pointer-events: none;

@@ -125,7 +125,19 @@ func (b *Browser) CheckQuiet() {
 // Screenshot saves a full-page PNG named name and returns its path.
 func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
-	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
+	return b.save(name, chromedp.FullScreenshot(100))
+}
+
+// ViewportShot saves a PNG of what the window shows (the first screen),
+// for pages too long to capture whole.
+func (b *Browser) ViewportShot(name string) string {
+	b.t.Helper()
+	return b.save(name, chromedp.CaptureScreenshot())
+}
+
+func (b *Browser) save(name string, shot chromedp.Action[[]byte]) string {
+	b.t.Helper()
+	png, err := chromedp.Run(b.Ctx, shot)
 	if err != nil {
 		b.t.Fatalf("screenshot: %v", err)
 	}
