@@ -114,6 +114,7 @@ type Result struct {
 	Loads       int   // load_csv actions completed
 	Backfills   int   // backfill_api actions completed
 	Skipped     int   // actions not started because the run was interrupted
+	Stopped     int   // actions the interrupt stopped part way; their rows count in Rows
 	Rows        int64 // candles written
 	Duration    time.Duration
 	Interrupted bool
@@ -202,6 +203,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapOpen})
 		case errors.Is(o.err, ErrInterrupted):
 			res.Interrupted = true
+			res.Stopped++
 			// Stopped on request, not failed: the rest stays an open gap
 			// for the next apply.
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: ohlc.Span{Start: o.reached, End: a.Span.End}, Status: state.GapOpen})

@@ -25,7 +25,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	var clock clockFlag
 	clock.register(fs)
 	var sel selection
-	sel.register(fs)
+	sel.registerReport(fs)
 	by := fs.String("by", "tier", "one row per tier × interval (tier) or per series (series)")
 	format := fs.String("format", "text", "text, markdown, json or html")
 	outPath := fs.String("o", "", "write to FILE instead of standard output (required for html)")
