@@ -115,6 +115,7 @@ type Result struct {
 	Backfills   int   // backfill_api actions completed
 	Skipped     int   // actions not started: the run was interrupted, or (APISkipped) the API unreachable
 	APISkipped  int   // backfills skipped because another found Kraken's API unreachable
+	Stopped     int   // actions the interrupt stopped part way; their rows count in Rows
 	Rows        int64 // candles written
 	Duration    time.Duration
 	Interrupted bool
@@ -208,6 +209,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapOpen})
 		case errors.Is(o.err, ErrInterrupted):
 			res.Interrupted = true
+			res.Stopped++
 			// Stopped on request, not failed: the rest stays an open gap
 			// for the next apply.
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: ohlc.Span{Start: o.reached, End: a.Span.End}, Status: state.GapOpen})

@@ -110,7 +110,7 @@ func ParseInterval(s string) (Interval, error) {
 	}
 	n, err := strconv.Atoi(num)
 	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("interval %q is not a number of minutes or a length like \"1h\" or \"1d\"", s)
+		return 0, fmt.Errorf("interval %q is not a number of minutes or a length like \"1h\" or \"1d\"; use one of %s", s, intervalList())
 	}
 	// Checked before multiplying, which could wrap around to a valid length.
 	if n > int(Intervals[len(Intervals)-1]) {

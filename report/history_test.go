@@ -23,7 +23,7 @@ func TestComputeClampsToKrakenHistory(t *testing.T) {
 		xbt: ohlc.NewSpanSet(ohlc.Span{Start: t0, End: t0 + 100*day}),
 	}}
 	got := Compute(Input{Config: cfg, Snapshot: snap, Now: t0 + 200*day})
-	want := []Row{{Tier: NoTier, Interval: 1440, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 100 * day, CoverageEnd: t0 + 100*day}}}
+	want := []Row{{Tier: NoTier, Interval: 1440, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 100 * day, CoverageEnd: t0 + 100*day, NewestEnd: t0 + 100*day, Stalest: xbt}}}
 	if diff := cmp.Diff(want, got.Tiers); diff != "" {
 		t.Errorf("tier rows (-want +got):\n%s", diff)
 	}

@@ -35,7 +35,21 @@ type Input struct {
 	// Targets keep only the series they select, and Excludes leave out
 	// those they select, as plan's -target and -exclude do.
 	Targets, Excludes []planner.Target
+	// Freshness is check's verdict per series (FreshPass, FreshWarn,
+	// FreshError), for series whose coverage block has a freshness
+	// block; computed by the caller, as check does.
+	Freshness map[ohlc.Series]string
 }
+
+// Freshness verdicts, as check gives them.
+const (
+	FreshPass  = "pass"
+	FreshWarn  = "warn"
+	FreshError = "error"
+)
+
+// recentRuns is how many runs the report lists.
+const recentRuns = 5
 
 // Counts are the figures of one row.
 type Counts struct {
@@ -48,7 +62,15 @@ type Counts struct {
 	// covered span); for a group, that of its stalest series. 0: a series
 	// has nothing covered.
 	CoverageEnd int64
-	LastRun     *RunRef // nil when no recorded run touched it
+	// NewestEnd is, for a group, the CoverageEnd of its freshest series,
+	// and Stalest names the series whose CoverageEnd is CoverageEnd; for
+	// a series, NewestEnd is its CoverageEnd and Stalest is unset.
+	NewestEnd int64
+	Stalest   ohlc.Series
+	LastRun   *RunRef // nil when no recorded run touched it
+	// FreshChecked counts the series check judges; FreshWarn and
+	// FreshError those it would warn or fail about.
+	FreshChecked, FreshWarn, FreshError int
 }
 
 // Share is the covered share of the desired window, 1 when nothing is
@@ -78,6 +100,10 @@ type SeriesDetail struct {
 	Desired ohlc.SpanSet
 	Covered ohlc.SpanSet // covered ∩ desired
 	Gaps    []state.Gap  // open, unfillable and failed records within the desired window, clipped to it
+	// APICovered is the part of Covered recorded from Kraken's REST API;
+	// the rest came from dumps.
+	APICovered ohlc.SpanSet
+	Freshness  string // check's verdict, "" when not checked
 	Counts
 }
 
@@ -87,6 +113,7 @@ type Report struct {
 	Tiers      []Row          // per tier × interval, tiers in declaration order, NoTier last
 	Series     []Row          // per tier × series (a series in two tiers is in both)
 	Details    []SeriesDetail // per series, sorted
+	Runs       []state.Run    // the newest runs, newest first, at most recentRuns
 }
 
 // Compute computes the report. The desired spans are planner.Desired's,
@@ -102,16 +129,29 @@ func Compute(in Input) *Report {
 		}
 	}
 	lastRun := lastRuns(in.Runs, in.Actions)
-	var coverage map[ohlc.Series]ohlc.SpanSet
+	var coverage, api map[ohlc.Series]ohlc.SpanSet
 	if in.Snapshot != nil {
-		coverage = in.Snapshot.Coverage
+		coverage, api = in.Snapshot.Coverage, in.Snapshot.APICoverage
 	}
 	for s, w := range desired {
 		if !planner.Selected(s, w, in.Targets, in.Excludes) {
 			continue
 		}
-		rep.Details = append(rep.Details, detail(s, w, coverage[s], gapsBy[s], lastRun[s], in.Since))
+		d := detail(s, w, coverage[s], gapsBy[s], lastRun[s], in.Since)
+		d.APICovered = ohlc.Intersect(api[s], d.Covered)
+		if f, ok := in.Freshness[s]; ok {
+			d.Freshness = f
+			d.FreshChecked = 1
+			switch f {
+			case FreshWarn:
+				d.FreshWarn = 1
+			case FreshError:
+				d.FreshError = 1
+			}
+		}
+		rep.Details = append(rep.Details, d)
 	}
+	rep.Runs = newestRuns(in.Runs, recentRuns)
 	slices.SortFunc(rep.Details, func(a, b SeriesDetail) int { return a.Series.Compare(b.Series) })
 	rep.group(tierOrder(in.Config))
 	return rep
@@ -129,6 +169,7 @@ func detail(s ohlc.Series, w planner.Want, covered ohlc.SpanSet, gaps []state.Ga
 	d.Counts = Counts{SeriesCount: 1, Desired: want.Seconds(), Covered: d.Covered.Seconds(), LastRun: run}
 	if n := len(covered); n > 0 {
 		d.CoverageEnd = covered[n-1].End
+		d.NewestEnd = d.CoverageEnd
 	}
 	for _, g := range gaps {
 		in := ohlc.Intersect(ohlc.NewSpanSet(g.Span), want)
@@ -165,8 +206,10 @@ func (r *Report) group(order map[string]int) {
 			k := key{tier, d.Series.Interval}
 			row := byKey[k]
 			if row == nil {
-				row = &Row{Tier: tier, Interval: d.Series.Interval, Counts: Counts{CoverageEnd: d.CoverageEnd}}
+				row = &Row{Tier: tier, Interval: d.Series.Interval, Counts: Counts{CoverageEnd: d.CoverageEnd, Stalest: d.Series}}
 				byKey[k] = row
+			} else if d.CoverageEnd < row.CoverageEnd {
+				row.Stalest = d.Series
 			}
 			row.add(d.Counts)
 		}
@@ -195,6 +238,10 @@ func (r *Row) add(c Counts) {
 	r.UnfillableGaps += c.UnfillableGaps
 	r.FailedGaps += c.FailedGaps
 	r.CoverageEnd = min(r.CoverageEnd, c.CoverageEnd)
+	r.NewestEnd = max(r.NewestEnd, c.NewestEnd)
+	r.FreshChecked += c.FreshChecked
+	r.FreshWarn += c.FreshWarn
+	r.FreshError += c.FreshError
 	switch {
 	case c.LastRun == nil:
 	case r.LastRun == nil || c.LastRun.ID > r.LastRun.ID:
@@ -224,4 +271,11 @@ func rank(order map[string]int, tier string) int {
 		return i
 	}
 	return len(order)
+}
+
+// newestRuns is the n newest runs, newest first.
+func newestRuns(runs []state.Run, n int) []state.Run {
+	out := slices.Clone(runs)
+	slices.SortFunc(out, func(a, b state.Run) int { return int(b.ID - a.ID) })
+	return out[:min(n, len(out))]
 }

@@ -57,24 +57,26 @@ func TestCompute(t *testing.T) {
 		name: "by tier",
 		in:   Input{Config: cfg, Snapshot: snap, Gaps: gaps, Runs: runs, Actions: actions, Now: now},
 		want: []Row{
-			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 2, Desired: 200 * day, Covered: 180 * day, UnfillableGaps: 1, FailedGaps: 1, CoverageEnd: t0 + 90*day, LastRun: run2failed}},
-			{Tier: "MAJORS", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, UnfillableGaps: 1, CoverageEnd: t0 + 90*day, LastRun: run2failed}},
-			{Tier: NoTier, Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, OpenGaps: 1}},
+			// A tier's newest candle runs from its stalest series (XBTUSD)
+			// to its freshest (ETHUSD).
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 2, Desired: 200 * day, Covered: 180 * day, UnfillableGaps: 1, FailedGaps: 1, CoverageEnd: t0 + 90*day, NewestEnd: t0 + 100*day, Stalest: xbt, LastRun: run2failed}},
+			{Tier: "MAJORS", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, UnfillableGaps: 1, CoverageEnd: t0 + 90*day, NewestEnd: t0 + 90*day, Stalest: xbt, LastRun: run2failed}},
+			{Tier: NoTier, Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, OpenGaps: 1, Stalest: storj}},
 		},
 	}, {
 		name: "since and target",
 		in: Input{Config: cfg, Snapshot: snap, Gaps: gaps, Now: now, Since: t0 + 45*day,
 			Targets: []planner.Target{{Kind: planner.TargetSeries, Name: "ETHUSD/60", Series: eth}}},
 		want: []Row{
-			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 55 * day, Covered: 50 * day, FailedGaps: 1, CoverageEnd: t0 + 100*day}},
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 55 * day, Covered: 50 * day, FailedGaps: 1, CoverageEnd: t0 + 100*day, NewestEnd: t0 + 100*day, Stalest: eth}},
 		},
 	}, {
 		name: "exclude: a series in an excluded tier is left out of every tier",
 		in: Input{Config: cfg, Snapshot: snap, Gaps: gaps, Runs: runs, Actions: actions, Now: now,
 			Excludes: []planner.Target{{Kind: planner.TargetTier, Name: "MAJORS"}}},
 		want: []Row{
-			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, FailedGaps: 1, CoverageEnd: t0 + 100*day, LastRun: run2ok}},
-			{Tier: NoTier, Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, OpenGaps: 1}},
+			{Tier: "TIER1", Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, Covered: 90 * day, FailedGaps: 1, CoverageEnd: t0 + 100*day, NewestEnd: t0 + 100*day, Stalest: eth, LastRun: run2ok}},
+			{Tier: NoTier, Interval: 60, Counts: Counts{SeriesCount: 1, Desired: 100 * day, OpenGaps: 1, Stalest: storj}},
 		},
 	}}
 	for _, tt := range tests {

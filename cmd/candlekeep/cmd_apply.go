@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/executor"
@@ -171,8 +172,8 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 // approval.
 var errNoTerminal = errors.New("apply needs approval, and there is no terminal to ask on: run 'candlekeep apply -auto-approve' to apply without asking")
 
-// confirm asks for "yes" on the terminal, as Terraform does. Ctrl-C at the
-// prompt cancels.
+// confirm asks for "yes" on the terminal, as Terraform does. Ctrl-C or
+// Ctrl-D at the prompt cancels.
 func confirm(ctx context.Context, env *cliEnv) (bool, error) {
 	fmt.Fprintln(env.stdout, "\nDo you want to perform these actions?")
 	fmt.Fprintln(env.stdout, "  candlekeep will perform the actions described above.")
@@ -192,6 +193,11 @@ func confirm(ctx context.Context, env *cliEnv) (bool, error) {
 		fmt.Fprintln(env.stdout)
 		return false, nil
 	case a := <-answers:
+		if errors.Is(a.err, io.EOF) {
+			// Ctrl-D (end of input) cancels, as "no" does.
+			fmt.Fprintln(env.stdout)
+			return strings.TrimSpace(a.line) == "yes", nil
+		}
 		if a.err != nil && a.line == "" {
 			return false, fmt.Errorf("read approval: %w", a.err)
 		}

@@ -55,7 +55,7 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 		if *out != "" {
 			planFile = filepath.Base(*out)
 		}
-		if err := renderMarkdownFor(env.stdout, plan, defaultMarkdownLimit, planFile); err != nil {
+		if err := renderMarkdownIn(env.stdout, plan, markdownOptions{planFile: planFile, dir: dirLabel(env)}); err != nil {
 			return err
 		}
 	default:

@@ -25,7 +25,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	var clock clockFlag
 	clock.register(fs)
 	var sel selection
-	sel.register(fs)
+	sel.registerReport(fs)
 	by := fs.String("by", "tier", "one row per tier × interval (tier) or per series (series)")
 	format := fs.String("format", "text", "text, markdown, json or html")
 	outPath := fs.String("o", "", "write to FILE instead of standard output (required for html)")
@@ -72,6 +72,15 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 		if err := readReportState(ctx, &in); err != nil {
 			return err
 		}
+	}
+	// The HTML report shows check's verdicts: the same judgement, here.
+	var coverage map[ohlc.Series]ohlc.SpanSet
+	if in.Snapshot != nil {
+		coverage = in.Snapshot.Coverage
+	}
+	in.Freshness = make(map[ohlc.Series]string)
+	for _, f := range checkFreshness(cfg, coverage, now) {
+		in.Freshness[f.Series] = f.Status
 	}
 	rep := report.Compute(in)
 	rows := rep.Tiers
@@ -131,13 +140,6 @@ func readReportState(ctx context.Context, in *report.Input) (err error) {
 	return nil
 }
 
-func rowName(r report.Row, bySeries bool) string {
-	if bySeries {
-		return r.Series.String()
-	}
-	return r.Interval.Label()
-}
-
 // lastRunLabel names the last run and how the row's series fared in it
 // ("#2 failed 2026-11-28 14:46"), not the run's status: a run that failed
 // elsewhere may have done this row's work.
@@ -148,6 +150,11 @@ func lastRunLabel(r *report.RunRef) string {
 	return fmt.Sprintf("#%d %s %s", r.ID, r.Outcome, stamp(time.Unix(r.StartedAt, 0)))
 }
 
+// The report's columns, named alike in text, markdown and HTML, each the
+// JSON field of the same meaning (docs/json-format.md): SERIES is
+// series_count in a tier row and the series itself with -by=series (a
+// count that is always 1 is left out); NEWEST CANDLE is coverage_end,
+// in a tier row from its stalest series (STALEST) to its freshest.
 func writeReportText(w io.Writer, rep *report.Report, rows []report.Row, bySeries bool) error {
 	fmt.Fprintf(w, "Coverage as of %s", ohlc.FormatTime(rep.Now))
 	if rep.Since > 0 {
@@ -160,20 +167,46 @@ func writeReportText(w io.Writer, rep *report.Report, rows []report.Row, bySerie
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	second := "INTERVAL"
 	if bySeries {
-		second = "SERIES"
+		fmt.Fprintln(tw, "TIER\tSERIES\tCOVERED\tMISSING\tOPEN GAPS\tUNFILLABLE GAPS\tFAILED GAPS\tNEWEST CANDLE\tAGE\tLAST RUN")
+	} else {
+		fmt.Fprintln(tw, "TIER\tINTERVAL\tSERIES\tCOVERED\tMISSING\tOPEN GAPS\tUNFILLABLE GAPS\tFAILED GAPS\tNEWEST CANDLE\tSTALEST\tAGE\tLAST RUN")
 	}
-	fmt.Fprintf(tw, "TIER\t%s\tSERIES#\tCOVERED\tMISSING\tOPEN\tUNFILLABLE\tFAILED\tNEWEST\tAGE\tLAST RUN\n", second)
 	for _, r := range rows {
-		newest, age := "-", "-"
+		age := "-"
 		if r.CoverageEnd > 0 {
-			newest, age = ohlc.FormatTime(r.CoverageEnd), report.Age(r.CoverageEnd, rep.Now)
+			age = report.Age(r.CoverageEnd, rep.Now)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", r.Tier, rowName(r, bySeries), r.SeriesCount,
-			report.Percent(r.Share()), missingLabel(r.Missing()), r.OpenGaps, r.UnfillableGaps, r.FailedGaps, newest, age, lastRunLabel(r.LastRun))
+		counts := fmt.Sprintf("%s\t%s\t%d\t%d\t%d\t%s", report.Percent(r.Share()), missingLabel(r.Missing()), r.OpenGaps, r.UnfillableGaps, r.FailedGaps, newestCandle(r))
+		if bySeries {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Tier, r.Series, counts, age, lastRunLabel(r.LastRun))
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.Tier, r.Interval.Label(), r.SeriesCount, counts, stalest(r), age, lastRunLabel(r.LastRun))
 	}
 	return tw.Flush()
+}
+
+// newestCandle is a row's newest candle: a series' own, or for a group
+// the range from its stalest series' to its freshest's.
+func newestCandle(r report.Row) string {
+	switch {
+	case r.NewestEnd == 0:
+		return "-"
+	case r.Series != (ohlc.Series{}) || r.CoverageEnd == r.NewestEnd:
+		return ohlc.FormatTime(r.NewestEnd)
+	case r.CoverageEnd == 0:
+		return "- … " + ohlc.FormatTime(r.NewestEnd)
+	}
+	return ohlc.FormatTime(r.CoverageEnd) + " … " + ohlc.FormatTime(r.NewestEnd)
+}
+
+// stalest names a group's stalest series, when it has more than one.
+func stalest(r report.Row) string {
+	if r.SeriesCount < 2 || r.Stalest == (ohlc.Series{}) || r.CoverageEnd == r.NewestEnd {
+		return "-"
+	}
+	return r.Stalest.String()
 }
 
 // missingLabel renders missing time in days and hours.
@@ -195,19 +228,24 @@ func missingLabel(sec int64) string {
 
 func writeReportMarkdown(w io.Writer, rep *report.Report, rows []report.Row, bySeries bool) {
 	fmt.Fprintf(w, "### Coverage as of %s\n\n", ohlc.FormatTime(rep.Now))
-	second := "Interval"
 	if bySeries {
-		second = "Series"
+		fmt.Fprintln(w, "| Tier | Series | Covered | Missing | Open gaps | Unfillable gaps | Failed gaps | Newest candle | Age | Last run |")
+		fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|---|--:|---|")
+	} else {
+		fmt.Fprintln(w, "| Tier | Interval | Series | Covered | Missing | Open gaps | Unfillable gaps | Failed gaps | Newest candle | Stalest | Age | Last run |")
+		fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|---|---|--:|---|")
 	}
-	fmt.Fprintf(w, "| Tier | %s | Count | Covered | Missing | Open | Unfillable | Failed | Newest covered | Last run |\n", second)
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|---|---|")
 	for _, r := range rows {
-		newest := "-"
+		age := "-"
 		if r.CoverageEnd > 0 {
-			newest = ohlc.FormatTime(r.CoverageEnd) + " (" + report.Age(r.CoverageEnd, rep.Now) + " ago)"
+			age = report.Age(r.CoverageEnd, rep.Now)
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %d | %d | %d | %s | %s |\n", r.Tier, rowName(r, bySeries), r.SeriesCount,
-			report.Percent(r.Share()), missingLabel(r.Missing()), r.OpenGaps, r.UnfillableGaps, r.FailedGaps, newest, lastRunLabel(r.LastRun))
+		counts := fmt.Sprintf("%s | %s | %d | %d | %d | %s", report.Percent(r.Share()), missingLabel(r.Missing()), r.OpenGaps, r.UnfillableGaps, r.FailedGaps, newestCandle(r))
+		if bySeries {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", escapeMarkdown(r.Tier), escapeMarkdown(r.Series.String()), counts, age, lastRunLabel(r.LastRun))
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s |\n", escapeMarkdown(r.Tier), r.Interval.Label(), r.SeriesCount, counts, escapeMarkdown(stalest(r)), age, lastRunLabel(r.LastRun))
 	}
 }
 
@@ -220,19 +258,22 @@ type reportJSON struct {
 }
 
 type reportRowJSON struct {
-	Tier            string         `json:"tier"`
-	Interval        int            `json:"interval"`
-	Series          string         `json:"series,omitempty"`
-	SeriesCount     int            `json:"series_count"`
-	DesiredSeconds  int64          `json:"desired_seconds"`
-	CoveredSeconds  int64          `json:"covered_seconds"`
-	Share           float64        `json:"share"`
-	OpenGaps        int            `json:"open_gaps"`
-	UnfillableGaps  int            `json:"unfillable_gaps"`
-	FailedGaps      int            `json:"failed_gaps"`
-	CoverageEnd     *time.Time     `json:"coverage_end"`
-	CoverageAgeSecs *int64         `json:"coverage_age_seconds"`
-	LastRun         *reportRunJSON `json:"last_run,omitempty"`
+	Tier            string     `json:"tier"`
+	Interval        int        `json:"interval"`
+	Series          string     `json:"series,omitempty"`
+	SeriesCount     int        `json:"series_count"`
+	DesiredSeconds  int64      `json:"desired_seconds"`
+	CoveredSeconds  int64      `json:"covered_seconds"`
+	Share           float64    `json:"share"`
+	OpenGaps        int        `json:"open_gaps"`
+	UnfillableGaps  int        `json:"unfillable_gaps"`
+	FailedGaps      int        `json:"failed_gaps"`
+	CoverageEnd     *time.Time `json:"coverage_end"`
+	CoverageAgeSecs *int64     `json:"coverage_age_seconds"`
+	// A tier row's freshest series' coverage_end, and its stalest series.
+	FreshestEnd   *time.Time     `json:"freshest_coverage_end,omitempty"`
+	StalestSeries string         `json:"stalest_series,omitempty"`
+	LastRun       *reportRunJSON `json:"last_run,omitempty"`
 }
 
 type reportRunJSON struct {
@@ -260,6 +301,16 @@ func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
 		if r.CoverageEnd > 0 {
 			t, age := time.Unix(r.CoverageEnd, 0).UTC(), rep.Now-r.CoverageEnd
 			j.CoverageEnd, j.CoverageAgeSecs = &t, &age
+		}
+		if r.Series == (ohlc.Series{}) {
+			if r.NewestEnd > 0 {
+				t := time.Unix(r.NewestEnd, 0).UTC()
+				j.FreshestEnd = &t
+			}
+			j.StalestSeries = stalest(r)
+			if j.StalestSeries == "-" {
+				j.StalestSeries = ""
+			}
 		}
 		if r.LastRun != nil {
 			j.LastRun = &reportRunJSON{ID: r.LastRun.ID, Status: string(r.LastRun.Status), Outcome: string(r.LastRun.Outcome), StartedAt: time.Unix(r.LastRun.StartedAt, 0).UTC()}

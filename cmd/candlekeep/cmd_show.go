@@ -32,8 +32,9 @@ func runShow(_ context.Context, env *cliEnv, args []string) error {
 		// The version that made the plan, not this one.
 		return planfile.Write(env.stdout, plan, meta)
 	case *asMarkdown:
-		// The comment renders the very file that will be applied.
-		return renderMarkdownFor(env.stdout, plan, defaultMarkdownLimit, filepath.Base(fs.Arg(0)))
+		// The comment renders the very file that will be applied; the
+		// directory is -chdir's, as the workflow runs it.
+		return renderMarkdownIn(env.stdout, plan, markdownOptions{planFile: filepath.Base(fs.Arg(0)), dir: dirLabel(env)})
 	}
 	st := style{enabled: colorFor(env.stdout, *noColor, env.environ)}
 	renderPlan(env.stdout, plan, st)

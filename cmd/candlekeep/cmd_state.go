@@ -21,14 +21,22 @@ var stateCommands = map[string]func(ctx context.Context, env *cliEnv, args []str
 	"runs": runStateRuns,
 }
 
+// stateSynopses are the state subcommands, for its usage and the
+// top-level one.
+var stateSynopses = [][2]string{
+	{"list", "list the series in state with their covered spans per source"},
+	{"show", "show one series: coverage, files loaded, gaps and its last actions"},
+	{"runs", "list recent runs with status, duration, counts and errors"},
+	{"gaps", "list the gap records: what was missing, whether it was filled, and what would fill it"},
+}
+
 func runState(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" {
 		fmt.Fprintln(env.stderr, "Usage: candlekeep [-chdir=DIR] state <subcommand> [flags]")
 		fmt.Fprintln(env.stderr, "\nSubcommands:")
-		fmt.Fprintln(env.stderr, "  gaps   list the gap records: what was missing, whether it was filled, and what would fill it")
-		fmt.Fprintln(env.stderr, "  list   list the series in state with their covered spans per source")
-		fmt.Fprintln(env.stderr, "  show   show one series: coverage, files loaded, gaps and its last actions")
-		fmt.Fprintln(env.stderr, "  runs   list recent runs with status, duration, counts and errors")
+		for _, sc := range stateSynopses {
+			fmt.Fprintf(env.stderr, "  %-6s %s\n", sc[0], sc[1])
+		}
 		if len(args) == 0 {
 			return errReported
 		}

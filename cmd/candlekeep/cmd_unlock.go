@@ -24,8 +24,9 @@ func runForceUnlock(ctx context.Context, env *cliEnv, args []string) (err error)
 		return err
 	}
 	defer closeWith(&err, st)
+	// state's error already begins "force-unlock ID:".
 	if err := st.ForceUnlock(ctx, fs.Arg(0)); err != nil {
-		return fmt.Errorf("force-unlock: %w", err)
+		return err
 	}
 	fmt.Fprintf(env.stdout, "The state lock %s has been released.\n", fs.Arg(0))
 	return nil

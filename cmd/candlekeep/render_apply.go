@@ -171,6 +171,10 @@ func (v *applyView) summary(res executor.Result, unfillable int) {
 	switch {
 	case res.Interrupted:
 		notStarted := ""
+		if res.Stopped > 0 {
+			// The loads that wrote the candles counted, though unfinished.
+			loads += fmt.Sprintf(" done, %d stopped part way", res.Stopped)
+		}
 		if res.Skipped > 0 {
 			notStarted = fmt.Sprintf("; %d %s not started", res.Skipped, plural(res.Skipped, "action", "actions"))
 		}

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -29,86 +31,78 @@ func renderMarkdown(w io.Writer, p *planner.Plan, limit int) error {
 
 // renderMarkdownFor is renderMarkdown whose truncation notice names the
 // saved plan file reviewers can open with `candlekeep show`.
-//
-// The comment is a one-line verdict, a per tier × interval table outside
-// any fold, and every action inside <details>. Bytes are counted, not
-// runes: a byte count within the limit is within it in characters and in
-// UTF-16 code units too. When the actions do not fit, the list is cut at
-// an action boundary and says how many were left out; the verdict, the
-// table and the closing </details> are always written.
 func renderMarkdownFor(w io.Writer, p *planner.Plan, limit int, planFile string) error {
-	if limit <= 0 {
-		limit = defaultMarkdownLimit
+	return renderMarkdownIn(w, p, markdownOptions{limit: limit, planFile: planFile})
+}
+
+// markdownOptions are what the comment says besides the plan.
+type markdownOptions struct {
+	limit    int    // ≤ 0: defaultMarkdownLimit
+	planFile string // the saved plan a cut comment points to
+	dir      string // the configuration directory, as the reader knows it; "" leaves it out
+}
+
+// renderMarkdownIn writes the comment: a one-line verdict, one line of
+// context (directory, clock, sink, state serial), warnings, a per tier ×
+// interval table outside any fold, then one fold per kind of action (see
+// render_markdown_sections.go). Bytes are counted, not runes: a byte
+// count within the limit is within it in characters and in UTF-16 code
+// units too. What does not fit is cut at a row boundary and counted; the
+// verdict, the table and every fold's closing tag are always written.
+func renderMarkdownIn(w io.Writer, p *planner.Plan, o markdownOptions) error {
+	if o.limit <= 0 {
+		o.limit = defaultMarkdownLimit
+	}
+	if o.planFile == "" {
+		o.planFile = defaultPlanFile
 	}
 	var head strings.Builder
 	head.WriteString(markdownVerdict(p) + "\n")
+	head.WriteString("\n" + markdownContext(p, o.dir) + "\n")
 	if p.Partial() {
 		fmt.Fprintf(&head, "\n**Partial plan:** %s.\n", partialWhat(p, escapeMarkdown))
 	}
-	writeMarkdownWarnings(&head, p.Warnings, planFile)
+	writeMarkdownWarnings(&head, p.Warnings, o.planFile)
 	if len(p.Actions) == 0 {
 		if len(p.Warnings) == 0 {
 			head.WriteString("\nStored candles match the configuration.\n")
 		}
-		if s := sinkLine(p); s != "" {
-			fmt.Fprintf(&head, "\nSink: %s.\n", escapeMarkdown(s))
-		}
 		return writeAll(w, head.String())
 	}
 	head.WriteString("\n")
-	writeTierTable(&head, p.Actions, limit-head.Len()-markdownReserve)
-	fmt.Fprintf(&head, "\nPlanned as of %s UTC", ohlc.FormatTime(p.Now))
-	if s := sinkLine(p); s != "" {
-		fmt.Fprintf(&head, " for sink %s", escapeMarkdown(s))
-	}
-	head.WriteString(".\n\n")
-	fmt.Fprintf(&head, "<details><summary>All %s %s</summary>\n\n", count(int64(len(p.Actions))), plural(len(p.Actions), "action", "actions"))
-	head.WriteString("| Series | Kind | Span | Source or reason | To fill |\n|---|---|---|---|---|\n")
-
-	const closing = "\n</details>\n"
-	rows := make([]string, len(p.Actions))
-	total := head.Len() + len(closing)
-	for i, a := range p.Actions {
-		rows[i] = actionRow(a)
-		total += len(rows[i])
-	}
-	shown := len(rows)
-	cut := ""
-	if total > limit {
-		// Take rows while they and the notice for the rest still fit.
-		used := head.Len() + len(closing)
-		shown = 0
-		for shown < len(rows) && used+len(rows[shown])+len(cutNotice(len(rows)-shown-1, planFile)) <= limit {
-			used += len(rows[shown])
-			shown++
-		}
-		cut = cutNotice(len(rows)-shown, planFile)
-	}
+	writeTierTable(&head, p.Actions, o.limit-head.Len()-markdownReserve)
 	var out strings.Builder
-	out.Grow(limit)
+	out.Grow(o.limit)
 	out.WriteString(head.String())
-	for _, r := range rows[:shown] {
-		out.WriteString(r)
-	}
-	out.WriteString(cut)
-	out.WriteString(closing)
+	writeSections(&out, markdownSections(p.Actions), o.limit-head.Len(), o.planFile)
 	return writeAll(w, out.String())
 }
 
+// markdownContext says what the plan is for, on one line: the
+// configuration directory, the clock, the sink and state's serial.
+func markdownContext(p *planner.Plan, dir string) string {
+	var parts []string
+	if dir != "" {
+		parts = append(parts, "Directory `"+strings.ReplaceAll(dir, "`", "'")+"`")
+	}
+	parts = append(parts, "planned as of "+ohlc.FormatTime(p.Now)+" UTC")
+	if s := sinkLine(p); s != "" {
+		parts = append(parts, "sink "+escapeMarkdown(s))
+	}
+	parts = append(parts, fmt.Sprintf("state serial %d", p.Serial))
+	line := strings.Join(parts, " · ")
+	return strings.ToUpper(line[:1]) + line[1:] + "."
+}
+
 // markdownReserve is what the summary table leaves for the rest of the
-// comment at the least: the fold, the action header and a cut notice.
-const markdownReserve = 600
+// comment at the least: the folds and their cut notices.
+const markdownReserve = 1500
 
 func writeAll(w io.Writer, s string) error {
 	if _, err := io.WriteString(w, s); err != nil {
 		return fmt.Errorf("write markdown plan: %w", err)
 	}
 	return nil
-}
-
-func cutNotice(more int, planFile string) string {
-	return fmt.Sprintf("\n… %s more %s not shown: the full plan is in the attached plan file (`candlekeep show %s`).\n",
-		count(int64(more)), plural(more, "action", "actions"), planFile)
 }
 
 // markdownVerdict is the first line: what applying the plan would do.
@@ -179,7 +173,7 @@ func tierRows(actions []planner.Action) []tierRow {
 // configuration with thousands of tiers could need more, and then the
 // table says how many rows it left out rather than break the cap.
 func writeTierTable(b *strings.Builder, actions []planner.Action, budget int) {
-	const header = "| Tier | Interval | CSV loads | API backfills | Unfillable gaps | Candles (est.) |\n|---|---|--:|--:|--:|--:|\n"
+	const header = "| Tier | Interval | `+` CSV loads | `~` API backfills | `!` Unfillable gaps | Candles (est.) |\n|---|---|--:|--:|--:|--:|\n"
 	rows := tierRows(actions)
 	known := anyKnown(actions)
 	used := len(header)
@@ -196,24 +190,6 @@ func writeTierTable(b *strings.Builder, actions []planner.Action, budget int) {
 	}
 }
 
-// actionRow is one action as a row of the details table.
-func actionRow(a planner.Action) string {
-	var source, fill string
-	switch a.Kind {
-	case planner.LoadCSV:
-		if a.CSV != nil {
-			source = escapeMarkdown(a.CSV.Dump+" › "+a.CSV.Member) + ", "
-		}
-		source += "~" + count(a.Estimate) + " candles"
-	case planner.BackfillAPI:
-		source = fmt.Sprintf("Kraken REST API, up to %s candles, %d %s", count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"))
-	case planner.Unfillable:
-		source = describeReason(a.Reason) + knownMark(a)
-		fill = escapeMarkdown(a.Suggestion)
-	}
-	return fmt.Sprintf("| %s | `%s` | `%s` | %s | %s |\n", escapeMarkdown(a.Series.String()), a.Kind, a.Span, source, fill)
-}
-
 // markdownEscaper neutralises what user-provided names could do in a
 // comment: split a table cell (|), start emphasis, code or a link, mention
 // a user or an issue (@, #), or close the fold with raw HTML.
@@ -226,3 +202,15 @@ var markdownEscaper = strings.NewReplacer(
 
 // escapeMarkdown makes s safe as plain text in a markdown table cell.
 func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
+
+// dirLabel names the configuration directory for a reader: -chdir as
+// given, or the working directory's own name when there was none.
+func dirLabel(env *cliEnv) string {
+	if env.dir != "." {
+		return filepath.ToSlash(env.dir)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		return filepath.Base(wd)
+	}
+	return ""
+}

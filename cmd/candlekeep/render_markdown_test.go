@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,8 +39,9 @@ func bigPlan(pairs int) *planner.Plan {
 
 func TestMarkdownCap(t *testing.T) {
 	p := bigPlan(2000) // 8,000 actions, some 1.3 MB uncapped
-	const wantVerdict = "**candlekeep plan:** 4,000 CSV loads (400,000 candles), 4,000 unfillable gaps.\n"
-	const wantTable = "| Tier | Interval | CSV loads | API backfills | Unfillable gaps | Candles (est.) |\n" +
+	const wantVerdict = "**candlekeep plan:** 4,000 CSV loads (400,000 candles), 4,000 unfillable gaps.\n\n" +
+		"Planned as of 2026-11-28 00:30 UTC · state serial 0.\n\n"
+	const wantTable = "| Tier | Interval | `+` CSV loads | `~` API backfills | `!` Unfillable gaps | Candles (est.) |\n" +
 		"|---|---|--:|--:|--:|--:|\n" +
 		"| TIER1 | 1h | 500 | 0 | 500 | 50,000 |\n" +
 		"| TIER1 | 1d | 500 | 0 | 500 | 50,000 |\n" +
@@ -48,6 +51,8 @@ func TestMarkdownCap(t *testing.T) {
 		"| TIER3 | 1d | 500 | 0 | 500 | 50,000 |\n" +
 		"| (no tier) | 1h | 500 | 0 | 500 | 50,000 |\n" +
 		"| (no tier) | 1d | 500 | 0 | 500 | 50,000 |\n"
+	notice := regexp.MustCompile("(?m)^… ([0-9,]+) more actions not shown: the full plan is in the attached plan file \\(`candlekeep show reviewed.tfplan`\\)\\.$")
+	row := regexp.MustCompile(`(?m)^\| P\d{5}USD/(60|1440) \| .* \|$`)
 	for _, limit := range []int{0, 60000, 20000, 5000} {
 		t.Run(fmt.Sprint(limit), func(t *testing.T) {
 			var b strings.Builder
@@ -65,26 +70,23 @@ func TestMarkdownCap(t *testing.T) {
 			if len(out) < capBytes-1000 {
 				t.Errorf("%d bytes: the cut wastes more than 1,000 of the %d allowed", len(out), capBytes)
 			}
-			if !strings.HasPrefix(out, wantVerdict+"\n"+wantTable) {
+			if !strings.HasPrefix(out, wantVerdict+wantTable) {
 				t.Errorf("verdict and table not whole at the top:\n%s", out[:min(len(out), 1200)])
 			}
 			if !strings.HasSuffix(out, "\n</details>\n") {
 				t.Errorf("does not end with </details>: %q", out[max(0, len(out)-200):])
 			}
-			shown := strings.Count(out, "| `load_csv` |") + strings.Count(out, "| `unfillable` |")
-			notice := fmt.Sprintf("\n… %s more actions not shown: the full plan is in the attached plan file (`candlekeep show reviewed.tfplan`).\n",
-				count(int64(len(p.Actions)-shown)))
-			if !strings.Contains(out, notice) {
-				t.Errorf("no notice %q for %d of %d actions shown", notice, shown, len(p.Actions))
+			if o, c := strings.Count(out, "<details"), strings.Count(out, "</details>"); o != 2 || c != 2 {
+				t.Errorf("%d folds opened and %d closed, want 2 and 2", o, c)
 			}
-			// The cut falls between rows: every line of the fold is a
-			// whole row, the notice, or the fold's own markup.
-			_, fold, _ := strings.Cut(out, "<details>")
-			for _, line := range strings.Split(fold, "\n") {
-				if line != "" && !strings.HasPrefix(line, "<summary>") && !strings.HasPrefix(line, "…") &&
-					line != "</details>" && !(strings.HasPrefix(line, "| ") && strings.HasSuffix(line, " |")) && line != "|---|---|---|---|---|" {
-					t.Errorf("a line of the fold is neither a whole row nor markup: %q", line)
-				}
+			// Every action is shown as a row or counted by a notice.
+			left := 0
+			for _, m := range notice.FindAllStringSubmatch(out, -1) {
+				n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+				left += n
+			}
+			if shown := len(row.FindAllString(out, -1)); shown+left != len(p.Actions) || left == 0 {
+				t.Errorf("%d rows shown and %d counted as not shown, want %d in all, some cut", shown, left, len(p.Actions))
 			}
 		})
 	}
@@ -100,11 +102,20 @@ func TestMarkdownUncut(t *testing.T) {
 	if strings.Contains(out, "not shown") {
 		t.Errorf("a plan that fits was cut:\n%s", out)
 	}
-	if got := strings.Count(out, "| `load_csv` |") + strings.Count(out, "| `unfillable` |"); got != len(p.Actions) {
-		t.Errorf("%d action rows, want %d", got, len(p.Actions))
+	for _, want := range []string{
+		"<details open><summary><b><code>+</code> 6 CSV loads</b>, 600 candles (est.), biggest first</summary>",
+		"<details open><summary><b><code>!</code> 6 unfillable gaps</b>: reported, not changes; what would fill them</summary>",
+		// The reason and the download are said once, for the group.
+		"**No configured dump holds these candles.** To fill: Kraken\\_OHLCVT\\_Q4\\_2020.zip → each series' file: add the zip as a dump.\n",
+		"| P00000USD/60 | 2018-01-01 → 2020-10-01 | 100 | full\\_2020 › P00000USD\\_60.csv |\n",
+		"| P00000USD/60 | 2020-10-01 → 2021-01-01 | 92d |\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
-	if !strings.Contains(out, "<details><summary>All 12 actions</summary>") {
-		t.Errorf("no summary of the fold:\n%s", out)
+	if n := strings.Count(out, "each series' file"); n != 1 {
+		t.Errorf("the suggestion is said %d times, want once:\n%s", n, out)
 	}
 }
 
@@ -138,7 +149,7 @@ func TestMarkdownNoChanges(t *testing.T) {
 	if err := renderMarkdown(&b, &planner.Plan{}, 0); err != nil {
 		t.Fatal(err)
 	}
-	want := "**candlekeep plan:** no changes.\n\nStored candles match the configuration.\n"
+	want := "**candlekeep plan:** no changes.\n\nPlanned as of 1970-01-01 UTC · state serial 0.\n\nStored candles match the configuration.\n"
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("output (-want +got):\n%s", diff)
 	}
@@ -178,15 +189,15 @@ func TestMarkdownEscapesNamesInTables(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"| A\\|B | 1h | 1 | 0 | 1 | 5 |\n",
-		"| XBT\\|USD/60 | `load_csv` | `[1970-01-01, 1970-01-01)` | dump&lt;/details&gt; › x\\|y.csv, ~5 candles |  |\n",
-		"| get q\\|4.zip |\n",
+		"| XBT\\|USD/60 | 1970-01-01 → 1970-01-01 | 5 | dump&lt;/details&gt; › x\\|y.csv |\n",
+		"To fill: get q\\|4.zip.\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, "</details>"); n != 1 {
-		t.Errorf("%d closing </details>, want only the fold's own:\n%s", n, out)
+	if n := strings.Count(out, "</details>"); n != 2 {
+		t.Errorf("%d closing </details>, want only the two folds' own:\n%s", n, out)
 	}
 }
 
@@ -239,6 +250,7 @@ func TestMarkdownSaysPartial(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "**candlekeep plan:** 2 CSV loads (200 candles), 2 unfillable gaps.\n\n" +
+		"Planned as of 2026-11-28 00:30 UTC · state serial 0.\n\n" +
 		"**Partial plan:** only -target=series.P00000USD/60 and -target=tier.A\\|B were planned; the rest of the configuration was not looked at.\n\n| Tier |"
 	if !strings.HasPrefix(b.String(), want) {
 		t.Errorf("output does not start with %q:\n%s", want, b.String())

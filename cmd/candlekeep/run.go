@@ -48,7 +48,7 @@ var commands = []command{
 	{"refresh", "Make state forget coverage the sink no longer holds", runRefresh},
 	{"check", "Check that each series' data is fresh (exit 4 when stale)", runCheck},
 	{"report", "Show how complete the configured candles are, from state alone", runReport},
-	{"state", "Inspect state: gap records", runState},
+	{"state", "Inspect state (no lock, read-only):", runState},
 	{"gc", "Delete resolved gap records and finished runs older than their retention", runGC},
 	{"force-unlock", "Release a state lock left behind by a process that died", runForceUnlock},
 	{"version", "Print the candlekeep version", runVersion},
@@ -62,6 +62,8 @@ type cliEnv struct {
 	stdout  io.Writer
 	stderr  io.Writer
 	environ []string
+	// flagErrorShown is set once a bad flag was reported (newFlagSet).
+	flagErrorShown bool
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -102,6 +104,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			continue
 		}
 		err := c.run(ctx, env, args[1:])
+		if env.flagErrorShown && err != nil {
+			return 1 // said, with the usage, as the flags were parsed
+		}
 		return exitStatus(err, stderr)
 	}
 	fmt.Fprintf(stderr, "Error: unknown command %q\n\n", name)
@@ -137,6 +142,11 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.synopsis)
+		if c.name == "state" {
+			for _, sc := range stateSynopses {
+				fmt.Fprintf(w, "    %-11s %s\n", sc[0], sc[1])
+			}
+		}
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Global flags:")
@@ -146,19 +156,36 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'candlekeep <command> -h' for a command's flags.")
 }
 
-// newFlagSet returns a flag set for a subcommand whose -h prints its usage.
+// newFlagSet returns a flag set for a subcommand whose -h prints its
+// usage, and on which a bad flag prints "Error: …" and then the usage.
 func newFlagSet(env *cliEnv, name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+	// The flag package prints a parse error to Output, then calls Usage.
+	fs.SetOutput(flagErrorWriter{env})
 	fs.Usage = func() {
 		fmt.Fprintf(env.stderr, "Usage: candlekeep [-chdir=DIR] %s\n\n", synopsis)
+		fs.SetOutput(env.stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(flagErrorWriter{env})
 	}
 	return fs
 }
 
+// flagErrorWriter prints a flag parse error as an error, and notes that
+// it was said, so that the command's returned error is not said twice.
+type flagErrorWriter struct{ env *cliEnv }
+
+func (f flagErrorWriter) Write(p []byte) (int, error) {
+	f.env.flagErrorShown = true
+	return fmt.Fprintf(f.env.stderr, "Error: %s", p)
+}
+
 func runVersion(_ context.Context, env *cliEnv, args []string) error {
-	if len(args) > 0 {
+	fs := newFlagSet(env, "version", "version")
+	if err := fs.Parse(args); err != nil {
+		return &exitCode{code: 1, err: err}
+	}
+	if fs.NArg() > 0 {
 		return fmt.Errorf("version takes no arguments")
 	}
 	fmt.Fprintf(env.stdout, "candlekeep %s\n", version)

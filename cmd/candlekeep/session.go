@@ -10,6 +10,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/sources/krakencsv"
 	"github.com/feefifofunds/candlekeep/state"
@@ -56,6 +57,10 @@ func (s *session) refreshed(ctx context.Context, snap *state.Snapshot) (_ *state
 		renderDrift(s.env.stdout, s.cfg, drifts, style{enabled: colorFor(s.env.stdout, s.noColor, s.env.environ)})
 		fmt.Fprintln(s.env.stdout, "This plan loads them again; 'candlekeep refresh' makes state forget them.")
 		fmt.Fprintln(s.env.stdout)
+	} else {
+		// Say what was read, so a clean refresh is not mistaken for none.
+		fmt.Fprintf(s.env.stdout, "Refreshed: read back %s from sink %s; nothing drifted (the sink holds candles wherever state says files were loaded).\n\n",
+			loadedSeries(snap), s.sink.identity)
 	}
 	return executor.WithoutDrift(snap, drifts), nil
 }
@@ -207,4 +212,16 @@ func listSome(names []string, n int) string {
 		return strings.Join(names, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
+// loadedSeries counts, as "3 series", the series whose files plan
+// -refresh compares with the sink: those with rows loaded from a file.
+func loadedSeries(snap *state.Snapshot) string {
+	seen := map[ohlc.Series]bool{}
+	for _, f := range snap.Files {
+		if f.Rows > 0 && f.Status != state.FileFailed {
+			seen[f.Series] = true
+		}
+	}
+	return fmt.Sprintf("%s %s", count(int64(len(seen))), plural(len(seen), "series", "series"))
 }

@@ -52,6 +52,13 @@ func (s *selection) register(fs *flag.FlagSet) {
 	fs.Var(&s.excludes, "exclude", "leave part of the configuration out: tier.NAME, coverage.NAME or series.PAIR/INTERVAL (repeatable; with -target, out of what it selects)")
 }
 
+// registerReport is register for a command that counts rather than
+// plans: the same selectors, described for what they do there.
+func (s *selection) registerReport(fs *flag.FlagSet) {
+	fs.Var(&s.targets, "target", "report only part of the configuration: tier.NAME, coverage.NAME or series.PAIR/INTERVAL (repeatable)")
+	fs.Var(&s.excludes, "exclude", "leave part of the configuration out of the report: tier.NAME, coverage.NAME or series.PAIR/INTERVAL (repeatable; with -target, out of what it selects)")
+}
+
 // check refuses a target or exclude that selects nothing in cfg, naming
 // every such one.
 func (s *selection) check(cfg *config.Config) error {
