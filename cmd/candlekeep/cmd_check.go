@@ -229,11 +229,12 @@ func formatAge(sec int64) string {
 
 // checkJSON is the document of `check -format=json`; see docs/json-format.md.
 type checkJSON struct {
-	FormatVersion string            `json:"format_version"`
-	Now           string            `json:"now"`
-	Status        string            `json:"status"`
-	Counts        map[string]int    `json:"counts"`
-	Series        []checkSeriesJSON `json:"series"`
+	FormatVersion     string            `json:"format_version"`
+	CandlekeepVersion string            `json:"candlekeep_version"`
+	Now               string            `json:"now"`
+	Status            string            `json:"status"`
+	Counts            map[string]int    `json:"counts"`
+	Series            []checkSeriesJSON `json:"series"`
 }
 
 type checkSeriesJSON struct {
@@ -250,7 +251,7 @@ type checkSeriesJSON struct {
 }
 
 func writeCheckJSON(w io.Writer, results []freshnessResult, now int64) error {
-	doc := checkJSON{FormatVersion: "1.0", Now: unixRFC3339(now), Status: worstStatus(results),
+	doc := checkJSON{FormatVersion: "1.1", CandlekeepVersion: candlekeepVersion(), Now: unixRFC3339(now), Status: worstStatus(results),
 		Counts: map[string]int{freshPass: 0, freshWarn: 0, freshError: 0}, Series: []checkSeriesJSON{}}
 	for _, r := range results {
 		doc.Counts[r.Status]++
