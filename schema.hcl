@@ -196,6 +196,12 @@ coverage "recent" {
     warn_after  = "2h"
     error_after = "26h"
   }
+  # lost_severity: optional, "error" (default) or "warn"; what candles that
+  # became unfillable because a run came too late (lost to the API window,
+  # see docs/planning.md) do to the exit status. "error": apply and check
+  # exit 5 (docs/exit-codes.md); "warn": they are reported, exit 0. A series
+  # named by several blocks gets the strictest.
+  lost_severity = "error"
 }
 
 # gaps: how long `candlekeep gc` keeps resolved gap records (filled or no

@@ -112,7 +112,11 @@ type Coverage struct {
 	// Freshness, when set, is how old the newest candle of each series
 	// may get before check warns or errors; zero values mean not checked.
 	Freshness Freshness
-	DeclRange hcl.Range
+	// LostSeverity is what candles lost for good because a run came too
+	// late do to the exit status: error fails apply and check, warn
+	// only reports them; empty means the default (see Lost).
+	LostSeverity Severity
+	DeclRange    hcl.Range
 }
 
 // Freshness is a coverage block's freshness {} block.
