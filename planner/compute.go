@@ -76,6 +76,11 @@ func compute(in Input) *Plan {
 	// slice of 100,000 actions.
 	plan.Actions = make([]Action, 0, room+room/4)
 	known := knownUnfillable(in.State)
+	var from map[ohlc.Series]int64
+	if p.apiEnabled {
+		from = lostFrom(in.State, p.apiMargin)
+	}
+	open := openGaps(in.State)
 
 	for k, s := range series {
 		want := desired[s]
@@ -94,6 +99,8 @@ func compute(in Input) *Plan {
 		// Rule 6 within the series; series are already in order.
 		slices.SortStableFunc(plan.Actions[start:], compareActions)
 		markKnown(plan.Actions[start:], known[s])
+		f, ok := from[s]
+		markLost(plan.Actions[start:], f, ok, open[s], known[s])
 	}
 	if len(plan.Actions) == 0 {
 		plan.Actions = nil
