@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/metrics"
 	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/state"
 )
 
 // exitStale is check's exit status when a series is older than its
@@ -38,12 +41,15 @@ type freshnessResult struct {
 }
 
 func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "check", "check [-format=text|json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
+	fs := newFlagSet(env, "check", "check [-format=text|json] [-now=TIME] [-metrics-dir=DIR] [-pushgateway=URL] [-var 'k=v'] [-var-file=FILE] [-no-color]")
 	var cf configFlags
 	cf.register(fs)
 	var clock clockFlag
 	clock.register(fs)
 	format := fs.String("format", "text", "output format: text or json")
+	var mf metricsFlags
+	mf.register(fs)
+	started := time.Now()
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
@@ -57,6 +63,14 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	var results []freshnessResult
+	if mf.enabled() {
+		run := metrics.New("check")
+		defer func() {
+			freshnessMetrics(run, results)
+			err = mf.publish(ctx, env, run, now, started, false, err)
+		}()
+	}
 	cfg, err := loadConfig(env, &cf)
 	if err != nil {
 		return err
@@ -66,19 +80,19 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	// the snapshot is one read transaction. A state that does not exist
 	// yet is read as empty, not created: check only reads.
 	coverage := map[ohlc.Series]ohlc.SpanSet{}
+	snap := &state.Snapshot{}
 	if stateExists(cfg) {
 		st, _, err := openBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}
 		defer closeWith(&err, st)
-		snap, err := st.Snapshot(ctx)
-		if err != nil {
+		if snap, err = st.Snapshot(ctx); err != nil {
 			return err
 		}
 		coverage = snap.Coverage
 	}
-	results := checkFreshness(cfg, coverage, now)
+	results = checkFreshness(cfg, coverage, now)
 	if *format == "json" {
 		err = writeCheckJSON(env.stdout, results, now)
 	} else {
@@ -86,6 +100,17 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	if err != nil {
 		return err
+	}
+	// Candles lost since the last apply: the planner's rule on state
+	// alone (no dumps are read, and candles that recent are in none).
+	lost := planner.Compute(planner.Input{Config: cfg, State: snap, Now: now})
+	if *format == "json" {
+		_, fatal := lostActions(cfg, lost)
+		if fatal {
+			return &exitCode{code: exitLost}
+		}
+	} else if renderLost(env.stdout, cfg, lost, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}) {
+		return &exitCode{code: exitLost}
 	}
 	if worstStatus(results) == freshError {
 		return &exitCode{code: exitStale}
