@@ -187,11 +187,12 @@ func lastSuccessOf(mf *dto.MetricFamily, command string) (float64, bool, error) 
 }
 
 // Push sends the metrics to a Pushgateway at url, in the group
-// job="candlekeep", command=…. A successful run replaces the group; a
+// job="candlekeep_COMMAND" (the metrics carry command already, which a
+// grouping label may not repeat). A successful run replaces the group; a
 // failed one updates only what it measured (POST), so the group keeps
 // the last success time.
 func (r *Run) Push(ctx context.Context, url string) error {
-	p := push.New(url, "candlekeep").Grouping("command", r.command).Gatherer(r.reg)
+	p := push.New(url, "candlekeep_"+r.command).Gatherer(r.reg)
 	var err error
 	if r.success {
 		err = p.PushContext(ctx)
