@@ -71,9 +71,11 @@ func New(command string) *Run {
 	r.actions = gauge("last_run_actions", "Actions of the last apply, per kind and outcome.", "kind", "outcome")
 	r.gaps = gauge("gaps", "Gaps after the last apply, per tier, interval (minutes) and status.", "tier", "interval", "status")
 	r.lostCandles = gauge("lost_candles", "Candle slots the last apply found lost for good, per tier and interval (minutes).", "tier", "interval")
-	r.age = gauge("newest_candle_age_seconds", "How old the newest covered candle of a series is, from the start of the forming candle.", "series", "pair", "interval")
-	r.warnAfter = gauge("freshness_warn_after_seconds", "The series' freshness warn_after.", "series", "pair", "interval")
-	r.errorAfter = gauge("freshness_error_after_seconds", "The series' freshness error_after.", "series", "pair", "interval")
+	// The series' freshness, as apply leaves it and check finds it; the
+	// command label keeps the two files' series apart.
+	r.age = gauge("newest_candle_age_seconds", "How old the newest covered candle of a series is, from the start of the forming candle.", "command", "series", "pair", "interval")
+	r.warnAfter = gauge("freshness_warn_after_seconds", "The series' freshness warn_after.", "command", "series", "pair", "interval")
+	r.errorAfter = gauge("freshness_error_after_seconds", "The series' freshness error_after.", "command", "series", "pair", "interval")
 	return r
 }
 
@@ -119,7 +121,7 @@ func (r *Run) LostCandles(tier string, interval int, n int64) {
 // Freshness sets a series' newest candle age and its thresholds (zero:
 // not set, not exported).
 func (r *Run) Freshness(series, pair string, interval int, age, warnAfter, errorAfter time.Duration) {
-	l := []string{series, pair, strconv.Itoa(interval)}
+	l := []string{r.command, series, pair, strconv.Itoa(interval)}
 	r.age.WithLabelValues(l...).Set(age.Seconds())
 	if warnAfter > 0 {
 		r.warnAfter.WithLabelValues(l...).Set(warnAfter.Seconds())

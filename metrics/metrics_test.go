@@ -65,17 +65,17 @@ func TestWriteTextfile(t *testing.T) {
 	path := filepath.Join(dir, "candlekeep_apply.prom")
 	got := samples(t, path)
 	for key, want := range map[string]float64{
-		"candlekeep_last_success_timestamp_seconds{command=apply}":                         float64(t0.Unix()),
-		"candlekeep_last_run_timestamp_seconds{command=apply}":                             float64(t0.Unix()),
-		"candlekeep_last_run_duration_seconds{command=apply}":                              1.5,
-		"candlekeep_last_run_exit_status{command=apply}":                                   0,
-		"candlekeep_last_run_outcome{command=apply,outcome=success}":                       1,
-		"candlekeep_last_run_outcome{command=apply,outcome=lost}":                          0,
-		"candlekeep_last_run_candles_written{source=api}":                                  1420,
-		"candlekeep_gaps{interval=5,status=lost,tier=TIER1}":                               2,
-		"candlekeep_lost_candles{interval=5,tier=TIER1}":                                   576,
-		"candlekeep_newest_candle_age_seconds{interval=5,pair=XBTUSD,series=XBTUSD/5}":     0,
-		"candlekeep_freshness_error_after_seconds{interval=5,pair=XBTUSD,series=XBTUSD/5}": 26 * 3600,
+		"candlekeep_last_success_timestamp_seconds{command=apply}":                                       float64(t0.Unix()),
+		"candlekeep_last_run_timestamp_seconds{command=apply}":                                           float64(t0.Unix()),
+		"candlekeep_last_run_duration_seconds{command=apply}":                                            1.5,
+		"candlekeep_last_run_exit_status{command=apply}":                                                 0,
+		"candlekeep_last_run_outcome{command=apply,outcome=success}":                                     1,
+		"candlekeep_last_run_outcome{command=apply,outcome=lost}":                                        0,
+		"candlekeep_last_run_candles_written{source=api}":                                                1420,
+		"candlekeep_gaps{interval=5,status=lost,tier=TIER1}":                                             2,
+		"candlekeep_lost_candles{interval=5,tier=TIER1}":                                                 576,
+		"candlekeep_newest_candle_age_seconds{command=apply,interval=5,pair=XBTUSD,series=XBTUSD/5}":     0,
+		"candlekeep_freshness_error_after_seconds{command=apply,interval=5,pair=XBTUSD,series=XBTUSD/5}": 26 * 3600,
 	} {
 		if got[key] != want {
 			t.Errorf("%s = %v, want %v", key, got[key], want)

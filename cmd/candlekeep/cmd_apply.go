@@ -96,9 +96,16 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if !sess.sink.checked {
 		return fmt.Errorf("apply writes to the sink, which could not be reached: %w", sess.sink.unchecked)
 	}
+	// Unattended (no terminal, approved up front), the journal gets the
+	// plan in brief and one line per action that ends.
+	brief := *autoApprove && !isTerminal(env.stdout)
 	if !*jsonOut {
 		renderSinkNotes(env.stdout, sess.sink, out)
-		renderPlan(env.stdout, plan, out)
+		if brief {
+			renderPlanBrief(env.stdout, plan, out)
+		} else {
+			renderPlan(env.stdout, plan, out)
+		}
 		renderPartialWarning(env.stdout, plan, out)
 		renderWarnings(env.stdout, plan, out)
 	}
@@ -137,6 +144,9 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 			return err
 		}
 		view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
+		if v, ok := view.(*applyView); ok {
+			v.brief = brief
+		}
 		ex.Sink, ex.Emit = sink, view.handle
 		if plan.Summary().Backfills > 0 {
 			ex.API = newAPIClient(sess.cfg)

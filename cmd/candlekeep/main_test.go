@@ -76,6 +76,8 @@ func TestScripts(t *testing.T) {
 			"jsonvalid":  cmdJSONValid,
 			"statev1":    cmdStateV1,
 			"sinkdrop":   cmdSinkDrop,
+			"status":     cmdStatus,
+			"promtool":   cmdPromtool,
 		},
 	})
 }

@@ -54,6 +54,7 @@ type Server struct {
 	pairsFaults []Fault
 	ohlcCount   int
 	pairsCount  int
+	down        bool // see SetDown
 }
 
 // New starts a fake; Close stops it.
@@ -135,6 +136,9 @@ func (s *Server) AssetPairsRequests() int {
 
 // ServeHTTP answers one request as Kraken would.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.hangUp(w) {
+		return
+	}
 	throttled := s.rate.arrive(time.Now())
 	var f Fault
 	var now int64
