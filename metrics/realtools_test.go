@@ -198,3 +198,19 @@ func get(t *testing.T, url string) string {
 	}
 	return string(data)
 }
+
+// TestExampleAlertingRules checks the example rules and runs their unit
+// tests; the missed-week script (cmd/candlekeep) runs them on a
+// scenario's own metrics too.
+func TestExampleAlertingRules(t *testing.T) {
+	promtool := need(t, "promtool", "prometheus")
+	dir := filepath.Join("..", "examples", "prometheus")
+	for _, args := range [][]string{
+		{"check", "rules", filepath.Join(dir, "candlekeep.rules.yml")},
+		{"test", "rules", filepath.Join(dir, "candlekeep.rules.test.yml")},
+	} {
+		if out, err := exec.Command(promtool, args...).CombinedOutput(); err != nil {
+			t.Errorf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+}
