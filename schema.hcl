@@ -147,6 +147,11 @@ api {
   # margin: how many candles short of 720 the API window stops, since
   # Kraken has been seen to answer a few less; 1 to 700. Default 10.
   margin = 20
+  # settle: how long after its close a candle fetched from the API stays
+  # provisional (Kraken revises recent candles): the next run that
+  # backfills the series fetches it again, in the same request. A
+  # duration; "0s" makes every fetched candle final. Default "1h".
+  settle = "1h"
 }
 
 # tier "NAME": a named list of pairs, unique by name. pairs is required and

@@ -172,4 +172,7 @@ type API struct {
 	// Margin is how many candles short of 720 the API window stops, since
 	// Kraken has been seen to answer fewer than 720; default 10.
 	Margin int
+	// Settle is how long after its close a fetched candle is provisional:
+	// the next run that backfills the series fetches it again; default 1h.
+	Settle time.Duration
 }

@@ -68,6 +68,10 @@ type Action struct {
 	Estimate int64
 	// Requests is how many API requests a backfill_api action makes.
 	Requests int
+	// Provisional is, for backfill_api, the part of Span already covered
+	// by a fetch too soon after the candles closed (within the api
+	// block's settle): fetched again, as Kraken may have revised them.
+	Provisional ohlc.Span
 
 	// Reason and Suggestion explain an unfillable gap and name the
 	// download that would fill it.

@@ -77,6 +77,7 @@ func TestScripts(t *testing.T) {
 			"statev1":    cmdStateV1,
 			"sinkdrop":   cmdSinkDrop,
 			"status":     cmdStatus,
+			"sinkcandle": cmdSinkCandle,
 			"promtool":   cmdPromtool,
 		},
 	})

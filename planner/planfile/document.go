@@ -118,9 +118,13 @@ type Action struct {
 	Known *bool `json:"known,omitempty"`
 	// Lost is, for unfillable only, the part lost for good because a
 	// run came too late; absent when none (since 1.2).
-	Lost     *Span    `json:"lost,omitempty"`
-	Coverage []string `json:"coverage"`
-	Tiers    []string `json:"tiers"`
+	Lost *Span `json:"lost,omitempty"`
+	// Provisional is, for backfill_api only, the part fetched again
+	// because its candles were fetched too soon after they closed; absent
+	// when none (since 1.2).
+	Provisional *Span    `json:"provisional,omitempty"`
+	Coverage    []string `json:"coverage"`
+	Tiers       []string `json:"tiers"`
 }
 
 // Span is a half-open time range [start, end), both RFC 3339 in UTC.
@@ -202,6 +206,9 @@ func newAction(a planner.Action) Action {
 	}
 	if !a.Lost.Empty() {
 		out.Lost = &Span{Start: formatTime(a.Lost.Start), End: formatTime(a.Lost.End)}
+	}
+	if !a.Provisional.Empty() {
+		out.Provisional = &Span{Start: formatTime(a.Provisional.Start), End: formatTime(a.Provisional.End)}
 	}
 	if c := a.CSV; c != nil {
 		out.Source = &Source{Dump: c.Dump, DumpPath: c.DumpPath, Member: c.Member, Fingerprint: c.Fingerprint, Size: c.Size, IsZip: c.IsZip}

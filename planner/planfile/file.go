@@ -187,6 +187,14 @@ func (a Action) action() (planner.Action, error) {
 			return planner.Action{}, err
 		}
 	}
+	if p := a.Provisional; p != nil && kind == planner.BackfillAPI {
+		if out.Provisional.Start, err = parseTime("provisional.start", p.Start); err != nil {
+			return planner.Action{}, err
+		}
+		if out.Provisional.End, err = parseTime("provisional.end", p.End); err != nil {
+			return planner.Action{}, err
+		}
+	}
 	if kind == planner.LoadCSV && a.Source == nil {
 		return planner.Action{}, errors.New("load_csv without a source")
 	}

@@ -47,10 +47,17 @@ func TestDocumentedFields(t *testing.T) {
 	p := samplePlan()
 	p.Targets, p.Excludes = []string{"tier.TIER1"}, []string{"series.XBTUSD/60"}
 	p.Sink = ohlc.SinkIdentity{Kind: "sqlite", Address: ".candlekeep/candles.db", Table: "candles", Incarnation: "0a1b"}
-	// One lost part, so the optional field is written.
+	// One lost part and one provisional, so the optional fields are
+	// written.
 	for i, a := range p.Actions {
 		if a.Kind == planner.Unfillable {
 			p.Actions[i].Known, p.Actions[i].Lost = false, a.Span
+			break
+		}
+	}
+	for i, a := range p.Actions {
+		if a.Kind == planner.BackfillAPI {
+			p.Actions[i].Provisional = a.Span
 			break
 		}
 	}

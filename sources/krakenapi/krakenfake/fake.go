@@ -54,7 +54,8 @@ type Server struct {
 	pairsFaults []Fault
 	ohlcCount   int
 	pairsCount  int
-	down        bool // see SetDown
+	down        bool             // see SetDown
+	revised     map[int64]string // volume by candle open time, quoted; see Revise
 }
 
 // New starts a fake; Close stops it.
@@ -229,7 +230,7 @@ func (s *Server) ohlc(r *http.Request, now int64, f faultKind) []byte {
 	if !ok {
 		return errorBody("EQuery:Unknown asset pair")
 	}
-	return ohlcBody(key, interval*60, now, since, f)
+	return ohlcBody(key, interval*60, now, since, f, s.revisions())
 }
 
 func pop(q []Fault) (Fault, []Fault) {
