@@ -93,17 +93,17 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 		coverage = snap.Coverage
 	}
 	results = checkFreshness(cfg, coverage, now)
+	// Candles lost since the last apply: the planner's rule on state
+	// alone (no dumps are read, and candles that recent are in none).
+	lost := planner.Compute(planner.Input{Config: cfg, State: snap, Now: now})
 	if *format == "json" {
-		err = writeCheckJSON(env.stdout, results, now)
+		err = writeCheckJSON(env.stdout, cfg, results, lost, now)
 	} else {
 		err = writeCheckText(env.stdout, results, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)})
 	}
 	if err != nil {
 		return err
 	}
-	// Candles lost since the last apply: the planner's rule on state
-	// alone (no dumps are read, and candles that recent are in none).
-	lost := planner.Compute(planner.Input{Config: cfg, State: snap, Now: now})
 	if *format == "json" {
 		_, fatal := lostActions(cfg, lost)
 		if fatal {
@@ -260,6 +260,17 @@ type checkJSON struct {
 	Status            string            `json:"status"`
 	Counts            map[string]int    `json:"counts"`
 	Series            []checkSeriesJSON `json:"series"`
+	Lost              []checkLostJSON   `json:"lost"`
+}
+
+// checkLostJSON is one stretch of candles lost since the last apply.
+type checkLostJSON struct {
+	Series   string `json:"series"`
+	Start    string `json:"start"`
+	End      string `json:"end"`
+	Candles  int64  `json:"candles"`
+	Severity string `json:"severity"`
+	Fill     string `json:"fill"`
 }
 
 type checkSeriesJSON struct {
@@ -275,9 +286,14 @@ type checkSeriesJSON struct {
 	ErrorAfterSeconds int64    `json:"error_after_seconds,omitempty"`
 }
 
-func writeCheckJSON(w io.Writer, results []freshnessResult, now int64) error {
+func writeCheckJSON(w io.Writer, cfg *config.Config, results []freshnessResult, lost *planner.Plan, now int64) error {
 	doc := checkJSON{FormatVersion: "1.1", CandlekeepVersion: candlekeepVersion(), Now: unixRFC3339(now), Status: worstStatus(results),
-		Counts: map[string]int{freshPass: 0, freshWarn: 0, freshError: 0}, Series: []checkSeriesJSON{}}
+		Counts: map[string]int{freshPass: 0, freshWarn: 0, freshError: 0}, Series: []checkSeriesJSON{}, Lost: []checkLostJSON{}}
+	actions, _ := lostActions(cfg, lost)
+	for _, a := range actions {
+		doc.Lost = append(doc.Lost, checkLostJSON{Series: a.Series.String(), Start: unixRFC3339(a.Lost.Start), End: unixRFC3339(a.Lost.End),
+			Candles: a.Lost.Candles(a.Series.Interval), Severity: string(lostSeverity(cfg, a)), Fill: a.Suggestion})
+	}
 	for _, r := range results {
 		doc.Counts[r.Status]++
 		s := checkSeriesJSON{Series: r.Series.String(), Pair: r.Series.Pair, Interval: int(r.Series.Interval),

@@ -67,7 +67,7 @@ func renderLost(w io.Writer, cfg *config.Config, p *planner.Plan, st style) bool
 			fmt.Fprintf(w, "      %s\n", st.dim("fill: "+a.Suggestion))
 		}
 	}
-	fmt.Fprintln(w, "Run apply at least as often as the shortest interval's API window (59 hours for 5-minute candles); see 'candlekeep state gaps'.")
+	fmt.Fprintln(w, "Kraken's trade history can rebuild them too. Run apply more often than the shortest interval's API window (59 hours for 5-minute candles); see 'candlekeep state gaps'.")
 	return fatal
 }
 
