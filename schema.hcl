@@ -154,6 +154,11 @@ api {
   # margin: how many candles short of 720 the API window stops, since
   # Kraken has been seen to answer a few less; 1 to 700. Default 10.
   margin = 20
+  # settle: how long after its close a candle fetched from the API stays
+  # provisional (Kraken revises recent candles): the next run that
+  # backfills the series fetches it again, in the same request. A
+  # duration; "0s" makes every fetched candle final. Default "1h".
+  settle = "1h"
 }
 
 # tier "NAME": a named list of pairs, unique by name. pairs is required and
@@ -204,6 +209,12 @@ coverage "recent" {
     warn_after  = "2h"
     error_after = "26h"
   }
+  # lost_severity: optional, "error" (default) or "warn"; what candles that
+  # became unfillable because a run came too late (lost to the API window,
+  # see docs/planning.md) do to the exit status. "error": apply and check
+  # exit 5 (docs/exit-codes.md); "warn": they are reported, exit 0. A series
+  # named by several blocks gets the strictest.
+  lost_severity = "error"
 }
 
 # gaps: how long `candlekeep gc` keeps resolved gap records (filled or no

@@ -21,6 +21,10 @@ const (
 	DefaultAPIMaxRetries = 5
 	DefaultAPITimeout    = 30 * time.Second
 	DefaultAPIMargin     = 10
+	// DefaultAPISettle is how long after its close a candle from the API
+	// stays provisional: Kraken revises recent candles (volume still
+	// changing after closing time), so the next run fetches them again.
+	DefaultAPISettle = time.Hour
 )
 
 // Bounds of the api block's numbers.
@@ -41,6 +45,7 @@ func DefaultAPI() API {
 		MaxRetries: DefaultAPIMaxRetries,
 		Timeout:    DefaultAPITimeout,
 		Margin:     DefaultAPIMargin,
+		Settle:     DefaultAPISettle,
 	}
 }
 
@@ -48,6 +53,7 @@ var (
 	apiSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "enabled"}, {Name: "base_url"}, {Name: "rate_limit"}, {Name: "burst"},
 		{Name: "max_retries"}, {Name: "timeout"}, {Name: "empty_candles"}, {Name: "margin"},
+		{Name: "settle"},
 	}}
 
 	// rateNotation is "N/s", "N/m" or "N/h", N a plain decimal number.
@@ -107,6 +113,14 @@ func (d *decoder) api(blocks []*hcl.Block) API {
 			d.errorf(attr.Expr.Range(), "Invalid timeout", "%s", capitalize(err.Error()))
 		} else {
 			a.Timeout = dur
+		}
+	}
+	if s, attr, ok := d.str(attrs, "settle"); ok {
+		// "0s" is allowed: every fetched candle final at once.
+		if dur, err := ParseDuration(s); err != nil {
+			d.errorf(attr.Expr.Range(), "Invalid settle", "%s", capitalize(err.Error()))
+		} else {
+			a.Settle = dur
 		}
 	}
 	if s, attr, ok := d.str(attrs, "empty_candles"); ok {

@@ -115,7 +115,11 @@ type Coverage struct {
 	// Freshness, when set, is how old the newest candle of each series
 	// may get before check warns or errors; zero values mean not checked.
 	Freshness Freshness
-	DeclRange hcl.Range
+	// LostSeverity is what candles lost for good because a run came too
+	// late do to the exit status: error fails apply and check, warn
+	// only reports them; empty means the default (see Lost).
+	LostSeverity Severity
+	DeclRange    hcl.Range
 }
 
 // Freshness is a coverage block's freshness {} block.
@@ -171,4 +175,7 @@ type API struct {
 	// Margin is how many candles short of 720 the API window stops, since
 	// Kraken has been seen to answer fewer than 720; default 10.
 	Margin int
+	// Settle is how long after its close a fetched candle is provisional:
+	// the next run that backfills the series fetches it again; default 1h.
+	Settle time.Duration
 }

@@ -18,7 +18,7 @@ var (
 	}}
 	coverageSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "tiers"}, {Name: "pairs"}, {Name: "intervals", Required: true},
-		{Name: "from"}, {Name: "to"}, {Name: "lookback"},
+		{Name: "from"}, {Name: "to"}, {Name: "lookback"}, {Name: "lost_severity"},
 	}, Blocks: []hcl.BlockHeaderSchema{{Type: "freshness"}}}
 
 	altname    = regexp.MustCompile(`^[A-Z0-9]+$`)
@@ -132,7 +132,45 @@ func (d *decoder) coverage(b *hcl.Block, tiers map[string]Tier, tierNames []stri
 	}
 	c.Window = d.window(b, attrs)
 	c.Freshness = d.freshness(content.Blocks.OfType("freshness"))
+	c.LostSeverity = d.lostSeverity(attrs)
 	return c, !d.diags[before:].HasErrors()
+}
+
+// Severity says whether an event fails the command (error) or is only
+// reported (warn), as dbt's test severity does.
+type Severity string
+
+// Severities.
+const (
+	SeverityWarn  Severity = "warn"
+	SeverityError Severity = "error"
+)
+
+// DefaultLostSeverity is lost_severity's default: candles lost for good
+// are the one event a nightly run must not pass over in silence.
+const DefaultLostSeverity = SeverityError
+
+// lostSeverity decodes lost_severity: what candles becoming unfillable
+// because a run came too late does to apply's and check's exit status.
+func (d *decoder) lostSeverity(attrs hcl.Attributes) Severity {
+	s, attr, ok := d.str(attrs, "lost_severity")
+	if attr == nil || !ok {
+		return ""
+	}
+	switch sev := Severity(s); sev {
+	case SeverityWarn, SeverityError:
+		return sev
+	}
+	d.errorf(attr.Expr.Range(), "Invalid lost_severity", "lost_severity is \"warn\" or \"error\", not %q.", s)
+	return ""
+}
+
+// Lost is the block's lost_severity, or its default when not set.
+func (c Coverage) Lost() Severity {
+	if c.LostSeverity == "" {
+		return DefaultLostSeverity
+	}
+	return c.LostSeverity
 }
 
 // intervals evaluates a list of minutes (60) or lengths ("1h"), sorted and

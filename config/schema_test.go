@@ -48,10 +48,10 @@ func TestSchemaReference(t *testing.T) {
 				Intervals: []ohlc.Interval{60, 1440}, Window: Window{From: 1577836800, ToNow: true}},
 			{Name: "recent", Tiers: []string{"TIER1", "TIER2"}, Pairs: []string{"ADAUSD", "DOTUSD", "ETHUSD", "SOLUSD", "XBTUSD"},
 				Intervals: []ohlc.Interval{5, 15}, Window: Window{ToNow: true, Lookback: 30 * day},
-				Freshness: Freshness{WarnAfter: 2 * time.Hour, ErrorAfter: 26 * time.Hour}},
+				Freshness: Freshness{WarnAfter: 2 * time.Hour, ErrorAfter: 26 * time.Hour}, LostSeverity: SeverityError},
 		},
 		API: API{Enabled: true, BaseURL: "https://api.kraken.com", RateLimit: 50.0 / 60, Burst: 1,
-			MaxRetries: 8, Timeout: time.Minute, Margin: 20},
+			MaxRetries: 8, Timeout: time.Minute, Margin: 20, Settle: time.Hour},
 		Retention: Retention{Gaps: 60 * 24 * time.Hour, Runs: DefaultRunRetention},
 		Variables: map[string]string{"history_from": "2020-01-01", "recent_days": "30", "extra_pairs": `["dotusd"]`},
 	}

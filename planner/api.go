@@ -43,11 +43,42 @@ func (p *planner) fillFromAPI(w *seriesWork, actions []Action) []Action {
 	}
 	hull := ohlc.Span{Start: inside[0].Start, End: inside[len(inside)-1].End}
 	w.gaps = ohlc.Difference(w.gaps, ohlc.SpanSet{hull})
+	// The same request holds the provisional candles: fetch them again.
+	var prov ohlc.Span
+	if n := len(w.provisional); n > 0 {
+		prov = ohlc.Span{Start: w.provisional[0].Start, End: w.provisional[n-1].End}
+		hull.Start = min(hull.Start, prov.Start)
+	}
 	return append(actions, Action{
-		Kind:     BackfillAPI,
-		Series:   w.series,
-		Span:     hull,
-		Estimate: hull.Candles(w.series.Interval),
-		Requests: 1,
+		Kind:        BackfillAPI,
+		Series:      w.series,
+		Span:        hull,
+		Estimate:    hull.Candles(w.series.Interval),
+		Requests:    1,
+		Provisional: prov,
 	})
+}
+
+// provisional is the part of a series' API coverage whose candles closed
+// less than the settle window before they were fetched, when time has
+// moved on since: Kraken may have revised them. The last fetch is taken
+// to have happened at the end of the API coverage, which a backfill
+// records up to its clock. Only what is still wanted and inside the
+// window counts. Rule 4 fetches them again with its backfill; a series
+// with nothing else to fetch is left alone (a window with a fixed end
+// would otherwise be fetched every run).
+func (p *planner) provisional(s ohlc.Series, want, api ohlc.SpanSet) ohlc.SpanSet {
+	if p.apiSettle <= 0 || len(api) == 0 {
+		return nil
+	}
+	fetched := api[len(api)-1].End
+	if s.Interval.AlignDown(p.now) <= fetched {
+		return nil // fetched at this clock: nothing changed since
+	}
+	window := APIWindow(s.Interval, p.now, p.apiMargin)
+	span := ohlc.Span{Start: max(fetched-p.apiSettle, window.Start), End: fetched}
+	if span.Empty() {
+		return nil
+	}
+	return ohlc.Intersect(ohlc.Intersect(api, ohlc.SpanSet{span}), want)
 }

@@ -24,6 +24,7 @@ type planner struct {
 
 	apiEnabled bool // rule 4 runs, and unfillable reasons speak of the API
 	apiMargin  int
+	apiSettle  int64 // seconds after its close a fetched candle is provisional
 
 	// fillers turn gaps into actions appended to dst, in order; each
 	// takes what the previous ones left. The last one must leave nothing.
@@ -35,6 +36,9 @@ type seriesWork struct {
 	series  ohlc.Series
 	gaps    ohlc.SpanSet // not yet planned
 	blocked []blocked    // spans only a failed file could have filled
+	// provisional are covered candles the last fetch got too soon after
+	// their close to be final; a backfill fetches them again.
+	provisional ohlc.SpanSet
 }
 
 func compute(in Input) *Plan {
@@ -76,10 +80,18 @@ func compute(in Input) *Plan {
 	// slice of 100,000 actions.
 	plan.Actions = make([]Action, 0, room+room/4)
 	known := knownUnfillable(in.State)
+	var from map[ohlc.Series]int64
+	if p.apiEnabled {
+		from = lostFrom(in.State, p.apiMargin)
+	}
+	open := openGaps(in.State)
 
 	for k, s := range series {
 		want := desired[s]
 		w := &seriesWork{series: s, gaps: gaps[k]}
+		if p.apiEnabled && in.State != nil {
+			w.provisional = p.provisional(s, want.Spans, in.State.APICoverage[s])
+		}
 		start := len(plan.Actions)
 		for _, fill := range p.fillers {
 			if len(w.gaps) == 0 {
@@ -94,6 +106,8 @@ func compute(in Input) *Plan {
 		// Rule 6 within the series; series are already in order.
 		slices.SortStableFunc(plan.Actions[start:], compareActions)
 		markKnown(plan.Actions[start:], known[s])
+		f, ok := from[s]
+		markLost(plan.Actions[start:], f, ok, open[s], known[s])
 	}
 	if len(plan.Actions) == 0 {
 		plan.Actions = nil
@@ -118,6 +132,7 @@ func newPlanner(in Input) *planner {
 		p.dir = in.Config.Dir
 		p.apiEnabled = in.Config.API.Enabled
 		p.apiMargin = in.Config.API.Margin
+		p.apiSettle = int64(in.Config.API.Settle.Seconds())
 	}
 	if in.State != nil {
 		p.files = in.State.Files

@@ -68,6 +68,10 @@ type Action struct {
 	Estimate int64
 	// Requests is how many API requests a backfill_api action makes.
 	Requests int
+	// Provisional is, for backfill_api, the part of Span already covered
+	// by a fetch too soon after the candles closed (within the api
+	// block's settle): fetched again, as Kraken may have revised them.
+	Provisional ohlc.Span
 
 	// Reason and Suggestion explain an unfillable gap and name the
 	// download that would fill it.
@@ -78,6 +82,11 @@ type Action struct {
 	// unfillable gap's. It tells what a change adds from what was
 	// already missing.
 	Known bool
+	// Lost is, for an unfillable gap, its part that runs on time would
+	// have filled from the API and that state had not recorded as
+	// unfillable: candles lost for good because a run came too late,
+	// reported once (docs/planning.md, "Lost candles"). Empty when none.
+	Lost ohlc.Span
 }
 
 // CSVSource is the dump member a load_csv action reads.
@@ -193,6 +202,10 @@ type Summary struct {
 	// UnfillableKnown counts the unfillable gaps state already recorded
 	// (Action.Known); Unfillable includes them.
 	UnfillableKnown int
+	// Lost counts the unfillable gaps with a lost part (Action.Lost), and
+	// LostCandleSlots the candle slots of those parts.
+	Lost            int
+	LostCandleSlots int64
 }
 
 // HasChanges reports whether applying the plan would do anything: an
@@ -223,6 +236,10 @@ func (p *Plan) Summary() Summary {
 			s.UnfillableCandleSlots += a.Span.Candles(a.Series.Interval)
 			if a.Known {
 				s.UnfillableKnown++
+			}
+			if !a.Lost.Empty() {
+				s.Lost++
+				s.LostCandleSlots += a.Lost.Candles(a.Series.Interval)
 			}
 		}
 	}

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/metrics"
 )
 
 func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-target=KIND.NAME] [-exclude=KIND.NAME] [-json] [-log-format=text|json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color] [FILE]")
+	fs := newFlagSet(env, "apply", "apply [-auto-approve] [-parallelism=N] [-lock-timeout=D] [-metrics-dir=DIR] [-pushgateway=URL] [-target=KIND.NAME] [-exclude=KIND.NAME] [-json] [-log-format=text|json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color] [FILE]")
 	cf := configFlags{connects: connectsStateAndSink}
 	var clock clockFlag
 	cf.register(fs)
@@ -25,6 +27,9 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	jsonOut := fs.Bool("json", false, "print events as JSON lines instead of the text view (needs -auto-approve or a plan FILE)")
 	logFormat := fs.String("log-format", "text", "how the run is logged after the plan: text, or json (log/slog records, one per line)")
 	gcAfter := fs.Bool("gc", true, "after a successful apply, delete resolved gap records and finished runs older than their retention (as 'candlekeep gc')")
+	var mf metricsFlags
+	mf.register(fs)
+	started := time.Now()
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
@@ -55,10 +60,21 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	out := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
 
+	// Metrics are published last, once the lock is released, for every
+	// outcome: a run that could not start is a failed run too.
+	var m applyMetrics
+	if mf.enabled() {
+		m.run, m.tally = metrics.New("apply"), newApplyTally()
+		defer func() {
+			m.record()
+			err = mf.publish(ctx, env, m.run, now, started, m.interrupted, err)
+		}()
+	}
 	sess, err := openSession(ctx, env, &cf, now, true, sel)
 	if err != nil {
 		return err
 	}
+	m.cfg = sess.cfg
 	defer closeWith(&err, sess)
 	lock, err := takeLock(ctx, env, sess.st, "apply", *lockTimeout)
 	if err != nil {
@@ -72,12 +88,20 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	m.plan = plan
 	if !sess.sink.checked {
 		return fmt.Errorf("apply writes to the sink, which could not be reached: %w", sess.sink.unchecked)
 	}
+	// Unattended (no terminal, approved up front), the journal gets the
+	// plan in brief and one line per action that ends.
+	brief := *autoApprove && !isTerminal(env.stdout)
 	if !*jsonOut {
 		renderSinkNotes(env.stdout, sess.sink, out)
-		renderPlan(env.stdout, plan, out)
+		if brief {
+			renderPlanBrief(env.stdout, plan, out)
+		} else {
+			renderPlan(env.stdout, plan, out)
+		}
 		renderPartialWarning(env.stdout, plan, out)
 		renderWarnings(env.stdout, plan, out)
 	}
@@ -116,6 +140,9 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 			return err
 		}
 		view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
+		if v, ok := view.(*applyView); ok {
+			v.brief = brief
+		}
 		ex.Sink, ex.Emit = sink, view.handle
 		if plan.Summary().Backfills > 0 {
 			ex.API = newAPIClient(sess.cfg)
@@ -140,11 +167,20 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 			return err
 		}
 	}
+	if m.run != nil {
+		ex.Emit = m.tally.wrap(ex.Emit)
+	}
 	stopNotice := noticeInterrupt(ctx, env)
 	res, err := ex.Apply(ctx, plan)
 	stopNotice()
 	if err != nil {
 		return err
+	}
+	m.interrupted = res.Interrupted
+	if m.run != nil {
+		if err := m.freshness(context.WithoutCancel(ctx), sess.st, now); err != nil {
+			return err
+		}
 	}
 	if *gcAfter && len(res.Failures) == 0 && !res.Interrupted {
 		// Deferred so its line follows the summary, and still runs
@@ -154,18 +190,19 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if view == nil {
 		if *jsonOut {
 			newJSONEventView(env.stdout).summary(res, plan.Summary().Unfillable)
-			return nil
-		}
-		if n := plan.Summary().Unfillable; n > 0 {
+		} else if n := plan.Summary().Unfillable; n > 0 {
 			fmt.Fprintf(env.stdout, "\nNothing to apply; %d unfillable %s recorded in state.\n", n, plural(n, "gap", "gaps"))
 		}
-		return nil
+	} else {
+		view.summary(res, plan.Summary().Unfillable)
 	}
-	view.summary(res, plan.Summary().Unfillable)
+	// Lost candles come last, where a reader of the journal looks; a
+	// failed or interrupted run exits 1 all the same.
+	lost := reportLost(env.stdout, sess.cfg, plan, out, *jsonOut, *logFormat == "json")
 	if len(res.Failures) > 0 || res.Interrupted {
 		return errReported
 	}
-	return nil
+	return lost
 }
 
 // errNoTerminal refuses an apply with work to do that cannot ask for

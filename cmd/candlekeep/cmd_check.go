@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/metrics"
 	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/state"
 )
 
 // exitStale is check's exit status when a series is older than its
@@ -38,12 +41,15 @@ type freshnessResult struct {
 }
 
 func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "check", "check [-format=text|json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
+	fs := newFlagSet(env, "check", "check [-format=text|json] [-now=TIME] [-metrics-dir=DIR] [-pushgateway=URL] [-var 'k=v'] [-var-file=FILE] [-no-color]")
 	var cf configFlags
 	cf.register(fs)
 	var clock clockFlag
 	clock.register(fs)
 	format := fs.String("format", "text", "output format: text or json")
+	var mf metricsFlags
+	mf.register(fs)
+	started := time.Now()
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
@@ -57,6 +63,14 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	var results []freshnessResult
+	if mf.enabled() {
+		run := metrics.New("check")
+		defer func() {
+			freshnessMetrics(run, results)
+			err = mf.publish(ctx, env, run, now, started, false, err)
+		}()
+	}
 	cfg, err := loadConfig(env, &cf)
 	if err != nil {
 		return err
@@ -66,26 +80,37 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	// the snapshot is one read transaction. A state that does not exist
 	// yet is read as empty, not created: check only reads.
 	coverage := map[ohlc.Series]ohlc.SpanSet{}
+	snap := &state.Snapshot{}
 	if stateExists(cfg) {
 		st, _, err := openBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}
 		defer closeWith(&err, st)
-		snap, err := st.Snapshot(ctx)
-		if err != nil {
+		if snap, err = st.Snapshot(ctx); err != nil {
 			return err
 		}
 		coverage = snap.Coverage
 	}
-	results := checkFreshness(cfg, coverage, now)
+	results = checkFreshness(cfg, coverage, now)
+	// Candles lost since the last apply: the planner's rule on state
+	// alone (no dumps are read, and candles that recent are in none).
+	lost := planner.Compute(planner.Input{Config: cfg, State: snap, Now: now})
 	if *format == "json" {
-		err = writeCheckJSON(env.stdout, results, now)
+		err = writeCheckJSON(env.stdout, cfg, results, lost, now)
 	} else {
 		err = writeCheckText(env.stdout, results, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)})
 	}
 	if err != nil {
 		return err
+	}
+	if *format == "json" {
+		_, fatal := lostActions(cfg, lost)
+		if fatal {
+			return &exitCode{code: exitLost}
+		}
+	} else if renderLost(env.stdout, cfg, lost, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}) {
+		return &exitCode{code: exitLost}
 	}
 	if worstStatus(results) == freshError {
 		return &exitCode{code: exitStale}
@@ -229,11 +254,23 @@ func formatAge(sec int64) string {
 
 // checkJSON is the document of `check -format=json`; see docs/json-format.md.
 type checkJSON struct {
-	FormatVersion string            `json:"format_version"`
-	Now           string            `json:"now"`
-	Status        string            `json:"status"`
-	Counts        map[string]int    `json:"counts"`
-	Series        []checkSeriesJSON `json:"series"`
+	FormatVersion     string            `json:"format_version"`
+	CandlekeepVersion string            `json:"candlekeep_version"`
+	Now               string            `json:"now"`
+	Status            string            `json:"status"`
+	Counts            map[string]int    `json:"counts"`
+	Series            []checkSeriesJSON `json:"series"`
+	Lost              []checkLostJSON   `json:"lost"`
+}
+
+// checkLostJSON is one stretch of candles lost since the last apply.
+type checkLostJSON struct {
+	Series   string `json:"series"`
+	Start    string `json:"start"`
+	End      string `json:"end"`
+	Candles  int64  `json:"candles"`
+	Severity string `json:"severity"`
+	Fill     string `json:"fill"`
 }
 
 type checkSeriesJSON struct {
@@ -249,9 +286,14 @@ type checkSeriesJSON struct {
 	ErrorAfterSeconds int64    `json:"error_after_seconds,omitempty"`
 }
 
-func writeCheckJSON(w io.Writer, results []freshnessResult, now int64) error {
-	doc := checkJSON{FormatVersion: "1.0", Now: unixRFC3339(now), Status: worstStatus(results),
-		Counts: map[string]int{freshPass: 0, freshWarn: 0, freshError: 0}, Series: []checkSeriesJSON{}}
+func writeCheckJSON(w io.Writer, cfg *config.Config, results []freshnessResult, lost *planner.Plan, now int64) error {
+	doc := checkJSON{FormatVersion: "1.1", CandlekeepVersion: candlekeepVersion(), Now: unixRFC3339(now), Status: worstStatus(results),
+		Counts: map[string]int{freshPass: 0, freshWarn: 0, freshError: 0}, Series: []checkSeriesJSON{}, Lost: []checkLostJSON{}}
+	actions, _ := lostActions(cfg, lost)
+	for _, a := range actions {
+		doc.Lost = append(doc.Lost, checkLostJSON{Series: a.Series.String(), Start: unixRFC3339(a.Lost.Start), End: unixRFC3339(a.Lost.End),
+			Candles: a.Lost.Candles(a.Series.Interval), Severity: string(lostSeverity(cfg, a)), Fill: a.Suggestion})
+	}
 	for _, r := range results {
 		doc.Counts[r.Status]++
 		s := checkSeriesJSON{Series: r.Series.String(), Pair: r.Series.Pair, Interval: int(r.Series.Interval),

@@ -251,10 +251,11 @@ func writeReportMarkdown(w io.Writer, rep *report.Report, rows []report.Row, byS
 
 // reportJSON is `report -format=json`, documented in docs/json-format.md.
 type reportJSON struct {
-	FormatVersion string          `json:"format_version"`
-	Now           time.Time       `json:"now"`
-	Since         *time.Time      `json:"since,omitempty"`
-	Rows          []reportRowJSON `json:"rows"`
+	FormatVersion     string          `json:"format_version"`
+	CandlekeepVersion string          `json:"candlekeep_version"`
+	Now               time.Time       `json:"now"`
+	Since             *time.Time      `json:"since,omitempty"`
+	Rows              []reportRowJSON `json:"rows"`
 }
 
 type reportRowJSON struct {
@@ -284,7 +285,7 @@ type reportRunJSON struct {
 }
 
 func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
-	out := reportJSON{FormatVersion: "1", Now: time.Unix(rep.Now, 0).UTC(), Rows: []reportRowJSON{}}
+	out := reportJSON{FormatVersion: "1", CandlekeepVersion: candlekeepVersion(), Now: time.Unix(rep.Now, 0).UTC(), Rows: []reportRowJSON{}}
 	if rep.Since > 0 {
 		t := time.Unix(rep.Since, 0).UTC()
 		out.Since = &t

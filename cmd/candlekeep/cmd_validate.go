@@ -40,11 +40,12 @@ func runValidate(_ context.Context, env *cliEnv, args []string) error {
 
 // validateDoc follows the shape of `terraform validate -json`.
 type validateDoc struct {
-	FormatVersion string           `json:"format_version"`
-	Valid         bool             `json:"valid"`
-	ErrorCount    int              `json:"error_count"`
-	WarningCount  int              `json:"warning_count"`
-	Diagnostics   []diagnosticJSON `json:"diagnostics"`
+	FormatVersion     string           `json:"format_version"`
+	CandlekeepVersion string           `json:"candlekeep_version"`
+	Valid             bool             `json:"valid"`
+	ErrorCount        int              `json:"error_count"`
+	WarningCount      int              `json:"warning_count"`
+	Diagnostics       []diagnosticJSON `json:"diagnostics"`
 }
 
 type diagnosticJSON struct {
@@ -67,7 +68,7 @@ type posJSON struct {
 }
 
 func validateJSON(diags hcl.Diagnostics) validateDoc {
-	doc := validateDoc{FormatVersion: "1.0", Diagnostics: []diagnosticJSON{}}
+	doc := validateDoc{FormatVersion: "1.1", CandlekeepVersion: candlekeepVersion(), Diagnostics: []diagnosticJSON{}}
 	for _, d := range diags {
 		dj := diagnosticJSON{Severity: "warning", Summary: d.Summary, Detail: d.Detail}
 		if d.Severity == hcl.DiagError {

@@ -56,7 +56,7 @@ func TestScripts(t *testing.T) {
 			env.Values[questdbKey{}] = qdb
 			env.Setenv("QDB_ADDR", qdb.Addr())
 			env.Setenv("QDB_PASSWORD", scriptQuestDBPassword)
-			for example, dir := range map[string]string{"quickstart": "quickstart", "nightly": "example-nightly", "questdb": "example-questdb"} {
+			for example, dir := range map[string]string{"quickstart": "quickstart", "nightly": "example-nightly", "questdb": "example-questdb", "prometheus": "example-prometheus"} {
 				if err := copyExample(example, filepath.Join(env.WorkDir, dir)); err != nil {
 					return err
 				}
@@ -78,6 +78,9 @@ func TestScripts(t *testing.T) {
 			"tmpfs":          cmdTmpfs,
 			"fill":           cmdFill,
 			"evidence":       cmdEvidence,
+			"status":         cmdStatus,
+			"sinkcandle":     cmdSinkCandle,
+			"promtool":       cmdPromtool,
 		},
 	})
 }

@@ -28,6 +28,8 @@ type applyView struct {
 	// active are the series of the actions running now, by action index,
 	// shown in the bar's description.
 	active map[int]string
+	// brief logs actions when they end only (an unattended apply).
+	brief bool
 }
 
 // running records that action idx runs series (or, with "", has ended) and
@@ -88,7 +90,9 @@ func (v *applyView) handle(ev executor.Event) {
 			)
 		}
 	case executor.ActionStarted:
-		v.line("%s: %s", actionTitle(e.Action), startVerb(e.Action))
+		if !v.brief {
+			v.line("%s: %s", actionTitle(e.Action), startVerb(e.Action))
+		}
 		v.running(e.Index, e.Action.Series.String())
 		if v.progress != nil {
 			v.progress.started(e)

@@ -103,7 +103,13 @@ func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
 			}
 			fmt.Fprintf(w, "  %s load_csv     %-*s  %s, ~%s candles\n", st.green("+"), width, a.Span, src, count(a.Estimate))
 		case planner.BackfillAPI:
-			fmt.Fprintf(w, "  %s backfill_api %-*s  Kraken REST API, up to %s candles, %d %s\n", st.green("~"), width, a.Span, count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"))
+			prov := ""
+			if !a.Provisional.Empty() {
+				// Fetched too soon after they closed: Kraken may have
+				// revised them since.
+				prov = st.dim(", again " + a.Provisional.String() + " (provisional)")
+			}
+			fmt.Fprintf(w, "  %s backfill_api %-*s  Kraken REST API, up to %s candles, %d %s%s\n", st.green("~"), width, a.Span, count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"), prov)
 		case planner.Unfillable:
 			mark := knownMark(a)
 			if mark != "" {

@@ -47,8 +47,13 @@ func unfillableCount(s planner.Summary) string {
 
 // knownMark follows the reason of an unfillable gap state already recorded.
 func knownMark(a planner.Action) string {
-	if a.Kind == planner.Unfillable && a.Known {
+	switch {
+	case a.Kind != planner.Unfillable:
+	case a.Known:
 		return " (already known)"
+	case !a.Lost.Empty():
+		// Candles a run on time would have fetched: see renderLost.
+		return " (newly lost: " + a.Lost.String() + ")"
 	}
 	return ""
 }

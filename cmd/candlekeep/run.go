@@ -10,9 +10,6 @@ import (
 	"path/filepath"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 // exitCode makes an error carry a specific exit status.
 type exitCode struct {
 	code int
@@ -188,6 +185,6 @@ func runVersion(_ context.Context, env *cliEnv, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("version takes no arguments")
 	}
-	fmt.Fprintf(env.stdout, "candlekeep %s\n", version)
+	fmt.Fprintf(env.stdout, "candlekeep %s\n", candlekeepVersion())
 	return nil
 }

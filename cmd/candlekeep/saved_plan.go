@@ -17,7 +17,7 @@ import (
 
 // writePlanJSON prints the plan as the JSON document of a plan file.
 func writePlanJSON(w io.Writer, p *planner.Plan) error {
-	return planfile.Write(w, p, planfile.Meta{CandlekeepVersion: version})
+	return planfile.Write(w, p, planfile.Meta{CandlekeepVersion: candlekeepVersion()})
 }
 
 // resolvePath makes a plan file path relative to -chdir, as -var-file is.

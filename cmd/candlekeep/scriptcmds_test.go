@@ -65,11 +65,32 @@ type krakenKey struct{}
 //	kraken limit N          answer throttling errors past N requests in any second
 //	kraken check N          fail if more than N requests arrived in any second
 //	kraken requests N       fail unless exactly N OHLC requests arrived
+//	kraken now TIME         move the fake's clock (as -now takes it)
+//	kraken down | up        make the fake unreachable, or reachable again
+//	kraken revise TIME VOL  answer VOL as the volume of the candle opening at TIME
 func cmdKraken(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: kraken fault SPEC | limit N | check N | requests N")
-	}
 	k := ts.Value(krakenKey{}).(*krakenfake.Server)
+	if !neg && len(args) == 1 && (args[0] == "down" || args[0] == "up") {
+		k.SetDown(args[0] == "down")
+		return
+	}
+	if !neg && len(args) == 3 && args[0] == "revise" {
+		t, err := ohlc.ParseTime(args[1])
+		ts.Check(err)
+		v, err := strconv.ParseFloat(args[2], 64)
+		ts.Check(err)
+		k.Revise(t, v)
+		return
+	}
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: kraken fault SPEC | limit N | check N | requests N | now TIME | down | up")
+	}
+	if args[0] == "now" {
+		t, err := ohlc.ParseTime(args[1])
+		ts.Check(err)
+		k.SetNow(t)
+		return
+	}
 	if args[0] == "fault" {
 		faults, err := krakenfake.ParseFaults(args[1])
 		ts.Check(err)

@@ -78,6 +78,11 @@ coverage "hourly" {
   intervals = ["1h"]
   from      = "2022-01-01"
   to        = "now"
+  # Checked hourly by candlekeep check: a night missed warns, two fail.
+  freshness {
+    warn_after  = "26h"
+    error_after = "50h"
+  }
 }
 
 # Daily candles of every tier since 2021.
@@ -86,13 +91,26 @@ coverage "daily" {
   intervals = ["1d"]
   from      = "2021-01-01"
   to        = "now"
+  freshness {
+    warn_after  = "26h"
+    error_after = "50h"
+  }
 }
 
 # The last week of short candles of the majors. Kraken's API reaches 59
 # hours back at 5 minutes and 7.4 days at 15 minutes, so a nightly run
 # keeps both complete once the first run is past.
+#
+# A missed night fails the hourly check after 30 hours, a day before
+# 5-minute candles leave the API's reach; candles lost all the same make
+# apply and check exit 5 (lost_severity, "error" by default).
 coverage "recent" {
-  tiers     = ["TIER1"]
-  intervals = ["5m", "15m"]
-  lookback  = "7d"
+  tiers         = ["TIER1"]
+  intervals     = ["5m", "15m"]
+  lookback      = "7d"
+  lost_severity = "error"
+  freshness {
+    warn_after  = "26h"
+    error_after = "30h"
+  }
 }

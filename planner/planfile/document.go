@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.2"
+const FormatVersion = "1.3"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -80,6 +80,10 @@ type Summary struct {
 	// UnfillableKnown counts the unfillable gaps state already recorded
 	// (since 1.1).
 	UnfillableKnown int `json:"unfillable_known"`
+	// Lost counts the unfillable gaps with candles lost for good, and
+	// LostCandleSlots those candles (since 1.2).
+	Lost            int   `json:"lost"`
+	LostCandleSlots int64 `json:"lost_candle_slots"`
 }
 
 // TierTotal counts the actions of one tier and interval. An action asked
@@ -111,9 +115,16 @@ type Action struct {
 	Suggestion       string  `json:"suggestion,omitempty"`
 	// Known is, for unfillable only, whether state already recorded
 	// the gap (since 1.1).
-	Known    *bool    `json:"known,omitempty"`
-	Coverage []string `json:"coverage"`
-	Tiers    []string `json:"tiers"`
+	Known *bool `json:"known,omitempty"`
+	// Lost is, for unfillable only, the part lost for good because a
+	// run came too late; absent when none (since 1.2).
+	Lost *Span `json:"lost,omitempty"`
+	// Provisional is, for backfill_api only, the part fetched again
+	// because its candles were fetched too soon after they closed; absent
+	// when none (since 1.2).
+	Provisional *Span    `json:"provisional,omitempty"`
+	Coverage    []string `json:"coverage"`
+	Tiers       []string `json:"tiers"`
 }
 
 // Span is a half-open time range [start, end), both RFC 3339 in UTC.
@@ -165,6 +176,7 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 			Backfills: s.Backfills, BackfillCandles: s.BackfillCandles, Requests: s.Requests,
 			Unfillable: s.Unfillable, UnfillableCandleSlots: s.UnfillableCandleSlots,
 			UnfillableKnown: s.UnfillableKnown,
+			Lost:            s.Lost, LostCandleSlots: s.LostCandleSlots,
 		},
 		Tiers:    TierTotals(p),
 		Actions:  make([]Action, len(p.Actions)),
@@ -199,6 +211,12 @@ func newAction(a planner.Action) Action {
 	}
 	if a.Kind == planner.Unfillable {
 		out.Known = &a.Known
+	}
+	if !a.Lost.Empty() {
+		out.Lost = &Span{Start: formatTime(a.Lost.Start), End: formatTime(a.Lost.End)}
+	}
+	if !a.Provisional.Empty() {
+		out.Provisional = &Span{Start: formatTime(a.Provisional.Start), End: formatTime(a.Provisional.End)}
 	}
 	if c := a.CSV; c != nil {
 		out.Source = &Source{Dump: c.Dump, DumpPath: c.DumpPath, Member: c.Member, Fingerprint: c.Fingerprint, Size: c.Size, IsZip: c.IsZip}

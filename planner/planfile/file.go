@@ -179,6 +179,22 @@ func (a Action) action() (planner.Action, error) {
 		Reason: planner.Reason(a.Reason), Suggestion: a.Suggestion,
 		Known: kind == planner.Unfillable && a.Known != nil && *a.Known,
 	}
+	if l := a.Lost; l != nil && kind == planner.Unfillable {
+		if out.Lost.Start, err = parseTime("lost.start", l.Start); err != nil {
+			return planner.Action{}, err
+		}
+		if out.Lost.End, err = parseTime("lost.end", l.End); err != nil {
+			return planner.Action{}, err
+		}
+	}
+	if p := a.Provisional; p != nil && kind == planner.BackfillAPI {
+		if out.Provisional.Start, err = parseTime("provisional.start", p.Start); err != nil {
+			return planner.Action{}, err
+		}
+		if out.Provisional.End, err = parseTime("provisional.end", p.End); err != nil {
+			return planner.Action{}, err
+		}
+	}
 	if kind == planner.LoadCSV && a.Source == nil {
 		return planner.Action{}, errors.New("load_csv without a source")
 	}

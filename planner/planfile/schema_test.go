@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
 	"os"
 	"regexp"
 	"sort"
@@ -46,6 +47,20 @@ func TestDocumentedFields(t *testing.T) {
 	p := samplePlan()
 	p.Targets, p.Excludes = []string{"tier.TIER1"}, []string{"series.XBTUSD/60"}
 	p.Sink = ohlc.SinkIdentity{Kind: "sqlite", Address: ".candlekeep/candles.db", Table: "candles", Incarnation: "0a1b"}
+	// One lost part and one provisional, so the optional fields are
+	// written.
+	for i, a := range p.Actions {
+		if a.Kind == planner.Unfillable {
+			p.Actions[i].Known, p.Actions[i].Lost = false, a.Span
+			break
+		}
+	}
+	for i, a := range p.Actions {
+		if a.Kind == planner.BackfillAPI {
+			p.Actions[i].Provisional = a.Span
+			break
+		}
+	}
 	var buf bytes.Buffer
 	if err := Write(&buf, p, Meta{CandlekeepVersion: "dev"}); err != nil {
 		t.Fatal(err)

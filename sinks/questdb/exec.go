@@ -39,6 +39,10 @@ type execResult struct {
 	Dataset [][]any `json:"dataset"`
 	Count   int64   `json:"count"`
 	DDL     string  `json:"ddl"`
+	// Error is set when the query failed after its first rows were sent:
+	// QuestDB has answered HTTP 200 by then and puts the error after the
+	// dataset, which is therefore incomplete.
+	Error string `json:"error"`
 }
 
 // column returns the index of the named result column, or -1.
@@ -82,11 +86,7 @@ func (x *execClient) exec(ctx context.Context, query string) (*execResult, error
 	if err != nil {
 		return nil, fmt.Errorf("questdb /exec: %w", err)
 	}
-	if u, ok := x.conf.pairs["username"]; ok {
-		req.SetBasicAuth(u, x.conf.pairs["password"])
-	} else if t, ok := x.conf.pairs["token"]; ok {
-		req.Header.Set("Authorization", "Bearer "+t)
-	}
+	x.authorize(req)
 	resp, err := x.client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("questdb /exec at %s: %w", x.conf.baseURL(), err)
@@ -119,7 +119,19 @@ func (x *execClient) exec(ctx context.Context, query string) (*execResult, error
 	if err := dec.Decode(&res); err != nil {
 		return nil, fmt.Errorf("questdb /exec answer to %q is not QuestDB's JSON: %w", query, err)
 	}
+	if res.Error != "" {
+		return nil, &ExecError{Status: resp.StatusCode, Message: fmt.Sprintf("%s (after %d rows: the answer is incomplete)", res.Error, len(res.Dataset)), Position: -1, Query: query}
+	}
 	return &res, nil
+}
+
+// authorize adds the conf string's credentials to req.
+func (x *execClient) authorize(req *http.Request) {
+	if u, ok := x.conf.pairs["username"]; ok {
+		req.SetBasicAuth(u, x.conf.pairs["password"])
+	} else if t, ok := x.conf.pairs["token"]; ok {
+		req.Header.Set("Authorization", "Bearer "+t)
+	}
 }
 
 // authError explains a 401 or 403 without repeating any credential.

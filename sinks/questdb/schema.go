@@ -56,6 +56,9 @@ func (s *Sink) createTableSQL() string {
 // has candlekeep's columns and dedup keys. It must run before the first
 // write: ILP would auto-create the table without dedup.
 func (s *Sink) Setup(ctx context.Context) error {
+	if err := s.checkReady(ctx); err != nil {
+		return fmt.Errorf("set up %s: %w", s, err)
+	}
 	cols, err := s.showColumns(ctx)
 	if tableMissing(err) {
 		if _, err := s.exec.exec(ctx, s.createTableSQL()); err != nil {
@@ -90,7 +93,7 @@ func (s *Sink) showColumns(ctx context.Context) ([]tableColumn, error) {
 		return nil, fmt.Errorf("SHOW COLUMNS answered without column, type and designated: is this QuestDB?")
 	}
 	if iUpsert < 0 {
-		return nil, fmt.Errorf("SHOW COLUMNS does not report upsert keys: this QuestDB predates deduplication (7.3); upgrade it")
+		return nil, fmt.Errorf("SHOW COLUMNS does not report upsert keys: this QuestDB predates deduplication (7.3), and candlekeep needs 7.3.10 or later (ILP over HTTP); upgrade it")
 	}
 	cols := make([]tableColumn, 0, len(res.Dataset))
 	for _, row := range res.Dataset {

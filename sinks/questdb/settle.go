@@ -3,6 +3,7 @@ package questdb
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -13,19 +14,30 @@ import (
 // suspended hides its rows until it is resumed: that is an error, since
 // nothing read from it can be trusted.
 func (s *Sink) Settle(ctx context.Context) error {
-	q := "SELECT suspended, writerTxn, sequencerTxn FROM wal_tables() WHERE name = " + sqlString(s.table)
+	// Every WAL table, matched here: wal_tables() reports the name as the
+	// table was created and WHERE name = compares it exactly, while SQL
+	// (and the configuration) name a table in any case. A filter on
+	// 'candles' misses a table created as "Candles" and would skip the
+	// wait.
+	q := "SELECT name, suspended, writerTxn, sequencerTxn FROM wal_tables()"
 	deadline := time.Now().Add(s.SettleTimeout)
 	for {
 		res, err := s.exec.exec(ctx, q)
 		if err != nil {
 			return fmt.Errorf("check %s has applied its writes: %w", s, err)
 		}
-		if len(res.Dataset) == 0 {
-			return nil // not a WAL table, or no table: nothing pending
+		var row []any
+		for _, r := range res.Dataset {
+			if len(r) != 4 {
+				return fmt.Errorf("check %s has applied its writes: wal_tables() answered %d columns, want 4", s, len(r))
+			}
+			if name, ok := asString(r[0]); ok && strings.EqualFold(name, s.table) {
+				row = r[1:]
+				break
+			}
 		}
-		row := res.Dataset[0]
-		if len(row) != 3 {
-			return fmt.Errorf("check %s has applied its writes: wal_tables() answered %d columns, want 3", s, len(row))
+		if row == nil {
+			return nil // not a WAL table, or no table: nothing pending
 		}
 		if asBool(row[0]) {
 			return fmt.Errorf("%s has its WAL apply suspended: its latest rows are not visible, so what it holds cannot be checked; fix the cause in QuestDB's log, then run ALTER TABLE %s RESUME WAL", s, s.quoted)

@@ -53,6 +53,9 @@ func (s *Server) exec(q string) (any, *sqlError) {
 	if strings.TrimSpace(q) == "" {
 		return nil, &sqlError{pos: 0, msg: "No query text"}
 	}
+	if buildQuery.MatchString(q) {
+		return s.buildResult(q), nil
+	}
 	if m := walQuery.FindStringSubmatch(q); m != nil {
 		s.mu.Lock()
 		defer s.mu.Unlock()

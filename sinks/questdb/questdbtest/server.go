@@ -24,6 +24,13 @@ type Options struct {
 	Username, Password string
 	// Token, when set, requires "Authorization: Bearer <token>".
 	Token string
+	// Build is what SELECT build() answers (DefaultBuild when empty). An
+	// open-source version before 7.3.10 has no ILP over HTTP: /write and
+	// /ping answer 404, as they did.
+	Build string
+	// ILPHTTPDisabled models line.http.enabled=false, QuestDB
+	// Enterprise's default: /write and /ping answer 404.
+	ILPHTTPDisabled bool
 }
 
 // Server is a running stand-in. It is safe for concurrent use.
@@ -112,7 +119,15 @@ func (s *Server) Writes() int {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
-	case "/write", "/api/v2/write":
+	case "/write", "/api/v2/write", "/ping":
+		if !s.ilpHTTP() {
+			http.NotFound(w, r) // not bound: QuestDB's static content answers
+			return
+		}
+		if r.URL.Path == "/ping" {
+			s.servePing(w)
+			return
+		}
 		if s.authorized(w, r) {
 			s.serveWrite(w, r)
 		}

@@ -61,7 +61,7 @@ type entry struct {
 // ohlcBody builds the answer for a pair key at an interval (seconds): the
 // fixture's 720 rows, shifted so the last one is the candle forming at
 // now, keeping those after since plus the forming one, as Kraken does.
-func ohlcBody(key string, step, now, since int64, f faultKind) []byte {
+func ohlcBody(key string, step, now, since int64, f faultKind, revised map[int64]string) []byte {
 	rows := fixtureRows()
 	forming := now - now%step
 	var picked []entry
@@ -69,6 +69,11 @@ func ohlcBody(key string, step, now, since int64, f faultKind) []byte {
 		t := forming - int64(len(rows)-1-i)*step
 		if t > since || i == len(rows)-1 {
 			picked = append(picked, entry{t, r})
+		}
+	}
+	for i := range picked {
+		if v, ok := revised[picked[i].t]; ok {
+			picked[i].r.values[5] = v
 		}
 	}
 	return writeOHLC(key, picked, forming-step, f)

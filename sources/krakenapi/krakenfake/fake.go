@@ -64,6 +64,8 @@ type Server struct {
 	tapes       map[string][]Trade // pair key → tape
 	tradesQ     []Fault
 	tradesCount int
+	down        bool             // see SetDown
+	revised     map[int64]string // volume by candle open time, quoted; see Revise
 }
 
 // New starts a fake; Close stops it.
@@ -160,6 +162,9 @@ func (s *Server) AssetPairsRequests() int {
 
 // ServeHTTP answers one request as Kraken would.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.hangUp(w) {
+		return
+	}
 	throttled := s.rate.arrive(time.Now())
 	var f Fault
 	var now int64
@@ -260,7 +265,7 @@ func (s *Server) ohlc(r *http.Request, now int64, f faultKind) []byte {
 	if tape, ok := s.tape(key); ok {
 		return tapeOHLCBody(key, tape, interval*60, now, since, f)
 	}
-	return ohlcBody(key, interval*60, now, since, f)
+	return ohlcBody(key, interval*60, now, since, f, s.revisions())
 }
 
 // trades answers GET /0/public/Trades?pair=&since= from the pair's tape;

@@ -284,3 +284,19 @@ func TestSetLimitThrottles(t *testing.T) {
 		t.Error("ResetRate kept counts")
 	}
 }
+
+func TestDownHangsUp(t *testing.T) {
+	s := New(Options{Now: 1795000000})
+	defer s.Close()
+	s.SetDown(true)
+	if resp, err := http.Get(s.URL() + "/0/public/AssetPairs"); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a down fake answered %s", resp.Status)
+	}
+	s.SetDown(false)
+	resp, err := http.Get(s.URL() + "/0/public/AssetPairs")
+	if err != nil {
+		t.Fatalf("the fake did not come back: %v", err)
+	}
+	resp.Body.Close()
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/planner"
+)
+
+// exitLost is the exit status of an apply or check that found candles
+// lost for good with lost_severity = "error" (docs/exit-codes.md).
+const exitLost = 5
+
+// lostSeverity is the severity of a lost gap: the strictest of the
+// coverage blocks asking for its series.
+func lostSeverity(cfg *config.Config, a planner.Action) config.Severity {
+	sev := config.SeverityWarn
+	for _, c := range cfg.Coverage {
+		for _, name := range a.Coverage {
+			if c.Name == name && c.Lost() == config.SeverityError {
+				sev = config.SeverityError
+			}
+		}
+	}
+	return sev
+}
+
+// lostActions are the plan's unfillable gaps with a lost part, and
+// whether any of them is an error.
+func lostActions(cfg *config.Config, p *planner.Plan) (lost []planner.Action, fatal bool) {
+	for _, a := range p.Actions {
+		if a.Kind != planner.Unfillable || a.Lost.Empty() {
+			continue
+		}
+		lost = append(lost, a)
+		fatal = fatal || lostSeverity(cfg, a) == config.SeverityError
+	}
+	return lost, fatal
+}
+
+// renderLost tells, loudly and after everything else, which candles a
+// late run lost for good and what would still fill them. It returns
+// whether the loss fails the command.
+func renderLost(w io.Writer, cfg *config.Config, p *planner.Plan, st style) bool {
+	lost, fatal := lostActions(cfg, p)
+	if len(lost) == 0 {
+		return false
+	}
+	var candles int64
+	for _, a := range lost {
+		candles += a.Lost.Candles(a.Series.Interval)
+	}
+	head := st.yellow(st.bold("Warning:"))
+	if fatal {
+		head = st.red(st.bold("Error:"))
+	}
+	them := plural(int(min(candles, 2)), "it", "them")
+	fmt.Fprintf(w, "\n%s %s %s lost for good: no run reached %s while Kraken's REST API still served %s.\n",
+		head, count(candles), plural(int(min(candles, 2)), "candle", "candles"), them, them)
+	for _, a := range lost {
+		fmt.Fprintf(w, "  %s %s  %s %s (lost_severity = %q)\n", st.red("✗"), a.Series, a.Lost,
+			count(a.Lost.Candles(a.Series.Interval))+" "+plural(int(min(a.Lost.Candles(a.Series.Interval), 2)), "candle", "candles"), lostSeverity(cfg, a))
+		if a.Suggestion != "" {
+			fmt.Fprintf(w, "      %s\n", st.dim("fill: "+a.Suggestion))
+		}
+	}
+	fmt.Fprintln(w, "Kraken's trade history can rebuild them too. Run apply more often than the shortest interval's API window (59 hours for 5-minute candles); see 'candlekeep state gaps'.")
+	return fatal
+}
+
+// logLost is renderLost for -log-format=json: one record per lost gap.
+func logLost(log *slog.Logger, cfg *config.Config, p *planner.Plan) bool {
+	lost, fatal := lostActions(cfg, p)
+	for _, a := range lost {
+		level := slog.LevelWarn
+		if lostSeverity(cfg, a) == config.SeverityError {
+			level = slog.LevelError
+		}
+		log.Log(context.Background(), level, "candles lost", "series", a.Series.String(), "span", a.Lost.String(),
+			"candles", a.Lost.Candles(a.Series.Interval), "fill", a.Suggestion)
+	}
+	return fatal
+}
+
+// reportLost reports lost candles in the command's output format and
+// returns the exit status they call for: exitLost when any is an error.
+// The -json event stream carries no such event; its exit status says it.
+func reportLost(w io.Writer, cfg *config.Config, p *planner.Plan, st style, jsonOut, jsonLog bool) error {
+	var fatal bool
+	switch {
+	case jsonOut:
+		_, fatal = lostActions(cfg, p)
+	case jsonLog:
+		fatal = logLost(slog.New(slog.NewJSONHandler(w, nil)), cfg, p)
+	default:
+		fatal = renderLost(w, cfg, p, st)
+	}
+	if fatal {
+		return &exitCode{code: exitLost, err: errReported}
+	}
+	return nil
+}
