@@ -187,6 +187,10 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		// before the lock is released.
 		defer gcAfterApply(ctx, env, sess, now, *jsonOut)
 	}
+	if *jsonOut {
+		// Before the summary, which stays the last line.
+		writeLostJSON(env.stdout, sess.cfg, plan)
+	}
 	if view == nil {
 		if *jsonOut {
 			newJSONEventView(env.stdout).summary(res, plan.Summary().Unfillable)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/planner"
@@ -85,9 +87,35 @@ func logLost(log *slog.Logger, cfg *config.Config, p *planner.Plan) bool {
 	return fatal
 }
 
+// jsonLost is the -json event of one lost stretch.
+type jsonLost struct {
+	Type     string   `json:"type"`
+	Time     string   `json:"time"`
+	Series   string   `json:"series"`
+	Span     jsonSpan `json:"span"`
+	Candles  int64    `json:"candles"`
+	Severity string   `json:"severity"`
+	Fill     string   `json:"fill,omitempty"`
+}
+
+// writeLostJSON is renderLost for the -json event stream: one
+// candles_lost line per lost stretch.
+func writeLostJSON(w io.Writer, cfg *config.Config, p *planner.Plan) {
+	lost, _ := lostActions(cfg, p)
+	enc := json.NewEncoder(w)
+	for _, a := range lost {
+		_ = enc.Encode(jsonLost{
+			Type: "candles_lost", Time: time.Now().UTC().Format(time.RFC3339), Series: a.Series.String(),
+			Span: spanJSON(a.Lost), Candles: a.Lost.Candles(a.Series.Interval),
+			Severity: string(lostSeverity(cfg, a)), Fill: a.Suggestion,
+		})
+	}
+}
+
 // reportLost reports lost candles in the command's output format and
 // returns the exit status they call for: exitLost when any is an error.
-// The -json event stream carries no such event; its exit status says it.
+// The -json event stream's candles_lost lines are written before its
+// summary (writeLostJSON).
 func reportLost(w io.Writer, cfg *config.Config, p *planner.Plan, st style, jsonOut, jsonLog bool) error {
 	var fatal bool
 	switch {
