@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -98,16 +96,6 @@ func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64, w
 }
 
 func (s *session) Close() error { return s.st.Close() }
-
-// stateExists reports whether the state store is already there; a
-// PostgreSQL store is assumed to be.
-func stateExists(cfg *config.Config) bool {
-	if cfg.State.Backend == state.BackendPostgres {
-		return true
-	}
-	_, err := os.Stat(cfg.State.Path)
-	return !errors.Is(err, os.ErrNotExist)
-}
 
 // plan scans the dumps (through the fingerprint cache), reads state and
 // computes the plan.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/sinks"
 	"github.com/feefifofunds/candlekeep/sinks/questdb"
 	"github.com/feefifofunds/candlekeep/sinks/sqlite"
@@ -119,34 +118,4 @@ func registerSink(ctx context.Context, w io.Writer, st *state.Store, before sink
 	}
 	st.UseSink(rec.ID)
 	return nil
-}
-
-// renderSinkNotes says what a reader of the plan must know about the sink:
-// that it could not be checked, that its table is new to state, or gone.
-func renderSinkNotes(w io.Writer, b sinkBinding, out style) {
-	switch {
-	case !b.checked:
-		fmt.Fprintf(w, "%s the sink itself was not checked (%v): this plan trusts state's record of %s.\n\n", out.yellow("Note:"), b.unchecked, b.identity)
-	case b.match.ID == state.LegacySink && b.identity.Exists():
-		fmt.Fprintf(w, "%s state predates sink identities: its coverage is taken to be in %s, the sink configured now; the next apply or init records that.\n\n", out.yellow("Note:"), b.identity)
-	case b.match.ID == state.NoSink && !b.identity.Exists() && len(b.match.Others) > 0:
-		fmt.Fprintf(w, "%s %s does not exist: state's coverage of its earlier table is gone with it, so everything is planned again.\n\n", out.yellow("Note:"), b.identity)
-	case b.match.ID == state.NoSink && len(b.match.Others) > 0:
-		fmt.Fprintf(w, "%s %s was created anew since state last saw it: state's coverage of the earlier table does not count for it, so everything is planned again.\n\n", out.yellow("Note:"), b.identity)
-	case b.match.ID == state.NoSink && (b.identity.Exists() || b.match.Known > 0):
-		fmt.Fprintf(w, "%s state has no record of %s: everything is planned for it.\n\n", out.yellow("Note:"), b.identity)
-	}
-}
-
-// sinkLine names the sink a plan was made for, and says when the sink
-// itself was not read; "" for a plan that names none (made by an older
-// candlekeep).
-func sinkLine(p *planner.Plan) string {
-	switch {
-	case p.Sink.Kind == "":
-		return ""
-	case !p.SinkChecked:
-		return p.Sink.String() + " (not checked: the sink could not be reached, so state's record of it was planned from)"
-	}
-	return p.Sink.String()
 }
