@@ -112,9 +112,11 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		if err != nil {
 			return err
 		}
-		if err := registerSink(ctx, env.stdout, sess.st, sess.sink, id, out); err != nil {
+		claimed, err := registerSink(ctx, sess.st, sess.sink, id)
+		if err != nil {
 			return err
 		}
+		renderClaimed(env.stdout, claimed, id, out)
 		view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
 		ex.Sink, ex.Emit = sink, view.handle
 		if plan.Summary().Backfills > 0 {
@@ -136,9 +138,11 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 				return err
 			}
 		}
-		if err := registerSink(ctx, env.stdout, sess.st, sess.sink, id, out); err != nil {
+		claimed, err := registerSink(ctx, sess.st, sess.sink, id)
+		if err != nil {
 			return err
 		}
+		renderClaimed(env.stdout, claimed, id, out)
 	}
 	stopNotice := noticeInterrupt(ctx, env)
 	res, err := ex.Apply(ctx, plan)

@@ -43,9 +43,11 @@ func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := registerSink(ctx, env.stdout, st, before, after, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}); err != nil {
+	claimed, err := registerSink(ctx, st, before, after)
+	if err != nil {
 		return err
 	}
+	renderClaimed(env.stdout, claimed, after, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)})
 	fmt.Fprintf(env.stdout, "State:  %s (lineage %s, serial %d), migrated.\n", describeState(cfg), snap.Lineage, snap.Serial)
 	fmt.Fprintf(env.stdout, "Sink:   %s, ready.\n", describeSink(cfg))
 	fmt.Fprintln(env.stdout, "\ncandlekeep has been initialized. Run 'candlekeep plan' to see what it would load.")

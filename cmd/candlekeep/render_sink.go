@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/state"
 )
@@ -36,4 +37,13 @@ func sinkLine(p *planner.Plan) string {
 		return p.Sink.String() + " (not checked: the sink could not be reached, so state's record of it was planned from)"
 	}
 	return p.Sink.String()
+}
+
+// renderClaimed announces that an upgraded state's coverage of n series
+// now belongs to the sink configured now.
+func renderClaimed(w io.Writer, n int, sink ohlc.SinkIdentity, out style) {
+	if n > 0 {
+		fmt.Fprintf(w, "%s state was upgraded: its coverage of %d %s now belongs to sink %s, the sink configured now; nothing is reloaded.\n\n",
+			out.yellow("Note:"), n, plural(n, "series", "series"), sink)
+	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"path/filepath"
 
 	"github.com/feefifofunds/candlekeep/config"
@@ -100,22 +99,17 @@ func sinkAddress(cfg *config.Config) string {
 // registerSink records the set-up sink in state and makes st write its
 // coverage. A state upgraded from before sink identities gives its
 // coverage to the sink found configured, when that table existed before
-// set-up; the upgrade is announced on w.
-func registerSink(ctx context.Context, w io.Writer, st *state.Store, before sinkBinding, after ohlc.SinkIdentity, out style) error {
+// set-up; claimed is how many series it held.
+func registerSink(ctx context.Context, st *state.Store, before sinkBinding, after ohlc.SinkIdentity) (claimed int, err error) {
 	rec, err := st.RegisterSink(ctx, after)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if before.match.ID == state.LegacySink && before.identity.Exists() {
-		n, err := st.ClaimLegacy(ctx, rec.ID)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			fmt.Fprintf(w, "%s state was upgraded: its coverage of %d %s now belongs to sink %s, the sink configured now; nothing is reloaded.\n\n",
-				out.yellow("Note:"), n, plural(n, "series", "series"), after)
+		if claimed, err = st.ClaimLegacy(ctx, rec.ID); err != nil {
+			return 0, err
 		}
 	}
 	st.UseSink(rec.ID)
-	return nil
+	return claimed, nil
 }
