@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
@@ -72,8 +73,8 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if !sess.sink.checked {
-		return fmt.Errorf("apply writes to the sink, which could not be reached: %w", sess.sink.unchecked)
+	if !sess.sink.Checked {
+		return fmt.Errorf("apply writes to the sink, which could not be reached: %w", sess.sink.Unchecked)
 	}
 	if !*jsonOut {
 		renderSinkNotes(env.stdout, sess.sink, out)
@@ -103,16 +104,16 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	var view applyRenderer
 	if plan.HasChanges() {
 		// The sink is only opened (and created) when there is work.
-		sink, err := openSink(ctx, sess.cfg)
+		sink, err := workspace.OpenSink(ctx, sess.cfg)
 		if err != nil {
 			return err
 		}
 		defer closeWith(&err, sink)
-		id, err := setUpSink(ctx, sess.cfg, sink)
+		id, err := workspace.SetUpSink(ctx, sess.cfg, sink)
 		if err != nil {
 			return err
 		}
-		claimed, err := registerSink(ctx, sess.st, sess.sink, id)
+		claimed, err := workspace.RegisterSink(ctx, sess.st, sess.sink, id)
 		if err != nil {
 			return err
 		}
@@ -120,25 +121,25 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
 		ex.Sink, ex.Emit = sink, view.handle
 		if plan.Summary().Backfills > 0 {
-			ex.API = newAPIClient(sess.cfg)
+			ex.API = workspace.NewAPIClient(sess.cfg)
 		}
 	}
-	if view == nil && (sess.sink.identity.Exists() || plan.Summary().Unfillable > 0) {
+	if view == nil && (sess.sink.Identity.Exists() || plan.Summary().Unfillable > 0) {
 		// Nothing to load, but gaps to record: they belong to a sink
 		// table, so it is set up (empty) if missing, and recorded (an
 		// upgraded state's coverage claimed for it) before the gaps.
-		id := sess.sink.identity
+		id := sess.sink.Identity
 		if !id.Exists() {
-			sink, err := openSink(ctx, sess.cfg)
+			sink, err := workspace.OpenSink(ctx, sess.cfg)
 			if err != nil {
 				return err
 			}
 			defer closeWith(&err, sink)
-			if id, err = setUpSink(ctx, sess.cfg, sink); err != nil {
+			if id, err = workspace.SetUpSink(ctx, sess.cfg, sink); err != nil {
 				return err
 			}
 		}
-		claimed, err := registerSink(ctx, sess.st, sess.sink, id)
+		claimed, err := workspace.RegisterSink(ctx, sess.st, sess.sink, id)
 		if err != nil {
 			return err
 		}

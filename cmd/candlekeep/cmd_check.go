@@ -11,6 +11,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // exitStale is check's exit status when a series is older than its
@@ -66,8 +67,8 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	// the snapshot is one read transaction. A state that does not exist
 	// yet is read as empty, not created: check only reads.
 	coverage := map[ohlc.Series]ohlc.SpanSet{}
-	if stateExists(cfg) {
-		st, _, err := openBoundState(ctx, cfg)
+	if workspace.StateExists(cfg) {
+		st, _, err := workspace.OpenBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
@@ -33,14 +34,14 @@ func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if !stateExists(cfg) {
+	if !workspace.StateExists(cfg) {
 		// Nothing recorded, nothing to delete: gc does not create state.
 		fmt.Fprintln(env.stdout, gcSummary(state.GCResult{}, cfg, *dryRun))
 		return nil
 	}
 	if *dryRun {
 		// Read-only: no lock, nothing created or migrated.
-		st, err := openStateReadOnly(ctx, cfg)
+		st, err := workspace.OpenStateReadOnly(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
@@ -27,23 +28,23 @@ func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("read state: %w", err)
 	}
-	before, err := bindSink(ctx, cfg, st)
+	before, err := workspace.BindSink(ctx, cfg, st)
 	if err != nil {
 		return err
 	}
-	if !before.checked {
-		return before.unchecked
+	if !before.Checked {
+		return before.Unchecked
 	}
-	sink, err := openSink(ctx, cfg)
+	sink, err := workspace.OpenSink(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer closeWith(&err, sink)
-	after, err := setUpSink(ctx, cfg, sink)
+	after, err := workspace.SetUpSink(ctx, cfg, sink)
 	if err != nil {
 		return err
 	}
-	claimed, err := registerSink(ctx, st, before, after)
+	claimed, err := workspace.RegisterSink(ctx, st, before, after)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/report"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // reportRuns is how many recent runs report reads to name the last run
@@ -68,7 +69,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	in := report.Input{Config: cfg, Now: now, Since: since, Targets: sel.targets.targets, Excludes: sel.excludes.targets}
 	// Without a state store nothing is covered yet; report that rather
 	// than create the store.
-	if stateExists(cfg) {
+	if workspace.StateExists(cfg) {
 		if err := readReportState(ctx, &in); err != nil {
 			return err
 		}
@@ -115,7 +116,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 // readReportState reads what the report needs, without the lock: a
 // snapshot is one read transaction, the rest is informational.
 func readReportState(ctx context.Context, in *report.Input) (err error) {
-	st, _, err := openBoundState(ctx, in.Config)
+	st, _, err := workspace.OpenBoundState(ctx, in.Config)
 	if err != nil {
 		return err
 	}

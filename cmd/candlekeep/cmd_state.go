@@ -11,6 +11,7 @@ import (
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // stateCommands are the subcommands of `candlekeep state`.
@@ -73,7 +74,7 @@ func runStateGaps(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	filter.Limit = *limit
-	st, _, err := openBoundState(ctx, cfg)
+	st, _, err := workspace.OpenBoundState(ctx, cfg)
 	if err != nil {
 		return err
 	}

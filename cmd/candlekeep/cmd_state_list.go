@@ -11,6 +11,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // inspectSources is the order sources are listed in.
@@ -37,8 +38,8 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	coverage := map[ohlc.Series]map[state.Source]ohlc.SpanSet{}
 	// Inspecting must not create a state that is not there yet.
-	if stateExists(cfg) {
-		st, _, err := openBoundState(ctx, cfg)
+	if workspace.StateExists(cfg) {
+		st, _, err := workspace.OpenBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // shortError is how much of a run's error the text table shows.
@@ -29,8 +30,8 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	var runs []state.Run
-	if stateExists(cfg) {
-		st, _, err := openBoundState(ctx, cfg)
+	if workspace.StateExists(cfg) {
+		st, _, err := workspace.OpenBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}

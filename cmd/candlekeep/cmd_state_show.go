@@ -8,6 +8,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // shownActions is how many of a series' latest actions `state show` lists.
@@ -46,8 +47,8 @@ func runStateShow(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	rec := &seriesRecords{series: series}
-	if stateExists(cfg) {
-		st, _, err := openBoundState(ctx, cfg)
+	if workspace.StateExists(cfg) {
+		st, _, err := workspace.OpenBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}

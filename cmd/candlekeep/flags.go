@@ -13,6 +13,7 @@ import (
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // stringList is a repeatable string flag.
@@ -95,7 +96,7 @@ func loadConfigAndState(ctx context.Context, env *cliEnv, cf *configFlags) (*con
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := openState(ctx, cfg)
+	st, err := workspace.OpenState(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}

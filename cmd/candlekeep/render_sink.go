@@ -7,22 +7,23 @@ import (
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // renderSinkNotes says what a reader of the plan must know about the sink:
 // that it could not be checked, that its table is new to state, or gone.
-func renderSinkNotes(w io.Writer, b sinkBinding, out style) {
+func renderSinkNotes(w io.Writer, b workspace.SinkBinding, out style) {
 	switch {
-	case !b.checked:
-		fmt.Fprintf(w, "%s the sink itself was not checked (%v): this plan trusts state's record of %s.\n\n", out.yellow("Note:"), b.unchecked, b.identity)
-	case b.match.ID == state.LegacySink && b.identity.Exists():
-		fmt.Fprintf(w, "%s state predates sink identities: its coverage is taken to be in %s, the sink configured now; the next apply or init records that.\n\n", out.yellow("Note:"), b.identity)
-	case b.match.ID == state.NoSink && !b.identity.Exists() && len(b.match.Others) > 0:
-		fmt.Fprintf(w, "%s %s does not exist: state's coverage of its earlier table is gone with it, so everything is planned again.\n\n", out.yellow("Note:"), b.identity)
-	case b.match.ID == state.NoSink && len(b.match.Others) > 0:
-		fmt.Fprintf(w, "%s %s was created anew since state last saw it: state's coverage of the earlier table does not count for it, so everything is planned again.\n\n", out.yellow("Note:"), b.identity)
-	case b.match.ID == state.NoSink && (b.identity.Exists() || b.match.Known > 0):
-		fmt.Fprintf(w, "%s state has no record of %s: everything is planned for it.\n\n", out.yellow("Note:"), b.identity)
+	case !b.Checked:
+		fmt.Fprintf(w, "%s the sink itself was not checked (%v): this plan trusts state's record of %s.\n\n", out.yellow("Note:"), b.Unchecked, b.Identity)
+	case b.Match.ID == state.LegacySink && b.Identity.Exists():
+		fmt.Fprintf(w, "%s state predates sink identities: its coverage is taken to be in %s, the sink configured now; the next apply or init records that.\n\n", out.yellow("Note:"), b.Identity)
+	case b.Match.ID == state.NoSink && !b.Identity.Exists() && len(b.Match.Others) > 0:
+		fmt.Fprintf(w, "%s %s does not exist: state's coverage of its earlier table is gone with it, so everything is planned again.\n\n", out.yellow("Note:"), b.Identity)
+	case b.Match.ID == state.NoSink && len(b.Match.Others) > 0:
+		fmt.Fprintf(w, "%s %s was created anew since state last saw it: state's coverage of the earlier table does not count for it, so everything is planned again.\n\n", out.yellow("Note:"), b.Identity)
+	case b.Match.ID == state.NoSink && (b.Identity.Exists() || b.Match.Known > 0):
+		fmt.Fprintf(w, "%s state has no record of %s: everything is planned for it.\n\n", out.yellow("Note:"), b.Identity)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/sources/krakencsv"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // session is what plan and apply share: the configuration, the clock, the
@@ -31,18 +32,18 @@ type session struct {
 	// -exclude).
 	sel selection
 	// sink is the sink the plan is made for, once planned.
-	sink sinkBinding
+	sink workspace.SinkBinding
 }
 
 // refreshed reports drift between state and the sink and returns the
 // snapshot without the drifted coverage.
 func (s *session) refreshed(ctx context.Context, snap *state.Snapshot) (_ *state.Snapshot, err error) {
-	if !s.sink.identity.Exists() {
+	if !s.sink.Identity.Exists() {
 		// No table: state holds nothing for it (see the sink notes), and
 		// reading it would create it.
 		return snap, nil
 	}
-	sink, err := openSinkReadOnly(ctx, s.cfg)
+	sink, err := workspace.OpenSinkReadOnly(ctx, s.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +59,7 @@ func (s *session) refreshed(ctx context.Context, snap *state.Snapshot) (_ *state
 	} else {
 		// Say what was read, so a clean refresh is not mistaken for none.
 		fmt.Fprintf(s.env.stdout, "Refreshed: read back %s from sink %s; nothing drifted (the sink holds candles wherever state says files were loaded).\n\n",
-			loadedSeries(snap), s.sink.identity)
+			loadedSeries(snap), s.sink.Identity)
 	}
 	return executor.WithoutDrift(snap, drifts), nil
 }
@@ -79,17 +80,17 @@ func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64, w
 	}
 	s := &session{env: env, noColor: cf.noColor, cfg: cfg, now: now, sel: sel}
 	if !write {
-		if s.st, err = openStateReadOnly(ctx, cfg); err != nil {
+		if s.st, err = workspace.OpenStateReadOnly(ctx, cfg); err != nil {
 			return nil, err
 		}
 		return s, nil
 	}
-	if !stateExists(cfg) {
+	if !workspace.StateExists(cfg) {
 		if s.inv, err = s.scan(ctx, nil); err != nil {
 			return nil, err
 		}
 	}
-	if s.st, err = openState(ctx, cfg); err != nil {
+	if s.st, err = workspace.OpenState(ctx, cfg); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -121,7 +122,7 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 		}
 	}
 	var err error
-	if s.sink, err = bindSink(ctx, s.cfg, s.st); err != nil {
+	if s.sink, err = workspace.BindSink(ctx, s.cfg, s.st); err != nil {
 		return nil, err
 	}
 	snap, err := s.st.Snapshot(ctx)
@@ -129,8 +130,8 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 		return nil, fmt.Errorf("read state: %w", err)
 	}
 	if s.refresh {
-		if !s.sink.checked {
-			return nil, fmt.Errorf("plan -refresh reads the sink, which could not be reached: %w", s.sink.unchecked)
+		if !s.sink.Checked {
+			return nil, fmt.Errorf("plan -refresh reads the sink, which could not be reached: %w", s.sink.Unchecked)
 		}
 		if snap, err = s.refreshed(ctx, snap); err != nil {
 			return nil, err
@@ -138,8 +139,8 @@ func (s *session) plan(ctx context.Context) (*planner.Plan, error) {
 	}
 	p := planner.Compute(planner.Input{Config: s.cfg, State: snap, Inventory: inv, Now: s.now,
 		Targets: s.sel.targets.targets, Excludes: s.sel.excludes.targets,
-		Pairs: knownPairs(s.cfg)})
-	p.Sink, p.SinkChecked = s.sink.identity, s.sink.checked
+		Pairs: workspace.KnownPairs(s.cfg)})
+	p.Sink, p.SinkChecked = s.sink.Identity, s.sink.Checked
 	return p, nil
 }
 
@@ -163,7 +164,7 @@ func (s *session) saveCache(ctx context.Context, entries []krakencsv.CacheEntry)
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	st, err := openStateExisting(ctx, s.cfg, false)
+	st, err := workspace.OpenStateExisting(ctx, s.cfg, false)
 	if err != nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package main
+package workspace
 
 import (
 	"context"
@@ -13,28 +13,28 @@ import (
 	"github.com/feefifofunds/candlekeep/state"
 )
 
-// sinkBinding is which sink a command's reads of state concern: the
+// SinkBinding is which sink a command's reads of state concern: the
 // configured sink's identity, read from the sink when it can be reached,
 // and what state knows of it.
-type sinkBinding struct {
-	identity ohlc.SinkIdentity
-	checked  bool
-	// unchecked says why the sink could not be read, when it could not.
-	unchecked error
-	match     state.SinkMatch
+type SinkBinding struct {
+	Identity ohlc.SinkIdentity
+	Checked  bool
+	// Unchecked says why the sink could not be read, when it could not.
+	Unchecked error
+	Match     state.SinkMatch
 }
 
-// bindSink reads the configured sink's identity (a read, never a write)
+// BindSink reads the configured sink's identity (a read, never a write)
 // and makes st read and write that sink's coverage.
-func bindSink(ctx context.Context, cfg *config.Config, st *state.Store) (sinkBinding, error) {
+func BindSink(ctx context.Context, cfg *config.Config, st *state.Store) (SinkBinding, error) {
 	id, err := identifySink(ctx, cfg)
-	b := sinkBinding{identity: id, checked: err == nil, unchecked: err}
-	if b.match, err = st.FindSink(ctx, id, b.checked); err != nil {
+	b := SinkBinding{Identity: id, Checked: err == nil, Unchecked: err}
+	if b.Match, err = st.FindSink(ctx, id, b.Checked); err != nil {
 		return b, err
 	}
-	st.UseSink(b.match.ID)
-	if !b.checked && b.match.Record != nil {
-		b.identity = b.match.Record.Identity // the record fills in what could not be read
+	st.UseSink(b.Match.ID)
+	if !b.Checked && b.Match.Record != nil {
+		b.Identity = b.Match.Record.Identity // the record fills in what could not be read
 	}
 	return b, nil
 }
@@ -46,10 +46,10 @@ func identifySink(ctx context.Context, cfg *config.Config) (ohlc.SinkIdentity, e
 	switch cfg.Sink.Type {
 	case "", "sqlite":
 		id, err := sqlite.Identify(ctx, cfg.Sink.Path, cfg.Sink.Table)
-		id.Kind, id.Address, id.Table = "sqlite", sinkAddress(cfg), cfg.Sink.Table
+		id.Kind, id.Address, id.Table = "sqlite", SinkAddress(cfg), cfg.Sink.Table
 		return id, err
 	case "questdb":
-		if err := sinkCredentials(cfg); err != nil {
+		if err := SinkCredentials(cfg); err != nil {
 			// The address may be among what is unset: state's record is
 			// then found by kind and table.
 			return ohlc.SinkIdentity{Kind: "questdb", Table: cfg.Sink.Table}, err
@@ -64,9 +64,9 @@ func identifySink(ctx context.Context, cfg *config.Config) (ohlc.SinkIdentity, e
 	return ohlc.SinkIdentity{}, fmt.Errorf("sink type %q is not supported", cfg.Sink.Type)
 }
 
-// setUpSink creates the sink's table if needed and returns its identity
+// SetUpSink creates the sink's table if needed and returns its identity
 // after that: what apply and init record coverage under.
-func setUpSink(ctx context.Context, cfg *config.Config, sink sinks.Sink) (ohlc.SinkIdentity, error) {
+func SetUpSink(ctx context.Context, cfg *config.Config, sink sinks.Sink) (ohlc.SinkIdentity, error) {
 	if err := sink.Setup(ctx); err != nil {
 		return ohlc.SinkIdentity{}, fmt.Errorf("set up sink: %w", err)
 	}
@@ -75,15 +75,15 @@ func setUpSink(ctx context.Context, cfg *config.Config, sink sinks.Sink) (ohlc.S
 		return id, err
 	}
 	if id.Kind == "sqlite" {
-		id.Address = sinkAddress(cfg)
+		id.Address = SinkAddress(cfg)
 	}
 	return id, nil
 }
 
-// sinkAddress names a SQLite sink's file as state records it: relative to
+// SinkAddress names a SQLite sink's file as state records it: relative to
 // the configuration's directory when inside it, so a checkout moved or
 // planned with another -chdir keeps its coverage.
-func sinkAddress(cfg *config.Config) string {
+func SinkAddress(cfg *config.Config) string {
 	abs, err := filepath.Abs(cfg.Sink.Path)
 	if err != nil {
 		return filepath.ToSlash(cfg.Sink.Path)
@@ -96,16 +96,16 @@ func sinkAddress(cfg *config.Config) string {
 	return filepath.ToSlash(abs)
 }
 
-// registerSink records the set-up sink in state and makes st write its
+// RegisterSink records the set-up sink in state and makes st write its
 // coverage. A state upgraded from before sink identities gives its
 // coverage to the sink found configured, when that table existed before
 // set-up; claimed is how many series it held.
-func registerSink(ctx context.Context, st *state.Store, before sinkBinding, after ohlc.SinkIdentity) (claimed int, err error) {
+func RegisterSink(ctx context.Context, st *state.Store, before SinkBinding, after ohlc.SinkIdentity) (claimed int, err error) {
 	rec, err := st.RegisterSink(ctx, after)
 	if err != nil {
 		return 0, err
 	}
-	if before.match.ID == state.LegacySink && before.identity.Exists() {
+	if before.Match.ID == state.LegacySink && before.Identity.Exists() {
 		if claimed, err = st.ClaimLegacy(ctx, rec.ID); err != nil {
 			return 0, err
 		}

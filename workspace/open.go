@@ -1,4 +1,4 @@
-package main
+package workspace
 
 import (
 	"context"
@@ -19,50 +19,45 @@ import (
 	"github.com/feefifofunds/candlekeep/state"
 )
 
-// openState opens the configured state store, running migrations.
-func openState(ctx context.Context, cfg *config.Config) (*state.Store, error) {
+// OpenState opens the configured state store, running migrations.
+func OpenState(ctx context.Context, cfg *config.Config) (*state.Store, error) {
 	// state.Open's errors already say "open state …".
 	return state.Open(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN})
 }
 
-// openStateExisting opens the configured state store for writing without
+// OpenStateExisting opens the configured state store for writing without
 // creating or migrating it (only init and apply do that); a store older
-// than this binary is refused with the command that upgrades it, unless
-// allowOld.
-func openStateExisting(ctx context.Context, cfg *config.Config, allowOld bool) (*state.Store, error) {
-	st, err := state.OpenExisting(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN}, allowOld)
-	if errors.Is(err, state.ErrUpgradeNeeded) {
-		return nil, fmt.Errorf("%w; run 'candlekeep init' (or 'candlekeep apply') to upgrade it", err)
-	}
-	return st, err
+// than this binary is refused (state.ErrUpgradeNeeded), unless allowOld.
+func OpenStateExisting(ctx context.Context, cfg *config.Config, allowOld bool) (*state.Store, error) {
+	return state.OpenExisting(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN}, allowOld)
 }
 
-// openStateReadOnly opens the configured state store for reading only:
+// OpenStateReadOnly opens the configured state store for reading only:
 // nothing is created, migrated or locked; a missing store reads as empty.
-func openStateReadOnly(ctx context.Context, cfg *config.Config) (*state.Store, error) {
+func OpenStateReadOnly(ctx context.Context, cfg *config.Config) (*state.Store, error) {
 	return state.OpenReadOnly(ctx, state.Config{Backend: cfg.State.Backend, Path: cfg.State.Path, DSN: cfg.State.DSN})
 }
 
-// openBoundState opens state read-only and binds it to the configured
+// OpenBoundState opens state read-only and binds it to the configured
 // sink: what the commands that inspect state read.
-func openBoundState(ctx context.Context, cfg *config.Config) (*state.Store, sinkBinding, error) {
-	st, err := openStateReadOnly(ctx, cfg)
+func OpenBoundState(ctx context.Context, cfg *config.Config) (*state.Store, SinkBinding, error) {
+	st, err := OpenStateReadOnly(ctx, cfg)
 	if err != nil {
-		return nil, sinkBinding{}, err
+		return nil, SinkBinding{}, err
 	}
-	b, err := bindSink(ctx, cfg, st)
+	b, err := BindSink(ctx, cfg, st)
 	if err != nil {
 		st.Close()
-		return nil, sinkBinding{}, err
+		return nil, SinkBinding{}, err
 	}
 	return st, b, nil
 }
 
-// openSinkReadOnly opens the configured sink for reading back, creating
+// OpenSinkReadOnly opens the configured sink for reading back, creating
 // nothing: a SQLite file is opened read-only; a QuestDB sink only reads.
-func openSinkReadOnly(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
+func OpenSinkReadOnly(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
 	if cfg.Sink.Type == "questdb" {
-		return openSink(ctx, cfg)
+		return OpenSink(ctx, cfg)
 	}
 	s, err := sqlite.OpenReadOnly(cfg.Sink.Path, cfg.Sink.Table)
 	if err != nil {
@@ -71,9 +66,9 @@ func openSinkReadOnly(ctx context.Context, cfg *config.Config) (sinks.Sink, erro
 	return s, nil
 }
 
-// openSink opens the configured sink.
-func openSink(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
-	if err := sinkCredentials(cfg); err != nil {
+// OpenSink opens the configured sink.
+func OpenSink(ctx context.Context, cfg *config.Config) (sinks.Sink, error) {
+	if err := SinkCredentials(cfg); err != nil {
 		return nil, err
 	}
 	switch cfg.Sink.Type {
@@ -100,10 +95,10 @@ func closeWith(err *error, c interface{ Close() error }) {
 	*err = errors.Join(*err, c.Close())
 }
 
-// newAPIClient returns a Kraken REST client for the plan's backfills, with
+// NewAPIClient returns a Kraken REST client for the plan's backfills, with
 // one rate limiter for all workers. Kraken's pair list is cached next to
 // the default state, for a day.
-func newAPIClient(cfg *config.Config) *krakenapi.Client {
+func NewAPIClient(cfg *config.Config) *krakenapi.Client {
 	retries := cfg.API.MaxRetries
 	if retries == 0 {
 		retries = -1 // the client reads 0 as "the default"
@@ -114,14 +109,14 @@ func newAPIClient(cfg *config.Config) *krakenapi.Client {
 		MaxRetries: retries,
 		Timeout:    cfg.API.Timeout,
 		KeepEmpty:  cfg.API.KeepEmpty,
-		PairCache:  pairCachePath(cfg),
+		PairCache:  PairCachePath(cfg),
 	})
 }
 
-// sinkCredentials is the last guard before the sink is opened, for a
+// SinkCredentials is the last guard before the sink is opened, for a
 // command that did not say it connects to it: an error naming the unset
 // variables and where they are read, never a value.
-func sinkCredentials(cfg *config.Config) error {
+func SinkCredentials(cfg *config.Config) error {
 	if len(cfg.Sink.Unresolved) == 0 {
 		return nil
 	}
@@ -132,9 +127,9 @@ func sinkCredentials(cfg *config.Config) error {
 	return fmt.Errorf("open sink: its conf reads environment variables that are not set: %s", strings.Join(where, ", "))
 }
 
-// stateExists reports whether the state store is already there; a
+// StateExists reports whether the state store is already there; a
 // PostgreSQL store is assumed to be.
-func stateExists(cfg *config.Config) bool {
+func StateExists(cfg *config.Config) bool {
 	if cfg.State.Backend == state.BackendPostgres {
 		return true
 	}
@@ -142,18 +137,18 @@ func stateExists(cfg *config.Config) bool {
 	return !errors.Is(err, os.ErrNotExist)
 }
 
-// pairCachePath is where the Kraken client keeps the AssetPairs answer.
-func pairCachePath(cfg *config.Config) string {
+// PairCachePath is where the Kraken client keeps the AssetPairs answer.
+func PairCachePath(cfg *config.Config) string {
 	return filepath.Join(cfg.Dir, ".candlekeep", "assetpairs.json")
 }
 
-// knownPairs is Kraken's pair list for the planner, from the client's cache
+// KnownPairs is Kraken's pair list for the planner, from the client's cache
 // file, read only: planning never fetches and never writes it. nil when
 // there is no cached list (a first run offline, another API): the planner
 // then calls no pair unknown. An unreadable file is no list either, since
 // the list only sharpens warnings and must not stop a plan.
-func knownPairs(cfg *config.Config) *planner.PairList {
-	list, err := krakenapi.ReadPairCache(pairCachePath(cfg), cfg.API.BaseURL)
+func KnownPairs(cfg *config.Config) *planner.PairList {
+	list, err := krakenapi.ReadPairCache(PairCachePath(cfg), cfg.API.BaseURL)
 	if err != nil || list == nil {
 		return nil
 	}
