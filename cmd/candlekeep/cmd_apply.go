@@ -61,7 +61,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	defer closeWith(&err, sess)
-	lock, err := takeLock(ctx, env, sess.st, "apply", *lockTimeout)
+	lock, err := takeLock(ctx, env, sess.State, "apply", *lockTimeout)
 	if err != nil {
 		return err
 	}
@@ -69,15 +69,15 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))
 	}()
 
-	plan, err := sess.planOrSaved(ctx, saved)
+	plan, err := sess.PlanOrSaved(ctx, saved)
 	if err != nil {
-		return err
+		return savedPlanHint(err)
 	}
-	if !sess.sink.Checked {
-		return fmt.Errorf("apply writes to the sink, which could not be reached: %w", sess.sink.Unchecked)
+	if !sess.Sink.Checked {
+		return fmt.Errorf("apply writes to the sink, which could not be reached: %w", sess.Sink.Unchecked)
 	}
 	if !*jsonOut {
-		renderSinkNotes(env.stdout, sess.sink, out)
+		renderSinkNotes(env.stdout, sess.Sink, out)
 		renderPlan(env.stdout, plan, out)
 		renderPartialWarning(env.stdout, plan, out)
 		renderWarnings(env.stdout, plan, out)
@@ -100,20 +100,20 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 
 	files := executor.NewCSVFiles()
 	defer files.Close()
-	ex := &executor.Executor{State: sess.st, Open: files.Open, Options: executor.Options{Parallelism: *parallelism}}
+	ex := &executor.Executor{State: sess.State, Open: files.Open, Options: executor.Options{Parallelism: *parallelism}}
 	var view applyRenderer
 	if plan.HasChanges() {
 		// The sink is only opened (and created) when there is work.
-		sink, err := workspace.OpenSink(ctx, sess.cfg)
+		sink, err := workspace.OpenSink(ctx, sess.Config)
 		if err != nil {
 			return err
 		}
 		defer closeWith(&err, sink)
-		id, err := workspace.SetUpSink(ctx, sess.cfg, sink)
+		id, err := workspace.SetUpSink(ctx, sess.Config, sink)
 		if err != nil {
 			return err
 		}
-		claimed, err := workspace.RegisterSink(ctx, sess.st, sess.sink, id)
+		claimed, err := workspace.RegisterSink(ctx, sess.State, sess.Sink, id)
 		if err != nil {
 			return err
 		}
@@ -121,25 +121,25 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
 		ex.Sink, ex.Emit = sink, view.handle
 		if plan.Summary().Backfills > 0 {
-			ex.API = workspace.NewAPIClient(sess.cfg)
+			ex.API = workspace.NewAPIClient(sess.Config)
 		}
 	}
-	if view == nil && (sess.sink.Identity.Exists() || plan.Summary().Unfillable > 0) {
+	if view == nil && (sess.Sink.Identity.Exists() || plan.Summary().Unfillable > 0) {
 		// Nothing to load, but gaps to record: they belong to a sink
 		// table, so it is set up (empty) if missing, and recorded (an
 		// upgraded state's coverage claimed for it) before the gaps.
-		id := sess.sink.Identity
+		id := sess.Sink.Identity
 		if !id.Exists() {
-			sink, err := workspace.OpenSink(ctx, sess.cfg)
+			sink, err := workspace.OpenSink(ctx, sess.Config)
 			if err != nil {
 				return err
 			}
 			defer closeWith(&err, sink)
-			if id, err = workspace.SetUpSink(ctx, sess.cfg, sink); err != nil {
+			if id, err = workspace.SetUpSink(ctx, sess.Config, sink); err != nil {
 				return err
 			}
 		}
-		claimed, err := workspace.RegisterSink(ctx, sess.st, sess.sink, id)
+		claimed, err := workspace.RegisterSink(ctx, sess.State, sess.Sink, id)
 		if err != nil {
 			return err
 		}
@@ -154,7 +154,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if *gcAfter && len(res.Failures) == 0 && !res.Interrupted {
 		// Deferred so its line follows the summary, and still runs
 		// before the lock is released.
-		defer gcAfterApply(ctx, env, sess, now, *jsonOut)
+		defer gcAfterApply(ctx, env, sess, now, *jsonOut, cf.noColor)
 	}
 	if view == nil {
 		if *jsonOut {

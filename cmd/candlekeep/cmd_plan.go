@@ -39,8 +39,8 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	defer closeWith(&err, sess)
-	sess.refresh = *refresh
-	plan, err := sess.plan(ctx)
+	sess.Refresh = *refresh
+	plan, err := sess.Plan(ctx)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	default:
 		st := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
-		renderSinkNotes(env.stdout, sess.sink, st)
+		renderSinkNotes(env.stdout, sess.Sink, st)
 		renderPlan(env.stdout, plan, st)
 		renderPartialWarning(env.stdout, plan, st)
 		renderWarnings(env.stdout, plan, st)
