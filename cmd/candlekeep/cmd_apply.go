@@ -98,55 +98,17 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	}
 
-	files := executor.NewCSVFiles()
-	defer files.Close()
-	ex := &executor.Executor{State: sess.State, Open: files.Open, Options: executor.Options{Parallelism: *parallelism}}
 	var view applyRenderer
-	if plan.HasChanges() {
-		// The sink is only opened (and created) when there is work.
-		sink, err := workspace.OpenSink(ctx, sess.Config)
-		if err != nil {
-			return err
-		}
-		defer closeWith(&err, sink)
-		id, err := workspace.SetUpSink(ctx, sess.Config, sink)
-		if err != nil {
-			return err
-		}
-		claimed, err := workspace.RegisterSink(ctx, sess.State, sess.Sink, id)
-		if err != nil {
-			return err
-		}
-		renderClaimed(env.stdout, claimed, id, out)
-		view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
-		ex.Sink, ex.Emit = sink, view.handle
-		if plan.Summary().Backfills > 0 {
-			ex.API = workspace.NewAPIClient(sess.Config)
-		}
-	}
-	if view == nil && (sess.Sink.Identity.Exists() || plan.Summary().Unfillable > 0) {
-		// Nothing to load, but gaps to record: they belong to a sink
-		// table, so it is set up (empty) if missing, and recorded (an
-		// upgraded state's coverage claimed for it) before the gaps.
-		id := sess.Sink.Identity
-		if !id.Exists() {
-			sink, err := workspace.OpenSink(ctx, sess.Config)
-			if err != nil {
-				return err
-			}
-			defer closeWith(&err, sink)
-			if id, err = workspace.SetUpSink(ctx, sess.Config, sink); err != nil {
-				return err
-			}
-		}
-		claimed, err := workspace.RegisterSink(ctx, sess.State, sess.Sink, id)
-		if err != nil {
-			return err
-		}
-		renderClaimed(env.stdout, claimed, id, out)
-	}
 	stopNotice := noticeInterrupt(ctx, env)
-	res, err := ex.Apply(ctx, plan)
+	res, err := sess.Apply(ctx, plan, workspace.ApplyOptions{Parallelism: *parallelism,
+		Ready: func(r workspace.SinkReady) func(executor.Event) {
+			renderClaimed(env.stdout, r.Claimed, r.Sink, out)
+			if !r.Loads {
+				return nil
+			}
+			view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
+			return view.handle
+		}})
 	stopNotice()
 	if err != nil {
 		return err
