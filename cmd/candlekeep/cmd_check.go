@@ -4,12 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/workspace"
 )
@@ -18,25 +15,6 @@ import (
 // error_after: distinct from 1 (candlekeep failed) so that an alert can
 // tell stale data from a broken run.
 const exitStale = 4
-
-// Freshness statuses, in increasing severity.
-const (
-	freshPass  = "pass"
-	freshWarn  = "warn"
-	freshError = "error"
-)
-
-// freshnessResult is one series' freshness at now.
-type freshnessResult struct {
-	Series   ohlc.Series
-	Coverage []string // blocks with freshness naming the series, sorted
-	// The strictest thresholds of those blocks; 0 when none sets one.
-	WarnAfter, ErrorAfter time.Duration
-	Expected              int64 // where data should reach: the start of the forming candle
-	CoveredUntil          int64 // end of the latest covered span; 0 when never loaded
-	Age                   int64 // seconds, Expected − CoveredUntil, at least 0
-	Status                string
-}
 
 func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	fs := newFlagSet(env, "check", "check [-format=text|json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
@@ -79,7 +57,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 		coverage = snap.Coverage
 	}
-	results := checkFreshness(cfg, coverage, now)
+	results := workspace.CheckFreshness(cfg, coverage, now)
 	if *format == "json" {
 		err = writeCheckJSON(env.stdout, results, now)
 	} else {
@@ -88,92 +66,13 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if worstStatus(results) == freshError {
+	if workspace.WorstStatus(results) == workspace.FreshError {
 		return &exitCode{code: exitStale}
 	}
 	return nil
 }
 
-// checkFreshness judges every series of the coverage blocks that carry a
-// freshness block. A series named by several such blocks gets the
-// strictest thresholds and the latest expected end among them.
-func checkFreshness(cfg *config.Config, coverage map[ohlc.Series]ohlc.SpanSet, now int64) []freshnessResult {
-	bySeries := map[ohlc.Series]*freshnessResult{}
-	for _, c := range cfg.Coverage {
-		if c.Freshness == (config.Freshness{}) {
-			continue
-		}
-		windowEnd := c.Window.Span(now).End
-		for _, pair := range c.Pairs {
-			for _, iv := range c.Intervals {
-				s := ohlc.Series{Pair: pair, Interval: iv}
-				r := bySeries[s]
-				if r == nil {
-					r = &freshnessResult{Series: s}
-					bySeries[s] = r
-				}
-				r.Coverage = append(r.Coverage, c.Name)
-				r.WarnAfter = stricter(r.WarnAfter, c.Freshness.WarnAfter)
-				r.ErrorAfter = stricter(r.ErrorAfter, c.Freshness.ErrorAfter)
-				// A window with a fixed end in the past expects data
-				// only up to that end.
-				r.Expected = max(r.Expected, iv.AlignDown(min(now, windowEnd)))
-			}
-		}
-	}
-	out := make([]freshnessResult, 0, len(bySeries))
-	for s, r := range bySeries {
-		slices.Sort(r.Coverage)
-		r.Coverage = slices.Compact(r.Coverage)
-		if spans := coverage[s]; len(spans) > 0 {
-			r.CoveredUntil = spans[len(spans)-1].End
-			r.Age = max(0, r.Expected-r.CoveredUntil)
-		}
-		r.Status = judge(*r)
-		out = append(out, *r)
-	}
-	slices.SortFunc(out, func(a, b freshnessResult) int {
-		if c := strings.Compare(a.Series.Pair, b.Series.Pair); c != 0 {
-			return c
-		}
-		return int(a.Series.Interval) - int(b.Series.Interval)
-	})
-	return out
-}
-
-// stricter is the shorter of two thresholds, 0 meaning unset.
-func stricter(a, b time.Duration) time.Duration {
-	if a == 0 || (b != 0 && b < a) {
-		return b
-	}
-	return a
-}
-
-// judge compares a series' age with its thresholds; a series never loaded
-// is as stale as can be.
-func judge(r freshnessResult) string {
-	age := time.Duration(r.Age) * time.Second
-	never := r.CoveredUntil == 0
-	switch {
-	case r.ErrorAfter > 0 && (never || age > r.ErrorAfter):
-		return freshError
-	case never || (r.WarnAfter > 0 && age > r.WarnAfter):
-		return freshWarn
-	}
-	return freshPass
-}
-
-func worstStatus(results []freshnessResult) string {
-	worst := freshPass
-	for _, r := range results {
-		if r.Status == freshError || (r.Status == freshWarn && worst == freshPass) {
-			worst = r.Status
-		}
-	}
-	return worst
-}
-
-func writeCheckText(w io.Writer, results []freshnessResult, sty style) error {
+func writeCheckText(w io.Writer, results []workspace.Freshness, sty style) error {
 	if len(results) == 0 {
 		_, err := fmt.Fprintln(w, "No coverage block has a freshness block; nothing to check.")
 		return err
@@ -195,15 +94,15 @@ func writeCheckText(w io.Writer, results []freshnessResult, sty style) error {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "\n%d series checked: %d pass, %d warn, %d error.\n",
-		len(results), counts[freshPass], counts[freshWarn], counts[freshError])
+		len(results), counts[workspace.FreshPass], counts[workspace.FreshWarn], counts[workspace.FreshError])
 	return err
 }
 
 func colourStatus(sty style, status string) string {
 	switch status {
-	case freshError:
+	case workspace.FreshError:
 		return sty.red(status)
-	case freshWarn:
+	case workspace.FreshWarn:
 		return sty.yellow(status)
 	}
 	return sty.green(status)
@@ -250,9 +149,9 @@ type checkSeriesJSON struct {
 	ErrorAfterSeconds int64    `json:"error_after_seconds,omitempty"`
 }
 
-func writeCheckJSON(w io.Writer, results []freshnessResult, now int64) error {
-	doc := checkJSON{FormatVersion: "1.0", Now: unixRFC3339(now), Status: worstStatus(results),
-		Counts: map[string]int{freshPass: 0, freshWarn: 0, freshError: 0}, Series: []checkSeriesJSON{}}
+func writeCheckJSON(w io.Writer, results []workspace.Freshness, now int64) error {
+	doc := checkJSON{FormatVersion: "1.0", Now: unixRFC3339(now), Status: workspace.WorstStatus(results),
+		Counts: map[string]int{workspace.FreshPass: 0, workspace.FreshWarn: 0, workspace.FreshError: 0}, Series: []checkSeriesJSON{}}
 	for _, r := range results {
 		doc.Counts[r.Status]++
 		s := checkSeriesJSON{Series: r.Series.String(), Pair: r.Series.Pair, Interval: int(r.Series.Interval),

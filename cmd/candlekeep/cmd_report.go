@@ -80,7 +80,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 		coverage = in.Snapshot.Coverage
 	}
 	in.Freshness = make(map[ohlc.Series]string)
-	for _, f := range checkFreshness(cfg, coverage, now) {
+	for _, f := range workspace.CheckFreshness(cfg, coverage, now) {
 		in.Freshness[f.Series] = f.Status
 	}
 	rep := report.Compute(in)
