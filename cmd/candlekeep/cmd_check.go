@@ -17,13 +17,18 @@ import (
 const exitStale = 4
 
 func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "check", "check [-format=text|json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
+	fs := newFlagSet(env, "check", "check [-format=text|json | -json] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
 	var cf configFlags
 	cf.register(fs)
 	var clock clockFlag
 	clock.register(fs)
-	format := fs.String("format", "text", "output format: text or json")
+	var ff formatFlags
+	ff.register(fs, "output format: text or json")
+	format := &ff.format
 	if err := fs.Parse(args); err != nil {
+		return &exitCode{code: 1, err: err}
+	}
+	if err := ff.resolve(); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
 	if fs.NArg() > 0 {

@@ -20,7 +20,7 @@ import (
 const reportRuns = 50
 
 func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "report", "report [-by=tier|series] [-format=text|markdown|json|html] [-o FILE] [-now=TIME] [-since=TIME] [-target=…] [-exclude=…]")
+	fs := newFlagSet(env, "report", "report [-by=tier|series] [-format=text|markdown|json|html | -json] [-o FILE] [-now=TIME] [-since=TIME] [-target=…] [-exclude=…]")
 	var cf configFlags
 	cf.register(fs)
 	var clock clockFlag
@@ -28,10 +28,15 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	var sel selection
 	sel.registerReport(fs)
 	by := fs.String("by", "tier", "one row per tier × interval (tier) or per series (series)")
-	format := fs.String("format", "text", "text, markdown, json or html")
+	var ff formatFlags
+	ff.register(fs, "text, markdown, json or html")
+	format := &ff.format
 	outPath := fs.String("o", "", "write to FILE instead of standard output (required for html)")
 	sinceFlag := fs.String("since", "", "count only from this time on (2024-07-01 or RFC 3339)")
 	if err := fs.Parse(args); err != nil {
+		return &exitCode{code: 1, err: err}
+	}
+	if err := ff.resolve(); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
 	if fs.NArg() > 0 {

@@ -58,7 +58,7 @@ func runStateGaps(ctx context.Context, env *cliEnv, args []string) (err error) {
 	tiers := fs.String("tier", "", "only pairs of these tiers (comma-separated)")
 	series := fs.String("series", "", "only these series, such as XBTUSD/60 (comma-separated)")
 	limit := fs.Int("limit", 0, "at most this many records (0: all)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, jsonUsage)
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}

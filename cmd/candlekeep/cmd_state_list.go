@@ -25,7 +25,7 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 	fs := newFlagSet(env, "state list", "state list [-json]")
 	var cf configFlags
 	cf.register(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, jsonUsage)
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}

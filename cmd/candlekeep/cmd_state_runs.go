@@ -18,7 +18,7 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 	var cf configFlags
 	cf.register(fs)
 	limit := fs.Int("limit", 20, "at most this many runs, newest first (0: all)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, jsonUsage)
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}

@@ -31,7 +31,7 @@ func runStateShow(ctx context.Context, env *cliEnv, args []string) (err error) {
 	fs := newFlagSet(env, "state show", "state show [-json] PAIR/INTERVAL")
 	var cf configFlags
 	cf.register(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, jsonUsage)
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}

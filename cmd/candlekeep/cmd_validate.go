@@ -13,7 +13,7 @@ func runValidate(_ context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "validate", "validate [-json] [-var 'k=v'] [-var-file=FILE] [-no-color]")
 	cf := configFlags{connects: connectsNothing}
 	cf.register(fs)
-	asJSON := fs.Bool("json", false, "print the result as JSON")
+	asJSON := fs.Bool("json", false, jsonUsage)
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
