@@ -155,16 +155,16 @@ type checkSeriesJSON struct {
 }
 
 func writeCheckJSON(w io.Writer, results []workspace.Freshness, now int64) error {
-	doc := checkJSON{FormatVersion: "1.0", Now: unixRFC3339(now), Status: workspace.WorstStatus(results),
+	doc := checkJSON{FormatVersion: "1.0", Now: ohlc.JSONTimeOf(now), Status: workspace.WorstStatus(results),
 		Counts: map[string]int{workspace.FreshPass: 0, workspace.FreshWarn: 0, workspace.FreshError: 0}, Series: []checkSeriesJSON{}}
 	for _, r := range results {
 		doc.Counts[r.Status]++
 		s := checkSeriesJSON{Series: r.Series.String(), Pair: r.Series.Pair, Interval: int(r.Series.Interval),
-			Coverage: r.Coverage, Status: r.Status, ExpectedUntil: unixRFC3339(r.Expected),
+			Coverage: r.Coverage, Status: r.Status, ExpectedUntil: ohlc.JSONTimeOf(r.Expected),
 			WarnAfterSeconds: int64(r.WarnAfter.Seconds()), ErrorAfterSeconds: int64(r.ErrorAfter.Seconds())}
 		if r.CoveredUntil != 0 {
 			age := r.Age
-			s.CoveredUntil, s.AgeSeconds = unixRFC3339(r.CoveredUntil), &age
+			s.CoveredUntil, s.AgeSeconds = ohlc.JSONTimeOf(r.CoveredUntil), &age
 		}
 		doc.Series = append(doc.Series, s)
 	}

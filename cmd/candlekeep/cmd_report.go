@@ -258,41 +258,41 @@ func writeReportMarkdown(w io.Writer, rep *report.Report, rows []report.Row, byS
 // reportJSON is `report -format=json`, documented in docs/json-format.md.
 type reportJSON struct {
 	FormatVersion string          `json:"format_version"`
-	Now           time.Time       `json:"now"`
-	Since         *time.Time      `json:"since,omitempty"`
+	Now           ohlc.JSONTime   `json:"now"`
+	Since         *ohlc.JSONTime  `json:"since,omitempty"`
 	Rows          []reportRowJSON `json:"rows"`
 }
 
 type reportRowJSON struct {
-	Tier            string     `json:"tier"`
-	Interval        int        `json:"interval"`
-	Series          string     `json:"series,omitempty"`
-	SeriesCount     int        `json:"series_count"`
-	DesiredSeconds  int64      `json:"desired_seconds"`
-	CoveredSeconds  int64      `json:"covered_seconds"`
-	Share           float64    `json:"share"`
-	OpenGaps        int        `json:"open_gaps"`
-	UnfillableGaps  int        `json:"unfillable_gaps"`
-	FailedGaps      int        `json:"failed_gaps"`
-	CoverageEnd     *time.Time `json:"coverage_end"`
-	CoverageAgeSecs *int64     `json:"coverage_age_seconds"`
+	Tier            string         `json:"tier"`
+	Interval        int            `json:"interval"`
+	Series          string         `json:"series,omitempty"`
+	SeriesCount     int            `json:"series_count"`
+	DesiredSeconds  int64          `json:"desired_seconds"`
+	CoveredSeconds  int64          `json:"covered_seconds"`
+	Share           float64        `json:"share"`
+	OpenGaps        int            `json:"open_gaps"`
+	UnfillableGaps  int            `json:"unfillable_gaps"`
+	FailedGaps      int            `json:"failed_gaps"`
+	CoverageEnd     *ohlc.JSONTime `json:"coverage_end"`
+	CoverageAgeSecs *int64         `json:"coverage_age_seconds"`
 	// A tier row's freshest series' coverage_end, and its stalest series.
-	FreshestEnd   *time.Time     `json:"freshest_coverage_end,omitempty"`
+	FreshestEnd   *ohlc.JSONTime `json:"freshest_coverage_end,omitempty"`
 	StalestSeries string         `json:"stalest_series,omitempty"`
 	LastRun       *reportRunJSON `json:"last_run,omitempty"`
 }
 
 type reportRunJSON struct {
-	ID        int64     `json:"id"`
-	Status    string    `json:"status"`
-	Outcome   string    `json:"outcome"`
-	StartedAt time.Time `json:"started_at"`
+	ID        int64         `json:"id"`
+	Status    string        `json:"status"`
+	Outcome   string        `json:"outcome"`
+	StartedAt ohlc.JSONTime `json:"started_at"`
 }
 
 func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
-	out := reportJSON{FormatVersion: "1", Now: time.Unix(rep.Now, 0).UTC(), Rows: []reportRowJSON{}}
+	out := reportJSON{FormatVersion: "1", Now: ohlc.JSONTime(time.Unix(rep.Now, 0)), Rows: []reportRowJSON{}}
 	if rep.Since > 0 {
-		t := time.Unix(rep.Since, 0).UTC()
+		t := ohlc.JSONTime(time.Unix(rep.Since, 0))
 		out.Since = &t
 	}
 	for _, r := range rows {
@@ -305,12 +305,12 @@ func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
 			j.Series = r.Series.String()
 		}
 		if r.CoverageEnd > 0 {
-			t, age := time.Unix(r.CoverageEnd, 0).UTC(), rep.Now-r.CoverageEnd
+			t, age := ohlc.JSONTime(time.Unix(r.CoverageEnd, 0)), rep.Now-r.CoverageEnd
 			j.CoverageEnd, j.CoverageAgeSecs = &t, &age
 		}
 		if r.Series == (ohlc.Series{}) {
 			if r.NewestEnd > 0 {
-				t := time.Unix(r.NewestEnd, 0).UTC()
+				t := ohlc.JSONTime(time.Unix(r.NewestEnd, 0))
 				j.FreshestEnd = &t
 			}
 			j.StalestSeries = stalest(r)
@@ -319,7 +319,7 @@ func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
 			}
 		}
 		if r.LastRun != nil {
-			j.LastRun = &reportRunJSON{ID: r.LastRun.ID, Status: string(r.LastRun.Status), Outcome: string(r.LastRun.Outcome), StartedAt: time.Unix(r.LastRun.StartedAt, 0).UTC()}
+			j.LastRun = &reportRunJSON{ID: r.LastRun.ID, Status: string(r.LastRun.Status), Outcome: string(r.LastRun.Outcome), StartedAt: ohlc.JSONTime(time.Unix(r.LastRun.StartedAt, 0))}
 		}
 		out.Rows = append(out.Rows, j)
 	}

@@ -168,16 +168,16 @@ func stamp(t time.Time) string {
 
 // gapJSON is one gap record in `state gaps -json`.
 type gapJSON struct {
-	Series     string     `json:"series"`
-	Start      time.Time  `json:"start"`
-	End        time.Time  `json:"end"`
-	Status     string     `json:"status"`
-	Reason     string     `json:"reason,omitempty"`
-	Suggestion string     `json:"suggestion,omitempty"`
-	Attempts   int        `json:"attempts"`
-	LastError  string     `json:"last_error,omitempty"`
-	DetectedAt time.Time  `json:"detected_at"`
-	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	Series     string         `json:"series"`
+	Start      ohlc.JSONTime  `json:"start"`
+	End        ohlc.JSONTime  `json:"end"`
+	Status     string         `json:"status"`
+	Reason     string         `json:"reason,omitempty"`
+	Suggestion string         `json:"suggestion,omitempty"`
+	Attempts   int            `json:"attempts"`
+	LastError  string         `json:"last_error,omitempty"`
+	DetectedAt ohlc.JSONTime  `json:"detected_at"`
+	ResolvedAt *ohlc.JSONTime `json:"resolved_at,omitempty"`
 }
 
 func writeGapsJSON(env *cliEnv, gaps []state.Gap) error {

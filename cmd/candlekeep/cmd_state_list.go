@@ -82,13 +82,13 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 type seriesCoverageJSON struct {
 	Series string `json:"series"`
 	// CoveredSeconds is the covered time, all sources merged.
-	CoveredSeconds int64                 `json:"covered_seconds"`
-	Spans          int                   `json:"spans"`
-	Sources        map[string][]jsonSpan `json:"sources"`
+	CoveredSeconds int64                      `json:"covered_seconds"`
+	Spans          int                        `json:"spans"`
+	Sources        map[string][]ohlc.JSONSpan `json:"sources"`
 }
 
 func coverageJSON(s ohlc.Series, bySource map[state.Source]ohlc.SpanSet) seriesCoverageJSON {
-	out := seriesCoverageJSON{Series: s.String(), Sources: map[string][]jsonSpan{}}
+	out := seriesCoverageJSON{Series: s.String(), Sources: map[string][]ohlc.JSONSpan{}}
 	var merged ohlc.SpanSet
 	for src, set := range bySource {
 		merged = ohlc.Union(merged, set)
@@ -100,10 +100,10 @@ func coverageJSON(s ohlc.Series, bySource map[state.Source]ohlc.SpanSet) seriesC
 }
 
 // spansJSON renders half-open spans as apply's JSON lines do.
-func spansJSON(set ohlc.SpanSet) []jsonSpan {
-	out := make([]jsonSpan, len(set))
+func spansJSON(set ohlc.SpanSet) []ohlc.JSONSpan {
+	out := make([]ohlc.JSONSpan, len(set))
 	for i, sp := range set {
-		out[i] = spanJSON(sp)
+		out[i] = sp.JSON()
 	}
 	return out
 }

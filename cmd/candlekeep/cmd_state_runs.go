@@ -1,10 +1,11 @@
 package main
 
 import (
+	"github.com/feefifofunds/candlekeep/ohlc"
+
 	"context"
 	"fmt"
 	"text/tabwriter"
-	"time"
 
 	"github.com/feefifofunds/candlekeep/state"
 	"github.com/feefifofunds/candlekeep/workspace"
@@ -62,27 +63,27 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 
 // runJSON is one run in `state runs -json`.
 type runJSON struct {
-	ID              int64      `json:"id"`
-	Operation       string     `json:"operation"`
-	Status          string     `json:"status"`
-	PlanDigest      string     `json:"plan_digest,omitempty"`
-	StartedAt       time.Time  `json:"started_at"`
-	FinishedAt      *time.Time `json:"finished_at,omitempty"`
-	DurationSeconds *float64   `json:"duration_seconds,omitempty"`
-	Actions         int        `json:"actions"`
-	Succeeded       int        `json:"succeeded"`
-	Failed          int        `json:"failed"`
-	Rows            int64      `json:"rows"`
-	Error           string     `json:"error,omitempty"`
+	ID              int64          `json:"id"`
+	Operation       string         `json:"operation"`
+	Status          string         `json:"status"`
+	PlanDigest      string         `json:"plan_digest,omitempty"`
+	StartedAt       ohlc.JSONTime  `json:"started_at"`
+	FinishedAt      *ohlc.JSONTime `json:"finished_at,omitempty"`
+	DurationSeconds *float64       `json:"duration_seconds,omitempty"`
+	Actions         int            `json:"actions"`
+	Succeeded       int            `json:"succeeded"`
+	Failed          int            `json:"failed"`
+	Rows            int64          `json:"rows"`
+	Error           string         `json:"error,omitempty"`
 }
 
 func toRunJSON(r state.Run) runJSON {
 	out := runJSON{
-		ID: r.ID, Operation: r.Operation, Status: string(r.Status), PlanDigest: r.PlanDigest, StartedAt: r.StartedAt.UTC(),
+		ID: r.ID, Operation: r.Operation, Status: string(r.Status), PlanDigest: r.PlanDigest, StartedAt: ohlc.JSONTime(r.StartedAt),
 		Actions: r.Actions, Succeeded: r.Succeeded, Failed: r.Failed, Rows: r.RowsWritten, Error: r.Error,
 	}
 	if !r.FinishedAt.IsZero() {
-		f := r.FinishedAt.UTC()
+		f := ohlc.JSONTime(r.FinishedAt)
 		d := r.FinishedAt.Sub(r.StartedAt).Seconds()
 		out.FinishedAt, out.DurationSeconds = &f, &d
 	}

@@ -161,41 +161,41 @@ func fileStatus(f state.FileRecord) string {
 
 // seriesShowJSON is `state show -json`.
 type seriesShowJSON struct {
-	Series   string                `json:"series"`
-	Coverage map[string][]jsonSpan `json:"coverage"`
-	Files    []fileJSON            `json:"files"`
-	Gaps     []gapJSON             `json:"gaps"`
-	Actions  []actionJSON          `json:"actions"`
+	Series   string                     `json:"series"`
+	Coverage map[string][]ohlc.JSONSpan `json:"coverage"`
+	Files    []fileJSON                 `json:"files"`
+	Gaps     []gapJSON                  `json:"gaps"`
+	Actions  []actionJSON               `json:"actions"`
 }
 
 type fileJSON struct {
-	Dump        string     `json:"dump"`
-	Member      string     `json:"member"`
-	Fingerprint string     `json:"fingerprint"`
-	Rows        int64      `json:"rows"`
-	First       *time.Time `json:"first,omitempty"`
-	Last        *time.Time `json:"last,omitempty"`
-	Status      string     `json:"status"`
-	Error       string     `json:"error,omitempty"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	Dump        string         `json:"dump"`
+	Member      string         `json:"member"`
+	Fingerprint string         `json:"fingerprint"`
+	Rows        int64          `json:"rows"`
+	First       *ohlc.JSONTime `json:"first,omitempty"`
+	Last        *ohlc.JSONTime `json:"last,omitempty"`
+	Status      string         `json:"status"`
+	Error       string         `json:"error,omitempty"`
+	UpdatedAt   ohlc.JSONTime  `json:"updated_at"`
 }
 
 type actionJSON struct {
-	RunID  int64     `json:"run_id"`
-	Seq    int       `json:"seq"`
-	Kind   string    `json:"kind"`
-	Start  time.Time `json:"start"`
-	End    time.Time `json:"end"`
-	Dump   string    `json:"dump,omitempty"`
-	Member string    `json:"member,omitempty"`
-	Status string    `json:"status"`
-	Rows   int64     `json:"rows"`
-	Error  string    `json:"error,omitempty"`
+	RunID  int64         `json:"run_id"`
+	Seq    int           `json:"seq"`
+	Kind   string        `json:"kind"`
+	Start  ohlc.JSONTime `json:"start"`
+	End    ohlc.JSONTime `json:"end"`
+	Dump   string        `json:"dump,omitempty"`
+	Member string        `json:"member,omitempty"`
+	Status string        `json:"status"`
+	Rows   int64         `json:"rows"`
+	Error  string        `json:"error,omitempty"`
 }
 
 func seriesJSON(rec *seriesRecords) seriesShowJSON {
 	out := seriesShowJSON{
-		Series: rec.series.String(), Coverage: map[string][]jsonSpan{},
+		Series: rec.series.String(), Coverage: map[string][]ohlc.JSONSpan{},
 		Files: make([]fileJSON, len(rec.files)), Actions: make([]actionJSON, len(rec.actions)),
 	}
 	for src, set := range rec.coverage {
@@ -203,9 +203,9 @@ func seriesJSON(rec *seriesRecords) seriesShowJSON {
 	}
 	for i, f := range rec.files {
 		out.Files[i] = fileJSON{Dump: f.Dump, Member: f.Member, Fingerprint: f.Fingerprint, Rows: f.Rows,
-			Status: string(f.Status), Error: f.Error, UpdatedAt: f.UpdatedAt.UTC()}
+			Status: string(f.Status), Error: f.Error, UpdatedAt: ohlc.JSONTime(f.UpdatedAt)}
 		if f.Rows > 0 {
-			first, last := time.Unix(f.First, 0).UTC(), time.Unix(f.Last, 0).UTC()
+			first, last := ohlc.JSONTime(time.Unix(f.First, 0)), ohlc.JSONTime(time.Unix(f.Last, 0))
 			out.Files[i].First, out.Files[i].Last = &first, &last
 		}
 	}
@@ -216,7 +216,7 @@ func seriesJSON(rec *seriesRecords) seriesShowJSON {
 	}
 	for i, a := range rec.actions {
 		out.Actions[i] = actionJSON{RunID: a.RunID, Seq: a.Seq, Kind: a.Kind,
-			Start: time.Unix(a.Span.Start, 0).UTC(), End: time.Unix(a.Span.End, 0).UTC(),
+			Start: ohlc.JSONTime(time.Unix(a.Span.Start, 0)), End: ohlc.JSONTime(time.Unix(a.Span.End, 0)),
 			Dump: a.Dump, Member: a.Member, Status: string(a.Status), Rows: a.Rows, Error: a.Error}
 	}
 	return out
@@ -224,12 +224,12 @@ func seriesJSON(rec *seriesRecords) seriesShowJSON {
 
 func toGapJSON(g state.Gap) gapJSON {
 	out := gapJSON{
-		Series: g.Series.String(), Start: time.Unix(g.Span.Start, 0).UTC(), End: time.Unix(g.Span.End, 0).UTC(),
+		Series: g.Series.String(), Start: ohlc.JSONTime(time.Unix(g.Span.Start, 0)), End: ohlc.JSONTime(time.Unix(g.Span.End, 0)),
 		Status: string(g.Status), Reason: g.Reason, Suggestion: g.Suggestion, Attempts: g.Attempts, LastError: g.LastError,
-		DetectedAt: g.DetectedAt.UTC(),
+		DetectedAt: ohlc.JSONTime(g.DetectedAt),
 	}
 	if !g.ResolvedAt.IsZero() {
-		r := g.ResolvedAt.UTC()
+		r := ohlc.JSONTime(g.ResolvedAt)
 		out.ResolvedAt = &r
 	}
 	return out
