@@ -64,7 +64,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	results := workspace.CheckFreshness(cfg, coverage, now)
 	if *format == "json" {
-		err = writeCheckJSON(env.stdout, results, now)
+		err = writeJSON(env.stdout, workspace.CheckDocument(results, now))
 	} else {
 		err = writeCheckText(env.stdout, results, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)})
 	}
@@ -130,43 +130,4 @@ func formatAge(sec int64) string {
 		}
 	}
 	return b.String()
-}
-
-// checkJSON is the document of `check -format=json`; see docs/json-format.md.
-type checkJSON struct {
-	FormatVersion string            `json:"format_version"`
-	Now           string            `json:"now"`
-	Status        string            `json:"status"`
-	Counts        map[string]int    `json:"counts"`
-	Series        []checkSeriesJSON `json:"series"`
-}
-
-type checkSeriesJSON struct {
-	Series            string   `json:"series"`
-	Pair              string   `json:"pair"`
-	Interval          int      `json:"interval"`
-	Coverage          []string `json:"coverage"`
-	Status            string   `json:"status"`
-	ExpectedUntil     string   `json:"expected_until"`
-	CoveredUntil      string   `json:"covered_until,omitempty"`
-	AgeSeconds        *int64   `json:"age_seconds,omitempty"`
-	WarnAfterSeconds  int64    `json:"warn_after_seconds,omitempty"`
-	ErrorAfterSeconds int64    `json:"error_after_seconds,omitempty"`
-}
-
-func writeCheckJSON(w io.Writer, results []workspace.Freshness, now int64) error {
-	doc := checkJSON{FormatVersion: "1.0", Now: ohlc.JSONTimeOf(now), Status: workspace.WorstStatus(results),
-		Counts: map[string]int{workspace.FreshPass: 0, workspace.FreshWarn: 0, workspace.FreshError: 0}, Series: []checkSeriesJSON{}}
-	for _, r := range results {
-		doc.Counts[r.Status]++
-		s := checkSeriesJSON{Series: r.Series.String(), Pair: r.Series.Pair, Interval: int(r.Series.Interval),
-			Coverage: r.Coverage, Status: r.Status, ExpectedUntil: ohlc.JSONTimeOf(r.Expected),
-			WarnAfterSeconds: int64(r.WarnAfter.Seconds()), ErrorAfterSeconds: int64(r.ErrorAfter.Seconds())}
-		if r.CoveredUntil != 0 {
-			age := r.Age
-			s.CoveredUntil, s.AgeSeconds = ohlc.JSONTimeOf(r.CoveredUntil), &age
-		}
-		doc.Series = append(doc.Series, s)
-	}
-	return writeJSON(w, doc)
 }

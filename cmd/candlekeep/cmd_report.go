@@ -100,7 +100,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	case "markdown":
 		writeReportMarkdown(&buf, rep, rows, *by == "series")
 	case "json":
-		err = writeReportJSON(&buf, rep, rows)
+		err = writeJSON(&buf, workspace.ReportDocument(rep, rows))
 	case "html":
 		err = report.WriteHTML(&buf, rep)
 	}
@@ -209,10 +209,10 @@ func newestCandle(r report.Row) string {
 
 // stalest names a group's stalest series, when it has more than one.
 func stalest(r report.Row) string {
-	if r.SeriesCount < 2 || r.Stalest == (ohlc.Series{}) || r.CoverageEnd == r.NewestEnd {
-		return "-"
+	if s := workspace.StalestSeries(r); s != "" {
+		return s
 	}
-	return r.Stalest.String()
+	return "-"
 }
 
 // missingLabel renders missing time in days and hours.
@@ -253,75 +253,4 @@ func writeReportMarkdown(w io.Writer, rep *report.Report, rows []report.Row, byS
 		}
 		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s |\n", escapeMarkdown(r.Tier), r.Interval.Label(), r.SeriesCount, counts, escapeMarkdown(stalest(r)), age, lastRunLabel(r.LastRun))
 	}
-}
-
-// reportJSON is `report -format=json`, documented in docs/json-format.md.
-type reportJSON struct {
-	FormatVersion string          `json:"format_version"`
-	Now           ohlc.JSONTime   `json:"now"`
-	Since         *ohlc.JSONTime  `json:"since,omitempty"`
-	Rows          []reportRowJSON `json:"rows"`
-}
-
-type reportRowJSON struct {
-	Tier            string         `json:"tier"`
-	Interval        int            `json:"interval"`
-	Series          string         `json:"series,omitempty"`
-	SeriesCount     int            `json:"series_count"`
-	DesiredSeconds  int64          `json:"desired_seconds"`
-	CoveredSeconds  int64          `json:"covered_seconds"`
-	Share           float64        `json:"share"`
-	OpenGaps        int            `json:"open_gaps"`
-	UnfillableGaps  int            `json:"unfillable_gaps"`
-	FailedGaps      int            `json:"failed_gaps"`
-	CoverageEnd     *ohlc.JSONTime `json:"coverage_end"`
-	CoverageAgeSecs *int64         `json:"coverage_age_seconds"`
-	// A tier row's freshest series' coverage_end, and its stalest series.
-	FreshestEnd   *ohlc.JSONTime `json:"freshest_coverage_end,omitempty"`
-	StalestSeries string         `json:"stalest_series,omitempty"`
-	LastRun       *reportRunJSON `json:"last_run,omitempty"`
-}
-
-type reportRunJSON struct {
-	ID        int64         `json:"id"`
-	Status    string        `json:"status"`
-	Outcome   string        `json:"outcome"`
-	StartedAt ohlc.JSONTime `json:"started_at"`
-}
-
-func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
-	out := reportJSON{FormatVersion: "1", Now: ohlc.JSONTime(time.Unix(rep.Now, 0)), Rows: []reportRowJSON{}}
-	if rep.Since > 0 {
-		t := ohlc.JSONTime(time.Unix(rep.Since, 0))
-		out.Since = &t
-	}
-	for _, r := range rows {
-		j := reportRowJSON{
-			Tier: r.Tier, Interval: int(r.Interval), SeriesCount: r.SeriesCount,
-			DesiredSeconds: r.Desired, CoveredSeconds: r.Covered, Share: r.Share(),
-			OpenGaps: r.OpenGaps, UnfillableGaps: r.UnfillableGaps, FailedGaps: r.FailedGaps,
-		}
-		if r.Series != (ohlc.Series{}) {
-			j.Series = r.Series.String()
-		}
-		if r.CoverageEnd > 0 {
-			t, age := ohlc.JSONTime(time.Unix(r.CoverageEnd, 0)), rep.Now-r.CoverageEnd
-			j.CoverageEnd, j.CoverageAgeSecs = &t, &age
-		}
-		if r.Series == (ohlc.Series{}) {
-			if r.NewestEnd > 0 {
-				t := ohlc.JSONTime(time.Unix(r.NewestEnd, 0))
-				j.FreshestEnd = &t
-			}
-			j.StalestSeries = stalest(r)
-			if j.StalestSeries == "-" {
-				j.StalestSeries = ""
-			}
-		}
-		if r.LastRun != nil {
-			j.LastRun = &reportRunJSON{ID: r.LastRun.ID, Status: string(r.LastRun.Status), Outcome: string(r.LastRun.Outcome), StartedAt: ohlc.JSONTime(time.Unix(r.LastRun.StartedAt, 0))}
-		}
-		out.Rows = append(out.Rows, j)
-	}
-	return writeJSON(w, out)
 }
