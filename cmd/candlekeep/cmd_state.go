@@ -84,7 +84,7 @@ func runStateGaps(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return fmt.Errorf("read gaps: %w", err)
 	}
 	if *asJSON {
-		return writeGapsJSON(env, gaps)
+		return writeJSON(env.stdout, workspace.GapsDocument(gaps))
 	}
 	if len(gaps) == 0 {
 		fmt.Fprintln(env.stdout, "No gap records match.")
@@ -164,26 +164,4 @@ func stamp(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02 15:04")
-}
-
-// gapJSON is one gap record in `state gaps -json`.
-type gapJSON struct {
-	Series     string         `json:"series"`
-	Start      ohlc.JSONTime  `json:"start"`
-	End        ohlc.JSONTime  `json:"end"`
-	Status     string         `json:"status"`
-	Reason     string         `json:"reason,omitempty"`
-	Suggestion string         `json:"suggestion,omitempty"`
-	Attempts   int            `json:"attempts"`
-	LastError  string         `json:"last_error,omitempty"`
-	DetectedAt ohlc.JSONTime  `json:"detected_at"`
-	ResolvedAt *ohlc.JSONTime `json:"resolved_at,omitempty"`
-}
-
-func writeGapsJSON(env *cliEnv, gaps []state.Gap) error {
-	out := make([]gapJSON, len(gaps))
-	for i, g := range gaps {
-		out[i] = toGapJSON(g)
-	}
-	return writeJSON(env.stdout, out)
 }

@@ -54,9 +54,9 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	slices.SortFunc(series, ohlc.Series.Compare)
 	if *asJSON {
-		out := make([]seriesCoverageJSON, len(series))
+		out := make([]workspace.SeriesCoverageDoc, len(series))
 		for i, s := range series {
-			out[i] = coverageJSON(s, coverage[s])
+			out[i] = workspace.CoverageDocument(s, coverage[s])
 		}
 		return writeJSON(env.stdout, out)
 	}
@@ -76,36 +76,6 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	}
 	return tw.Flush()
-}
-
-// seriesCoverageJSON is one series in `state list -json`.
-type seriesCoverageJSON struct {
-	Series string `json:"series"`
-	// CoveredSeconds is the covered time, all sources merged.
-	CoveredSeconds int64                      `json:"covered_seconds"`
-	Spans          int                        `json:"spans"`
-	Sources        map[string][]ohlc.JSONSpan `json:"sources"`
-}
-
-func coverageJSON(s ohlc.Series, bySource map[state.Source]ohlc.SpanSet) seriesCoverageJSON {
-	out := seriesCoverageJSON{Series: s.String(), Sources: map[string][]ohlc.JSONSpan{}}
-	var merged ohlc.SpanSet
-	for src, set := range bySource {
-		merged = ohlc.Union(merged, set)
-		out.Spans += len(set)
-		out.Sources[string(src)] = spansJSON(set)
-	}
-	out.CoveredSeconds = merged.Seconds()
-	return out
-}
-
-// spansJSON renders half-open spans as apply's JSON lines do.
-func spansJSON(set ohlc.SpanSet) []ohlc.JSONSpan {
-	out := make([]ohlc.JSONSpan, len(set))
-	for i, sp := range set {
-		out[i] = sp.JSON()
-	}
-	return out
 }
 
 // briefSpans lists the first spans of a set and counts the rest.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/feefifofunds/candlekeep/ohlc"
-
 	"context"
 	"fmt"
 	"text/tabwriter"
@@ -42,9 +40,9 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	}
 	if *asJSON {
-		out := make([]runJSON, len(runs))
+		out := make([]workspace.RunDoc, len(runs))
 		for i, r := range runs {
-			out[i] = toRunJSON(r)
+			out[i] = workspace.RunDocument(r)
 		}
 		return writeJSON(env.stdout, out)
 	}
@@ -59,35 +57,6 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 			count(int64(r.Actions)), count(int64(r.Succeeded)), count(int64(r.Failed)), count(r.RowsWritten), dash(shorten(r.Error, shortError)))
 	}
 	return tw.Flush()
-}
-
-// runJSON is one run in `state runs -json`.
-type runJSON struct {
-	ID              int64          `json:"id"`
-	Operation       string         `json:"operation"`
-	Status          string         `json:"status"`
-	PlanDigest      string         `json:"plan_digest,omitempty"`
-	StartedAt       ohlc.JSONTime  `json:"started_at"`
-	FinishedAt      *ohlc.JSONTime `json:"finished_at,omitempty"`
-	DurationSeconds *float64       `json:"duration_seconds,omitempty"`
-	Actions         int            `json:"actions"`
-	Succeeded       int            `json:"succeeded"`
-	Failed          int            `json:"failed"`
-	Rows            int64          `json:"rows"`
-	Error           string         `json:"error,omitempty"`
-}
-
-func toRunJSON(r state.Run) runJSON {
-	out := runJSON{
-		ID: r.ID, Operation: r.Operation, Status: string(r.Status), PlanDigest: r.PlanDigest, StartedAt: ohlc.JSONTime(r.StartedAt),
-		Actions: r.Actions, Succeeded: r.Succeeded, Failed: r.Failed, Rows: r.RowsWritten, Error: r.Error,
-	}
-	if !r.FinishedAt.IsZero() {
-		f := ohlc.JSONTime(r.FinishedAt)
-		d := r.FinishedAt.Sub(r.StartedAt).Seconds()
-		out.FinishedAt, out.DurationSeconds = &f, &d
-	}
-	return out
 }
 
 // runDuration is how long a finished run took; "-" while it has not
