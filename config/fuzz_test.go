@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/feefifofunds/candlekeep/ohlc"
 )
 
@@ -180,36 +178,6 @@ func FuzzParseBaseURL(f *testing.F) {
 		}
 		if endpoint.Host != u.Host || endpoint.Scheme != u.Scheme || !strings.HasSuffix(endpoint.Path, "/0/public/OHLC") || endpoint.RawQuery != "" || endpoint.Fragment != "" {
 			t.Fatalf("parseBaseURL(%q) = %q; the endpoint under it is %#v", s, base, endpoint)
-		}
-	})
-}
-
-func FuzzParseQuestDBConf(f *testing.F) {
-	for _, s := range []string{"http::addr=localhost:9000;", "tcp::addr=db:9009;username=u;token=t;", "http::addr=a;;b;", "http::addr=a",
-		"http::", "addr=a;", "http::=a;", "http::addr=;", "http::addr;", "https::addr=a;protocol_version=2;;;"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, conf string) {
-		schema, settings, _, problem := parseQuestDBConf(conf)
-		if problem != "" {
-			return
-		}
-		// Written back with each ';' in a value doubled, the settings must
-		// read the same.
-		var b strings.Builder
-		b.WriteString(schema + "::")
-		for k, s := range settings {
-			if s.key == "" || s.value == "" || strings.ContainsAny(s.key, "=;") || s.position != k+1 {
-				t.Fatalf("parseQuestDBConf(%q): setting %d is %+v", conf, k+1, s)
-			}
-			b.WriteString(s.key + "=" + strings.ReplaceAll(s.value, ";", ";;") + ";")
-		}
-		schema2, settings2, terminated2, problem2 := parseQuestDBConf(b.String())
-		if problem2 != "" || !terminated2 || schema2 != schema {
-			t.Fatalf("parseQuestDBConf(%q) written back as %q: schema %q, terminated %v, problem %q", conf, b.String(), schema2, terminated2, problem2)
-		}
-		if diff := cmp.Diff(settings, settings2, cmp.AllowUnexported(confSetting{})); diff != "" {
-			t.Fatalf("parseQuestDBConf(%q) written back as %q reads differently (-first +again):\n%s", conf, b.String(), diff)
 		}
 	})
 }

@@ -156,37 +156,3 @@ func TestQuestDBSinkErrors(t *testing.T) {
 		})
 	}
 }
-
-func TestParseQuestDBConf(t *testing.T) {
-	type result struct {
-		Schema     string
-		Settings   []string
-		Terminated bool
-		Problem    string
-	}
-	tests := []struct {
-		conf string
-		want result
-	}{
-		{"http::addr=h:9000;", result{"http", []string{"addr=h:9000"}, true, ""}},
-		{"http::addr=h:9000", result{"http", []string{"addr=h:9000"}, false, ""}},
-		{"https::addr=h;password=a;;b=c;;;", result{"https", []string{"addr=h", "password=a;b=c;"}, true, ""}},
-		{"https::addr=h;password=x;;", result{"https", []string{"addr=h", "password=x;"}, false, ""}},
-		{"http::", result{"http", nil, true, ""}},
-		{"http::addr", result{"http", nil, false, `setting 1 has no "="`}},
-		{"http::=x;", result{"http", nil, false, `setting 1 has no key before "="`}},
-		{"http::addr=h;token=;", result{"http", []string{"addr=h"}, false, "setting 2 (token) has an empty value"}},
-		{"http::addr=h;secretkey=", result{"http", []string{"addr=h"}, false, "setting 2 has an empty value"}},
-		{"addr=h;", result{"", nil, false, `it has no "::" after the schema`}},
-	}
-	for _, tt := range tests {
-		schema, settings, terminated, problem := parseQuestDBConf(tt.conf)
-		got := result{Schema: schema, Terminated: terminated, Problem: problem}
-		for _, s := range settings {
-			got.Settings = append(got.Settings, s.key+"="+s.value)
-		}
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("parseQuestDBConf(%q) (-want +got):\n%s", tt.conf, diff)
-		}
-	}
-}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/metrics"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
@@ -74,9 +75,9 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	m.cfg = sess.cfg
+	m.cfg = sess.Config
 	defer closeWith(&err, sess)
-	lock, err := takeLock(ctx, env, sess.st, "apply", *lockTimeout)
+	lock, err := takeLock(ctx, env, sess.State, "apply", *lockTimeout)
 	if err != nil {
 		return err
 	}
@@ -84,19 +85,19 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))
 	}()
 
-	plan, err := sess.planOrSaved(ctx, saved)
+	plan, err := sess.PlanOrSaved(ctx, saved)
 	if err != nil {
-		return err
+		return savedPlanHint(err)
 	}
 	m.plan = plan
-	if !sess.sink.checked {
-		return fmt.Errorf("apply writes to the sink, which could not be reached: %w", sess.sink.unchecked)
+	if !sess.Sink.Checked {
+		return fmt.Errorf("apply writes to the sink, which could not be reached: %w", sess.Sink.Unchecked)
 	}
 	// Unattended (no terminal, approved up front), the journal gets the
 	// plan in brief and one line per action that ends.
 	brief := *autoApprove && !isTerminal(env.stdout)
 	if !*jsonOut {
-		renderSinkNotes(env.stdout, sess.sink, out)
+		renderSinkNotes(env.stdout, sess.Sink, out)
 		if brief {
 			renderPlanBrief(env.stdout, plan, out)
 		} else {
@@ -121,75 +122,41 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	}
 
-	files := executor.NewCSVFiles()
-	defer files.Close()
-	ex := &executor.Executor{State: sess.st, Open: files.Open, Options: executor.Options{Parallelism: *parallelism}}
 	var view applyRenderer
-	if plan.HasChanges() {
-		// The sink is only opened (and created) when there is work.
-		sink, err := openSink(ctx, sess.cfg)
-		if err != nil {
-			return err
-		}
-		defer closeWith(&err, sink)
-		id, err := setUpSink(ctx, sess.cfg, sink)
-		if err != nil {
-			return err
-		}
-		if err := registerSink(ctx, env.stdout, sess.st, sess.sink, id, out); err != nil {
-			return err
-		}
-		view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
-		if v, ok := view.(*applyView); ok {
-			v.brief = brief
-		}
-		ex.Sink, ex.Emit = sink, view.handle
-		if plan.Summary().Backfills > 0 {
-			ex.API = newAPIClient(sess.cfg)
-		}
-	}
-	if view == nil && (sess.sink.identity.Exists() || plan.Summary().Unfillable > 0) {
-		// Nothing to load, but gaps to record: they belong to a sink
-		// table, so it is set up (empty) if missing, and recorded (an
-		// upgraded state's coverage claimed for it) before the gaps.
-		id := sess.sink.identity
-		if !id.Exists() {
-			sink, err := openSink(ctx, sess.cfg)
-			if err != nil {
-				return err
-			}
-			defer closeWith(&err, sink)
-			if id, err = setUpSink(ctx, sess.cfg, sink); err != nil {
-				return err
-			}
-		}
-		if err := registerSink(ctx, env.stdout, sess.st, sess.sink, id, out); err != nil {
-			return err
-		}
-	}
-	if m.run != nil {
-		ex.Emit = m.tally.wrap(ex.Emit)
-	}
 	stopNotice := noticeInterrupt(ctx, env)
-	res, err := ex.Apply(ctx, plan)
+	res, err := sess.Apply(ctx, plan, workspace.ApplyOptions{Parallelism: *parallelism,
+		Ready: func(r workspace.SinkReady) func(executor.Event) {
+			renderClaimed(env.stdout, r.Claimed, r.Sink, out)
+			if !r.Loads {
+				return nil
+			}
+			view = newApplyRenderer(env.stdout, out, *jsonOut, *logFormat == "json")
+			if v, ok := view.(*applyView); ok {
+				v.brief = brief
+			}
+			if m.run != nil {
+				return m.tally.wrap(view.handle)
+			}
+			return view.handle
+		}})
 	stopNotice()
 	if err != nil {
 		return err
 	}
 	m.interrupted = res.Interrupted
 	if m.run != nil {
-		if err := m.freshness(context.WithoutCancel(ctx), sess.st, now); err != nil {
+		if err := m.freshness(context.WithoutCancel(ctx), sess.State, now); err != nil {
 			return err
 		}
 	}
 	if *gcAfter && len(res.Failures) == 0 && !res.Interrupted {
 		// Deferred so its line follows the summary, and still runs
 		// before the lock is released.
-		defer gcAfterApply(ctx, env, sess, now, *jsonOut)
+		defer gcAfterApply(ctx, env, sess, now, *jsonOut, cf.noColor)
 	}
 	if *jsonOut {
 		// Before the summary, which stays the last line.
-		writeLostJSON(env.stdout, sess.cfg, plan)
+		writeLostJSON(env.stdout, sess.Config, plan)
 	}
 	if view == nil {
 		if *jsonOut {
@@ -202,7 +169,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	// Lost candles come last, where a reader of the journal looks; a
 	// failed or interrupted run exits 1 all the same.
-	lost := reportLost(env.stdout, sess.cfg, plan, out, *jsonOut, *logFormat == "json")
+	lost := reportLost(env.stdout, sess.Config, plan, out, *jsonOut, *logFormat == "json")
 	if len(res.Failures) > 0 || res.Interrupted {
 		return errReported
 	}

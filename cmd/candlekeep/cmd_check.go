@@ -4,16 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/metrics"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // exitStale is check's exit status when a series is older than its
@@ -21,36 +20,22 @@ import (
 // tell stale data from a broken run.
 const exitStale = 4
 
-// Freshness statuses, in increasing severity.
-const (
-	freshPass  = "pass"
-	freshWarn  = "warn"
-	freshError = "error"
-)
-
-// freshnessResult is one series' freshness at now.
-type freshnessResult struct {
-	Series   ohlc.Series
-	Coverage []string // blocks with freshness naming the series, sorted
-	// The strictest thresholds of those blocks; 0 when none sets one.
-	WarnAfter, ErrorAfter time.Duration
-	Expected              int64 // where data should reach: the start of the forming candle
-	CoveredUntil          int64 // end of the latest covered span; 0 when never loaded
-	Age                   int64 // seconds, Expected − CoveredUntil, at least 0
-	Status                string
-}
-
 func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "check", "check [-format=text|json] [-now=TIME] [-metrics-dir=DIR] [-pushgateway=URL] [-var 'k=v'] [-var-file=FILE] [-no-color]")
+	fs := newFlagSet(env, "check", "check [-format=text|json | -json] [-now=TIME] [-metrics-dir=DIR] [-pushgateway=URL] [-var 'k=v'] [-var-file=FILE] [-no-color]")
 	var cf configFlags
 	cf.register(fs)
 	var clock clockFlag
 	clock.register(fs)
-	format := fs.String("format", "text", "output format: text or json")
+	var ff formatFlags
+	ff.register(fs, "output format: text or json")
+	format := &ff.format
 	var mf metricsFlags
 	mf.register(fs)
 	started := time.Now()
 	if err := fs.Parse(args); err != nil {
+		return &exitCode{code: 1, err: err}
+	}
+	if err := ff.resolve(); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
 	if fs.NArg() > 0 {
@@ -63,7 +48,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	var results []freshnessResult
+	var results []workspace.Freshness
 	if mf.enabled() {
 		run := metrics.New("check")
 		defer func() {
@@ -81,8 +66,8 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	// yet is read as empty, not created: check only reads.
 	coverage := map[ohlc.Series]ohlc.SpanSet{}
 	snap := &state.Snapshot{}
-	if stateExists(cfg) {
-		st, _, err := openBoundState(ctx, cfg)
+	if workspace.StateExists(cfg) {
+		st, _, err := workspace.OpenBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -92,12 +77,19 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 		coverage = snap.Coverage
 	}
-	results = checkFreshness(cfg, coverage, now)
+	results = workspace.CheckFreshness(cfg, coverage, now)
 	// Candles lost since the last apply: the planner's rule on state
 	// alone (no dumps are read, and candles that recent are in none).
 	lost := planner.Compute(planner.Input{Config: cfg, State: snap, Now: now})
 	if *format == "json" {
-		err = writeCheckJSON(env.stdout, cfg, results, lost, now)
+		doc := workspace.CheckDocument(results, now)
+		doc.CandlekeepVersion = candlekeepVersion()
+		actions, _ := lostActions(cfg, lost)
+		for _, a := range actions {
+			doc.Lost = append(doc.Lost, workspace.CheckLost{Series: a.Series.String(), Start: ohlc.JSONTimeOf(a.Lost.Start), End: ohlc.JSONTimeOf(a.Lost.End),
+				Candles: a.Lost.Candles(a.Series.Interval), Severity: string(lostSeverity(cfg, a)), Fill: a.Suggestion})
+		}
+		err = writeJSON(env.stdout, doc)
 	} else {
 		err = writeCheckText(env.stdout, results, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)})
 	}
@@ -112,92 +104,13 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	} else if renderLost(env.stdout, cfg, lost, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}) {
 		return &exitCode{code: exitLost}
 	}
-	if worstStatus(results) == freshError {
+	if workspace.WorstStatus(results) == workspace.FreshError {
 		return &exitCode{code: exitStale}
 	}
 	return nil
 }
 
-// checkFreshness judges every series of the coverage blocks that carry a
-// freshness block. A series named by several such blocks gets the
-// strictest thresholds and the latest expected end among them.
-func checkFreshness(cfg *config.Config, coverage map[ohlc.Series]ohlc.SpanSet, now int64) []freshnessResult {
-	bySeries := map[ohlc.Series]*freshnessResult{}
-	for _, c := range cfg.Coverage {
-		if c.Freshness == (config.Freshness{}) {
-			continue
-		}
-		windowEnd := c.Window.Span(now).End
-		for _, pair := range c.Pairs {
-			for _, iv := range c.Intervals {
-				s := ohlc.Series{Pair: pair, Interval: iv}
-				r := bySeries[s]
-				if r == nil {
-					r = &freshnessResult{Series: s}
-					bySeries[s] = r
-				}
-				r.Coverage = append(r.Coverage, c.Name)
-				r.WarnAfter = stricter(r.WarnAfter, c.Freshness.WarnAfter)
-				r.ErrorAfter = stricter(r.ErrorAfter, c.Freshness.ErrorAfter)
-				// A window with a fixed end in the past expects data
-				// only up to that end.
-				r.Expected = max(r.Expected, iv.AlignDown(min(now, windowEnd)))
-			}
-		}
-	}
-	out := make([]freshnessResult, 0, len(bySeries))
-	for s, r := range bySeries {
-		slices.Sort(r.Coverage)
-		r.Coverage = slices.Compact(r.Coverage)
-		if spans := coverage[s]; len(spans) > 0 {
-			r.CoveredUntil = spans[len(spans)-1].End
-			r.Age = max(0, r.Expected-r.CoveredUntil)
-		}
-		r.Status = judge(*r)
-		out = append(out, *r)
-	}
-	slices.SortFunc(out, func(a, b freshnessResult) int {
-		if c := strings.Compare(a.Series.Pair, b.Series.Pair); c != 0 {
-			return c
-		}
-		return int(a.Series.Interval) - int(b.Series.Interval)
-	})
-	return out
-}
-
-// stricter is the shorter of two thresholds, 0 meaning unset.
-func stricter(a, b time.Duration) time.Duration {
-	if a == 0 || (b != 0 && b < a) {
-		return b
-	}
-	return a
-}
-
-// judge compares a series' age with its thresholds; a series never loaded
-// is as stale as can be.
-func judge(r freshnessResult) string {
-	age := time.Duration(r.Age) * time.Second
-	never := r.CoveredUntil == 0
-	switch {
-	case r.ErrorAfter > 0 && (never || age > r.ErrorAfter):
-		return freshError
-	case never || (r.WarnAfter > 0 && age > r.WarnAfter):
-		return freshWarn
-	}
-	return freshPass
-}
-
-func worstStatus(results []freshnessResult) string {
-	worst := freshPass
-	for _, r := range results {
-		if r.Status == freshError || (r.Status == freshWarn && worst == freshPass) {
-			worst = r.Status
-		}
-	}
-	return worst
-}
-
-func writeCheckText(w io.Writer, results []freshnessResult, sty style) error {
+func writeCheckText(w io.Writer, results []workspace.Freshness, sty style) error {
 	if len(results) == 0 {
 		_, err := fmt.Fprintln(w, "No coverage block has a freshness block; nothing to check.")
 		return err
@@ -219,15 +132,15 @@ func writeCheckText(w io.Writer, results []freshnessResult, sty style) error {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "\n%d series checked: %d pass, %d warn, %d error.\n",
-		len(results), counts[freshPass], counts[freshWarn], counts[freshError])
+		len(results), counts[workspace.FreshPass], counts[workspace.FreshWarn], counts[workspace.FreshError])
 	return err
 }
 
 func colourStatus(sty style, status string) string {
 	switch status {
-	case freshError:
+	case workspace.FreshError:
 		return sty.red(status)
-	case freshWarn:
+	case workspace.FreshWarn:
 		return sty.yellow(status)
 	}
 	return sty.green(status)
@@ -250,60 +163,4 @@ func formatAge(sec int64) string {
 		}
 	}
 	return b.String()
-}
-
-// checkJSON is the document of `check -format=json`; see docs/json-format.md.
-type checkJSON struct {
-	FormatVersion     string            `json:"format_version"`
-	CandlekeepVersion string            `json:"candlekeep_version"`
-	Now               string            `json:"now"`
-	Status            string            `json:"status"`
-	Counts            map[string]int    `json:"counts"`
-	Series            []checkSeriesJSON `json:"series"`
-	Lost              []checkLostJSON   `json:"lost"`
-}
-
-// checkLostJSON is one stretch of candles lost since the last apply.
-type checkLostJSON struct {
-	Series   string `json:"series"`
-	Start    string `json:"start"`
-	End      string `json:"end"`
-	Candles  int64  `json:"candles"`
-	Severity string `json:"severity"`
-	Fill     string `json:"fill"`
-}
-
-type checkSeriesJSON struct {
-	Series            string   `json:"series"`
-	Pair              string   `json:"pair"`
-	Interval          int      `json:"interval"`
-	Coverage          []string `json:"coverage"`
-	Status            string   `json:"status"`
-	ExpectedUntil     string   `json:"expected_until"`
-	CoveredUntil      string   `json:"covered_until,omitempty"`
-	AgeSeconds        *int64   `json:"age_seconds,omitempty"`
-	WarnAfterSeconds  int64    `json:"warn_after_seconds,omitempty"`
-	ErrorAfterSeconds int64    `json:"error_after_seconds,omitempty"`
-}
-
-func writeCheckJSON(w io.Writer, cfg *config.Config, results []freshnessResult, lost *planner.Plan, now int64) error {
-	doc := checkJSON{FormatVersion: "1.1", CandlekeepVersion: candlekeepVersion(), Now: unixRFC3339(now), Status: worstStatus(results),
-		Counts: map[string]int{freshPass: 0, freshWarn: 0, freshError: 0}, Series: []checkSeriesJSON{}, Lost: []checkLostJSON{}}
-	actions, _ := lostActions(cfg, lost)
-	for _, a := range actions {
-		doc.Lost = append(doc.Lost, checkLostJSON{Series: a.Series.String(), Start: unixRFC3339(a.Lost.Start), End: unixRFC3339(a.Lost.End),
-			Candles: a.Lost.Candles(a.Series.Interval), Severity: string(lostSeverity(cfg, a)), Fill: a.Suggestion})
-	}
-	for _, r := range results {
-		doc.Counts[r.Status]++
-		s := checkSeriesJSON{Series: r.Series.String(), Pair: r.Series.Pair, Interval: int(r.Series.Interval),
-			Coverage: r.Coverage, Status: r.Status, ExpectedUntil: unixRFC3339(r.Expected),
-			WarnAfterSeconds: int64(r.WarnAfter.Seconds()), ErrorAfterSeconds: int64(r.ErrorAfter.Seconds())}
-		if r.CoveredUntil != 0 {
-			age := r.Age
-			s.CoveredUntil, s.AgeSeconds = unixRFC3339(r.CoveredUntil), &age
-		}
-		doc.Series = append(doc.Series, s)
-	}
-	return writeJSON(w, doc)
 }

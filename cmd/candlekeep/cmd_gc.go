@@ -9,6 +9,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
@@ -33,14 +34,14 @@ func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if !stateExists(cfg) {
+	if !workspace.StateExists(cfg) {
 		// Nothing recorded, nothing to delete: gc does not create state.
 		fmt.Fprintln(env.stdout, gcSummary(state.GCResult{}, cfg, *dryRun))
 		return nil
 	}
 	if *dryRun {
 		// Read-only: no lock, nothing created or migrated.
-		st, err := openStateReadOnly(ctx, cfg)
+		st, err := workspace.OpenStateReadOnly(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -76,21 +77,21 @@ func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
 // under its lock. It prints a line only when something was deleted, and a
 // failure only as a warning: the apply itself succeeded. With -json the
 // line goes to stderr, so stdout stays JSON lines.
-func gcAfterApply(ctx context.Context, env *cliEnv, sess *session, now int64, jsonOut bool) {
+func gcAfterApply(ctx context.Context, env *cliEnv, sess *workspace.Session, now int64, jsonOut, noColor bool) {
 	w := env.stdout
 	if jsonOut {
 		w = env.stderr
 	}
 	// Records are stamped with the real clock. A -now in the future (or a
 	// saved plan's clock) must not make the run just recorded look old.
-	res, err := collectGarbage(ctx, sess.st, sess.cfg, min(now, time.Now().Unix()), false)
+	res, err := collectGarbage(ctx, sess.State, sess.Config, min(now, time.Now().Unix()), false)
 	if err != nil {
-		warn := style{enabled: colorFor(env.stderr, sess.noColor, env.environ)}
+		warn := style{enabled: colorFor(env.stderr, noColor, env.environ)}
 		fmt.Fprintf(env.stderr, "%s %v (the apply itself succeeded)\n", warn.yellow("Warning:"), err)
 		return
 	}
 	if !res.Empty() {
-		fmt.Fprintln(w, gcSummary(res, sess.cfg, false))
+		fmt.Fprintln(w, gcSummary(res, sess.Config, false))
 	}
 }
 

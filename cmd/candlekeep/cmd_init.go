@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
@@ -27,25 +28,27 @@ func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("read state: %w", err)
 	}
-	before, err := bindSink(ctx, cfg, st)
+	before, err := workspace.BindSink(ctx, cfg, st)
 	if err != nil {
 		return err
 	}
-	if !before.checked {
-		return before.unchecked
+	if !before.Checked {
+		return before.Unchecked
 	}
-	sink, err := openSink(ctx, cfg)
+	sink, err := workspace.OpenSink(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer closeWith(&err, sink)
-	after, err := setUpSink(ctx, cfg, sink)
+	after, err := workspace.SetUpSink(ctx, cfg, sink)
 	if err != nil {
 		return err
 	}
-	if err := registerSink(ctx, env.stdout, st, before, after, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}); err != nil {
+	claimed, err := workspace.RegisterSink(ctx, st, before, after)
+	if err != nil {
 		return err
 	}
+	renderClaimed(env.stdout, claimed, after, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)})
 	fmt.Fprintf(env.stdout, "State:  %s (lineage %s, serial %d), migrated.\n", describeState(cfg), snap.Lineage, snap.Serial)
 	fmt.Fprintf(env.stdout, "Sink:   %s, ready.\n", describeSink(cfg))
 	fmt.Fprintln(env.stdout, "\ncandlekeep has been initialized. Run 'candlekeep plan' to see what it would load.")

@@ -7,7 +7,7 @@ import (
 )
 
 func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "plan", "plan [-detailed-exitcode] [-refresh] [-target=KIND.NAME] [-exclude=KIND.NAME] [-format=text|markdown|json] [-out=FILE] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
+	fs := newFlagSet(env, "plan", "plan [-detailed-exitcode] [-refresh] [-target=KIND.NAME] [-exclude=KIND.NAME] [-format=text|markdown|json | -json] [-out=FILE] [-now=TIME] [-var 'k=v'] [-var-file=FILE] [-no-color]")
 	var cf configFlags
 	var clock clockFlag
 	cf.register(fs)
@@ -16,9 +16,14 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 	sel.register(fs)
 	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are, 1 on error")
 	refresh := fs.Bool("refresh", false, "read the sink first and show coverage it no longer holds (drift); the plan loads it again")
-	format := fs.String("format", "text", "output format: text, markdown for a pull-request comment, or json (docs/json-format.md)")
+	var ff formatFlags
+	ff.register(fs, "output format: text, markdown for a pull-request comment, or json (docs/json-format.md)")
+	format := &ff.format
 	out := fs.String("out", "", "save the plan to FILE, for 'candlekeep apply FILE' and 'candlekeep show FILE'")
 	if err := fs.Parse(args); err != nil {
+		return &exitCode{code: 1, err: err}
+	}
+	if err := ff.resolve(); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
 	if fs.NArg() > 0 {
@@ -39,8 +44,8 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	defer closeWith(&err, sess)
-	sess.refresh = *refresh
-	plan, err := sess.plan(ctx)
+	sess.Refresh = *refresh
+	plan, err := sess.Plan(ctx)
 	if err != nil {
 		return err
 	}
@@ -60,7 +65,7 @@ func runPlan(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	default:
 		st := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
-		renderSinkNotes(env.stdout, sess.sink, st)
+		renderSinkNotes(env.stdout, sess.Sink, st)
 		renderPlan(env.stdout, plan, st)
 		renderPartialWarning(env.stdout, plan, st)
 		renderWarnings(env.stdout, plan, st)

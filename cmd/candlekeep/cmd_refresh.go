@@ -10,6 +10,7 @@ import (
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // runRefresh compares state's coverage with what the sink holds and makes
@@ -45,20 +46,20 @@ func runRefresh(ctx context.Context, env *cliEnv, args []string) (err error) {
 	defer func() {
 		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))
 	}()
-	b, err := bindSink(ctx, cfg, st)
+	b, err := workspace.BindSink(ctx, cfg, st)
 	if err != nil {
 		return err
 	}
-	if !b.checked {
-		return fmt.Errorf("refresh reads the sink, which could not be reached: %w", b.unchecked)
+	if !b.Checked {
+		return fmt.Errorf("refresh reads the sink, which could not be reached: %w", b.Unchecked)
 	}
 	out := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
-	if !b.identity.Exists() {
+	if !b.Identity.Exists() {
 		renderSinkNotes(env.stdout, b, out)
 		fmt.Fprintln(env.stdout, out.green(out.bold("No changes."))+" State holds nothing for a table that does not exist.")
 		return nil
 	}
-	sink, err := openSinkReadOnly(ctx, cfg)
+	sink, err := workspace.OpenSinkReadOnly(ctx, cfg)
 	if err != nil {
 		return err
 	}

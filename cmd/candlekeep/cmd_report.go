@@ -12,6 +12,7 @@ import (
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/report"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // reportRuns is how many recent runs report reads to name the last run
@@ -19,7 +20,7 @@ import (
 const reportRuns = 50
 
 func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
-	fs := newFlagSet(env, "report", "report [-by=tier|series] [-format=text|markdown|json|html] [-o FILE] [-now=TIME] [-since=TIME] [-target=…] [-exclude=…]")
+	fs := newFlagSet(env, "report", "report [-by=tier|series] [-format=text|markdown|json|html | -json] [-o FILE] [-now=TIME] [-since=TIME] [-target=…] [-exclude=…]")
 	var cf configFlags
 	cf.register(fs)
 	var clock clockFlag
@@ -27,10 +28,15 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	var sel selection
 	sel.registerReport(fs)
 	by := fs.String("by", "tier", "one row per tier × interval (tier) or per series (series)")
-	format := fs.String("format", "text", "text, markdown, json or html")
+	var ff formatFlags
+	ff.register(fs, "text, markdown, json or html")
+	format := &ff.format
 	outPath := fs.String("o", "", "write to FILE instead of standard output (required for html)")
 	sinceFlag := fs.String("since", "", "count only from this time on (2024-07-01 or RFC 3339)")
 	if err := fs.Parse(args); err != nil {
+		return &exitCode{code: 1, err: err}
+	}
+	if err := ff.resolve(); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
 	if fs.NArg() > 0 {
@@ -68,7 +74,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	in := report.Input{Config: cfg, Now: now, Since: since, Targets: sel.targets.targets, Excludes: sel.excludes.targets}
 	// Without a state store nothing is covered yet; report that rather
 	// than create the store.
-	if stateExists(cfg) {
+	if workspace.StateExists(cfg) {
 		if err := readReportState(ctx, &in); err != nil {
 			return err
 		}
@@ -79,7 +85,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 		coverage = in.Snapshot.Coverage
 	}
 	in.Freshness = make(map[ohlc.Series]string)
-	for _, f := range checkFreshness(cfg, coverage, now) {
+	for _, f := range workspace.CheckFreshness(cfg, coverage, now) {
 		in.Freshness[f.Series] = f.Status
 	}
 	rep := report.Compute(in)
@@ -94,7 +100,9 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	case "markdown":
 		writeReportMarkdown(&buf, rep, rows, *by == "series")
 	case "json":
-		err = writeReportJSON(&buf, rep, rows)
+		doc := workspace.ReportDocument(rep, rows)
+		doc.CandlekeepVersion = candlekeepVersion()
+		err = writeJSON(&buf, doc)
 	case "html":
 		err = report.WriteHTML(&buf, rep)
 	}
@@ -115,7 +123,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 // readReportState reads what the report needs, without the lock: a
 // snapshot is one read transaction, the rest is informational.
 func readReportState(ctx context.Context, in *report.Input) (err error) {
-	st, _, err := openBoundState(ctx, in.Config)
+	st, _, err := workspace.OpenBoundState(ctx, in.Config)
 	if err != nil {
 		return err
 	}
@@ -203,10 +211,10 @@ func newestCandle(r report.Row) string {
 
 // stalest names a group's stalest series, when it has more than one.
 func stalest(r report.Row) string {
-	if r.SeriesCount < 2 || r.Stalest == (ohlc.Series{}) || r.CoverageEnd == r.NewestEnd {
-		return "-"
+	if s := workspace.StalestSeries(r); s != "" {
+		return s
 	}
-	return r.Stalest.String()
+	return "-"
 }
 
 // missingLabel renders missing time in days and hours.
@@ -247,76 +255,4 @@ func writeReportMarkdown(w io.Writer, rep *report.Report, rows []report.Row, byS
 		}
 		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s |\n", escapeMarkdown(r.Tier), r.Interval.Label(), r.SeriesCount, counts, escapeMarkdown(stalest(r)), age, lastRunLabel(r.LastRun))
 	}
-}
-
-// reportJSON is `report -format=json`, documented in docs/json-format.md.
-type reportJSON struct {
-	FormatVersion     string          `json:"format_version"`
-	CandlekeepVersion string          `json:"candlekeep_version"`
-	Now               time.Time       `json:"now"`
-	Since             *time.Time      `json:"since,omitempty"`
-	Rows              []reportRowJSON `json:"rows"`
-}
-
-type reportRowJSON struct {
-	Tier            string     `json:"tier"`
-	Interval        int        `json:"interval"`
-	Series          string     `json:"series,omitempty"`
-	SeriesCount     int        `json:"series_count"`
-	DesiredSeconds  int64      `json:"desired_seconds"`
-	CoveredSeconds  int64      `json:"covered_seconds"`
-	Share           float64    `json:"share"`
-	OpenGaps        int        `json:"open_gaps"`
-	UnfillableGaps  int        `json:"unfillable_gaps"`
-	FailedGaps      int        `json:"failed_gaps"`
-	CoverageEnd     *time.Time `json:"coverage_end"`
-	CoverageAgeSecs *int64     `json:"coverage_age_seconds"`
-	// A tier row's freshest series' coverage_end, and its stalest series.
-	FreshestEnd   *time.Time     `json:"freshest_coverage_end,omitempty"`
-	StalestSeries string         `json:"stalest_series,omitempty"`
-	LastRun       *reportRunJSON `json:"last_run,omitempty"`
-}
-
-type reportRunJSON struct {
-	ID        int64     `json:"id"`
-	Status    string    `json:"status"`
-	Outcome   string    `json:"outcome"`
-	StartedAt time.Time `json:"started_at"`
-}
-
-func writeReportJSON(w io.Writer, rep *report.Report, rows []report.Row) error {
-	out := reportJSON{FormatVersion: "1", CandlekeepVersion: candlekeepVersion(), Now: time.Unix(rep.Now, 0).UTC(), Rows: []reportRowJSON{}}
-	if rep.Since > 0 {
-		t := time.Unix(rep.Since, 0).UTC()
-		out.Since = &t
-	}
-	for _, r := range rows {
-		j := reportRowJSON{
-			Tier: r.Tier, Interval: int(r.Interval), SeriesCount: r.SeriesCount,
-			DesiredSeconds: r.Desired, CoveredSeconds: r.Covered, Share: r.Share(),
-			OpenGaps: r.OpenGaps, UnfillableGaps: r.UnfillableGaps, FailedGaps: r.FailedGaps,
-		}
-		if r.Series != (ohlc.Series{}) {
-			j.Series = r.Series.String()
-		}
-		if r.CoverageEnd > 0 {
-			t, age := time.Unix(r.CoverageEnd, 0).UTC(), rep.Now-r.CoverageEnd
-			j.CoverageEnd, j.CoverageAgeSecs = &t, &age
-		}
-		if r.Series == (ohlc.Series{}) {
-			if r.NewestEnd > 0 {
-				t := time.Unix(r.NewestEnd, 0).UTC()
-				j.FreshestEnd = &t
-			}
-			j.StalestSeries = stalest(r)
-			if j.StalestSeries == "-" {
-				j.StalestSeries = ""
-			}
-		}
-		if r.LastRun != nil {
-			j.LastRun = &reportRunJSON{ID: r.LastRun.ID, Status: string(r.LastRun.Status), Outcome: string(r.LastRun.Outcome), StartedAt: time.Unix(r.LastRun.StartedAt, 0).UTC()}
-		}
-		out.Rows = append(out.Rows, j)
-	}
-	return writeJSON(w, out)
 }

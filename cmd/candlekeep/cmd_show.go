@@ -12,7 +12,7 @@ import (
 // no state, no lock.
 func runShow(_ context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "show", "show [-json | -markdown] [-no-color] FILE")
-	asJSON := fs.Bool("json", false, "print the plan as JSON (docs/json-format.md)")
+	asJSON := fs.Bool("json", false, jsonUsage)
 	asMarkdown := fs.Bool("markdown", false, "print the plan as a pull-request comment, as plan -format=markdown does")
 	noColor := fs.Bool("no-color", false, "never colour the output")
 	if err := fs.Parse(args); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // stateCommands are the subcommands of `candlekeep state`.
@@ -57,7 +58,7 @@ func runStateGaps(ctx context.Context, env *cliEnv, args []string) (err error) {
 	tiers := fs.String("tier", "", "only pairs of these tiers (comma-separated)")
 	series := fs.String("series", "", "only these series, such as XBTUSD/60 (comma-separated)")
 	limit := fs.Int("limit", 0, "at most this many records (0: all)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, jsonUsage)
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
@@ -73,7 +74,7 @@ func runStateGaps(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	filter.Limit = *limit
-	st, _, err := openBoundState(ctx, cfg)
+	st, _, err := workspace.OpenBoundState(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func runStateGaps(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return fmt.Errorf("read gaps: %w", err)
 	}
 	if *asJSON {
-		return writeGapsJSON(env, gaps)
+		return writeJSON(env.stdout, workspace.GapsDocument(gaps))
 	}
 	if len(gaps) == 0 {
 		fmt.Fprintln(env.stdout, "No gap records match.")
@@ -163,26 +164,4 @@ func stamp(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02 15:04")
-}
-
-// gapJSON is one gap record in `state gaps -json`.
-type gapJSON struct {
-	Series     string     `json:"series"`
-	Start      time.Time  `json:"start"`
-	End        time.Time  `json:"end"`
-	Status     string     `json:"status"`
-	Reason     string     `json:"reason,omitempty"`
-	Suggestion string     `json:"suggestion,omitempty"`
-	Attempts   int        `json:"attempts"`
-	LastError  string     `json:"last_error,omitempty"`
-	DetectedAt time.Time  `json:"detected_at"`
-	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
-}
-
-func writeGapsJSON(env *cliEnv, gaps []state.Gap) error {
-	out := make([]gapJSON, len(gaps))
-	for i, g := range gaps {
-		out[i] = toGapJSON(g)
-	}
-	return writeJSON(env.stdout, out)
 }

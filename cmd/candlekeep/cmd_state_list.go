@@ -11,6 +11,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // inspectSources is the order sources are listed in.
@@ -24,7 +25,7 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 	fs := newFlagSet(env, "state list", "state list [-json]")
 	var cf configFlags
 	cf.register(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, jsonUsage)
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
@@ -37,8 +38,8 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	coverage := map[ohlc.Series]map[state.Source]ohlc.SpanSet{}
 	// Inspecting must not create a state that is not there yet.
-	if stateExists(cfg) {
-		st, _, err := openBoundState(ctx, cfg)
+	if workspace.StateExists(cfg) {
+		st, _, err := workspace.OpenBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -53,9 +54,9 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 	}
 	slices.SortFunc(series, ohlc.Series.Compare)
 	if *asJSON {
-		out := make([]seriesCoverageJSON, len(series))
+		out := make([]workspace.SeriesCoverageDoc, len(series))
 		for i, s := range series {
-			out[i] = coverageJSON(s, coverage[s])
+			out[i] = workspace.CoverageDocument(s, coverage[s])
 		}
 		return writeJSON(env.stdout, out)
 	}
@@ -75,36 +76,6 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	}
 	return tw.Flush()
-}
-
-// seriesCoverageJSON is one series in `state list -json`.
-type seriesCoverageJSON struct {
-	Series string `json:"series"`
-	// CoveredSeconds is the covered time, all sources merged.
-	CoveredSeconds int64                 `json:"covered_seconds"`
-	Spans          int                   `json:"spans"`
-	Sources        map[string][]jsonSpan `json:"sources"`
-}
-
-func coverageJSON(s ohlc.Series, bySource map[state.Source]ohlc.SpanSet) seriesCoverageJSON {
-	out := seriesCoverageJSON{Series: s.String(), Sources: map[string][]jsonSpan{}}
-	var merged ohlc.SpanSet
-	for src, set := range bySource {
-		merged = ohlc.Union(merged, set)
-		out.Spans += len(set)
-		out.Sources[string(src)] = spansJSON(set)
-	}
-	out.CoveredSeconds = merged.Seconds()
-	return out
-}
-
-// spansJSON renders half-open spans as apply's JSON lines do.
-func spansJSON(set ohlc.SpanSet) []jsonSpan {
-	out := make([]jsonSpan, len(set))
-	for i, sp := range set {
-		out[i] = spanJSON(sp)
-	}
-	return out
 }
 
 // briefSpans lists the first spans of a set and counts the rest.

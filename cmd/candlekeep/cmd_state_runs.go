@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
-	"time"
 
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // shortError is how much of a run's error the text table shows.
@@ -17,7 +17,7 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 	var cf configFlags
 	cf.register(fs)
 	limit := fs.Int("limit", 20, "at most this many runs, newest first (0: all)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, jsonUsage)
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
@@ -29,8 +29,8 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	var runs []state.Run
-	if stateExists(cfg) {
-		st, _, err := openBoundState(ctx, cfg)
+	if workspace.StateExists(cfg) {
+		st, _, err := workspace.OpenBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -40,9 +40,9 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 		}
 	}
 	if *asJSON {
-		out := make([]runJSON, len(runs))
+		out := make([]workspace.RunDoc, len(runs))
 		for i, r := range runs {
-			out[i] = toRunJSON(r)
+			out[i] = workspace.RunDocument(r)
 		}
 		return writeJSON(env.stdout, out)
 	}
@@ -57,35 +57,6 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 			count(int64(r.Actions)), count(int64(r.Succeeded)), count(int64(r.Failed)), count(r.RowsWritten), dash(shorten(r.Error, shortError)))
 	}
 	return tw.Flush()
-}
-
-// runJSON is one run in `state runs -json`.
-type runJSON struct {
-	ID              int64      `json:"id"`
-	Operation       string     `json:"operation"`
-	Status          string     `json:"status"`
-	PlanDigest      string     `json:"plan_digest,omitempty"`
-	StartedAt       time.Time  `json:"started_at"`
-	FinishedAt      *time.Time `json:"finished_at,omitempty"`
-	DurationSeconds *float64   `json:"duration_seconds,omitempty"`
-	Actions         int        `json:"actions"`
-	Succeeded       int        `json:"succeeded"`
-	Failed          int        `json:"failed"`
-	Rows            int64      `json:"rows"`
-	Error           string     `json:"error,omitempty"`
-}
-
-func toRunJSON(r state.Run) runJSON {
-	out := runJSON{
-		ID: r.ID, Operation: r.Operation, Status: string(r.Status), PlanDigest: r.PlanDigest, StartedAt: r.StartedAt.UTC(),
-		Actions: r.Actions, Succeeded: r.Succeeded, Failed: r.Failed, Rows: r.RowsWritten, Error: r.Error,
-	}
-	if !r.FinishedAt.IsZero() {
-		f := r.FinishedAt.UTC()
-		d := r.FinishedAt.Sub(r.StartedAt).Seconds()
-		out.FinishedAt, out.DurationSeconds = &f, &d
-	}
-	return out
 }
 
 // runDuration is how long a finished run took; "-" while it has not

@@ -8,29 +8,17 @@ import (
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // shownActions is how many of a series' latest actions `state show` lists.
 const shownActions = 10
 
-// seriesRecords is everything state holds about one series.
-type seriesRecords struct {
-	series   ohlc.Series
-	coverage map[state.Source]ohlc.SpanSet
-	files    []state.FileRecord
-	gaps     []state.Gap
-	actions  []state.ActionRecord
-}
-
-func (r *seriesRecords) empty() bool {
-	return len(r.coverage) == 0 && len(r.files) == 0 && len(r.gaps) == 0 && len(r.actions) == 0
-}
-
 func runStateShow(ctx context.Context, env *cliEnv, args []string) (err error) {
 	fs := newFlagSet(env, "state show", "state show [-json] PAIR/INTERVAL")
 	var cf configFlags
 	cf.register(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, jsonUsage)
 	if err := fs.Parse(args); err != nil {
 		return &exitCode{code: 1, err: err}
 	}
@@ -45,50 +33,35 @@ func runStateShow(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	rec := &seriesRecords{series: series}
-	if stateExists(cfg) {
-		st, _, err := openBoundState(ctx, cfg)
+	rec := &workspace.SeriesRecords{Series: series}
+	if workspace.StateExists(cfg) {
+		st, _, err := workspace.OpenBoundState(ctx, cfg)
 		if err != nil {
 			return err
 		}
 		defer closeWith(&err, st)
-		if err := readSeriesRecords(ctx, st, rec); err != nil {
+		if err := workspace.ReadSeriesRecords(ctx, st, rec, shownActions); err != nil {
 			return err
 		}
 	}
-	if rec.empty() {
+	if rec.Empty() {
 		return fmt.Errorf("state holds nothing about %s; 'candlekeep state list' shows the series it knows", series)
 	}
 	if *asJSON {
-		return writeJSON(env.stdout, seriesJSON(rec))
+		return writeJSON(env.stdout, workspace.SeriesDocument(rec))
 	}
 	return writeSeriesText(env, rec)
 }
 
-func readSeriesRecords(ctx context.Context, st *state.Store, rec *seriesRecords) error {
-	var err error
-	if rec.coverage, err = st.Coverage(ctx, rec.series); err != nil {
-		return err
-	}
-	if rec.files, err = st.FilesOf(ctx, rec.series); err != nil {
-		return err
-	}
-	if rec.gaps, err = st.Gaps(ctx, state.GapFilter{Series: []ohlc.Series{rec.series}}); err != nil {
-		return fmt.Errorf("read gaps of %s: %w", rec.series, err)
-	}
-	rec.actions, err = st.ActionsOf(ctx, rec.series, shownActions)
-	return err
-}
-
-func writeSeriesText(env *cliEnv, rec *seriesRecords) error {
+func writeSeriesText(env *cliEnv, rec *workspace.SeriesRecords) error {
 	w := env.stdout
-	fmt.Fprintf(w, "%s\n\nCoverage:\n", rec.series)
-	if len(rec.coverage) == 0 {
+	fmt.Fprintf(w, "%s\n\nCoverage:\n", rec.Series)
+	if len(rec.Coverage) == 0 {
 		fmt.Fprintln(w, "  none")
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, src := range inspectSources {
-		for _, sp := range rec.coverage[src] {
+		for _, sp := range rec.Coverage[src] {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", src, sp, lengthOf(sp.Seconds()))
 		}
 	}
@@ -97,12 +70,12 @@ func writeSeriesText(env *cliEnv, rec *seriesRecords) error {
 	}
 
 	fmt.Fprintln(w, "\nFiles:")
-	if len(rec.files) == 0 {
+	if len(rec.Files) == 0 {
 		fmt.Fprintln(w, "  none")
 	} else {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  FILE\tFINGERPRINT\tROWS\tFIRST\tLAST\tSTATUS")
-		for _, f := range rec.files {
+		for _, f := range rec.Files {
 			fmt.Fprintf(tw, "  %s › %s\t%s\t%s\t%s\t%s\t%s\n", f.Dump, f.Member, shorten(f.Fingerprint, shortFingerprint), count(f.Rows),
 				candleStamp(f.First, f.Rows), candleStamp(f.Last, f.Rows), fileStatus(f))
 		}
@@ -112,12 +85,12 @@ func writeSeriesText(env *cliEnv, rec *seriesRecords) error {
 	}
 
 	fmt.Fprintln(w, "\nGaps:")
-	if len(rec.gaps) == 0 {
+	if len(rec.Gaps) == 0 {
 		fmt.Fprintln(w, "  none")
 	} else {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  SPAN\tSTATUS\tREASON\tATTEMPTS\tDETECTED\tRESOLVED")
-		for _, g := range rec.gaps {
+		for _, g := range rec.Gaps {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\n", g.Span, g.Status, dash(g.Reason), g.Attempts, stamp(g.DetectedAt), stamp(g.ResolvedAt))
 		}
 		if err := tw.Flush(); err != nil {
@@ -126,13 +99,13 @@ func writeSeriesText(env *cliEnv, rec *seriesRecords) error {
 	}
 
 	fmt.Fprintf(w, "\nLast actions (newest first, at most %d):\n", shownActions)
-	if len(rec.actions) == 0 {
+	if len(rec.Actions) == 0 {
 		fmt.Fprintln(w, "  none")
 		return nil
 	}
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  RUN\tKIND\tSPAN\tSTATUS\tROWS\tERROR")
-	for _, a := range rec.actions {
+	for _, a := range rec.Actions {
 		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\n", a.RunID, a.Kind, a.Span, a.Status, count(a.Rows), dash(shorten(a.Error, shortError)))
 	}
 	return tw.Flush()
@@ -156,80 +129,4 @@ func fileStatus(f state.FileRecord) string {
 		return string(f.Status) + ": " + shorten(f.Error, shortError)
 	}
 	return string(f.Status)
-}
-
-// seriesShowJSON is `state show -json`.
-type seriesShowJSON struct {
-	Series   string                `json:"series"`
-	Coverage map[string][]jsonSpan `json:"coverage"`
-	Files    []fileJSON            `json:"files"`
-	Gaps     []gapJSON             `json:"gaps"`
-	Actions  []actionJSON          `json:"actions"`
-}
-
-type fileJSON struct {
-	Dump        string     `json:"dump"`
-	Member      string     `json:"member"`
-	Fingerprint string     `json:"fingerprint"`
-	Rows        int64      `json:"rows"`
-	First       *time.Time `json:"first,omitempty"`
-	Last        *time.Time `json:"last,omitempty"`
-	Status      string     `json:"status"`
-	Error       string     `json:"error,omitempty"`
-	UpdatedAt   time.Time  `json:"updated_at"`
-}
-
-type actionJSON struct {
-	RunID  int64     `json:"run_id"`
-	Seq    int       `json:"seq"`
-	Kind   string    `json:"kind"`
-	Start  time.Time `json:"start"`
-	End    time.Time `json:"end"`
-	Dump   string    `json:"dump,omitempty"`
-	Member string    `json:"member,omitempty"`
-	Status string    `json:"status"`
-	Rows   int64     `json:"rows"`
-	Error  string    `json:"error,omitempty"`
-}
-
-func seriesJSON(rec *seriesRecords) seriesShowJSON {
-	out := seriesShowJSON{
-		Series: rec.series.String(), Coverage: map[string][]jsonSpan{},
-		Files: make([]fileJSON, len(rec.files)), Actions: make([]actionJSON, len(rec.actions)),
-	}
-	for src, set := range rec.coverage {
-		out.Coverage[string(src)] = spansJSON(set)
-	}
-	for i, f := range rec.files {
-		out.Files[i] = fileJSON{Dump: f.Dump, Member: f.Member, Fingerprint: f.Fingerprint, Rows: f.Rows,
-			Status: string(f.Status), Error: f.Error, UpdatedAt: f.UpdatedAt.UTC()}
-		if f.Rows > 0 {
-			first, last := time.Unix(f.First, 0).UTC(), time.Unix(f.Last, 0).UTC()
-			out.Files[i].First, out.Files[i].Last = &first, &last
-		}
-	}
-	// Reuse the `state gaps -json` shape: one vocabulary for gap records.
-	out.Gaps = make([]gapJSON, len(rec.gaps))
-	for i, g := range rec.gaps {
-		out.Gaps[i] = toGapJSON(g)
-	}
-	for i, a := range rec.actions {
-		out.Actions[i] = actionJSON{RunID: a.RunID, Seq: a.Seq, Kind: a.Kind,
-			Start: time.Unix(a.Span.Start, 0).UTC(), End: time.Unix(a.Span.End, 0).UTC(),
-			Dump: a.Dump, Member: a.Member, Status: string(a.Status), Rows: a.Rows, Error: a.Error}
-	}
-	return out
-}
-
-func toGapJSON(g state.Gap) gapJSON {
-	out := gapJSON{
-		Series: g.Series.String(), Start: time.Unix(g.Span.Start, 0).UTC(), End: time.Unix(g.Span.End, 0).UTC(),
-		Status: string(g.Status), Reason: g.Reason, Suggestion: g.Suggestion, Attempts: g.Attempts, LastError: g.LastError,
-		DetectedAt: g.DetectedAt.UTC(),
-	}
-	if !g.ResolvedAt.IsZero() {
-		r := g.ResolvedAt.UTC()
-		out.ResolvedAt = &r
-	}
-	return out
 }

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/feefifofunds/candlekeep/config"
@@ -34,18 +31,4 @@ func (c connects) require(cfg *config.Config) hcl.Diagnostics {
 		return append(cfg.State.Require(), cfg.Sink.Require()...)
 	}
 	return cfg.State.Require()
-}
-
-// sinkCredentials is the last guard before the sink is opened, for a
-// command that did not say it connects to it: an error naming the unset
-// variables and where they are read, never a value.
-func sinkCredentials(cfg *config.Config) error {
-	if len(cfg.Sink.Unresolved) == 0 {
-		return nil
-	}
-	where := make([]string, len(cfg.Sink.Unresolved))
-	for i, u := range cfg.Sink.Unresolved {
-		where[i] = fmt.Sprintf("%s (%s)", u.Name, u.Range)
-	}
-	return fmt.Errorf("open sink: its conf reads environment variables that are not set: %s", strings.Join(where, ", "))
 }

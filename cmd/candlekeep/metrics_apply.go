@@ -11,6 +11,7 @@ import (
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // applyTally counts what an apply did from its events, for the metrics.
@@ -131,7 +132,7 @@ type applyMetrics struct {
 	cfg         *config.Config
 	plan        *planner.Plan
 	interrupted bool
-	fresh       []freshnessResult
+	fresh       []workspace.Freshness
 }
 
 // freshness reads state after the run and keeps each checked series'
@@ -141,7 +142,7 @@ func (m *applyMetrics) freshness(ctx context.Context, st *state.Store, now int64
 	if err != nil {
 		return fmt.Errorf("read state for metrics: %w", err)
 	}
-	m.fresh = checkFreshness(m.cfg, snap.Coverage, now)
+	m.fresh = workspace.CheckFreshness(m.cfg, snap.Coverage, now)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/metrics"
 	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // metricsFlags are -metrics-dir and -pushgateway of apply and check.
@@ -132,7 +133,7 @@ func hasDirectPairs(cfg *config.Config, c config.Coverage) bool {
 }
 
 // freshnessMetrics sets every checked series' age and thresholds.
-func freshnessMetrics(run *metrics.Run, results []freshnessResult) {
+func freshnessMetrics(run *metrics.Run, results []workspace.Freshness) {
 	for _, r := range results {
 		age := time.Duration(r.Age) * time.Second
 		if r.CoveredUntil == 0 {

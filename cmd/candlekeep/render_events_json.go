@@ -25,11 +25,6 @@ func newJSONEventView(w io.Writer) *jsonEventView {
 	return &jsonEventView{enc: enc, now: time.Now}
 }
 
-type jsonSpan struct {
-	Start string `json:"start"`
-	End   string `json:"end"`
-}
-
 type jsonEventSource struct {
 	Dump   string `json:"dump"`
 	Member string `json:"member"`
@@ -49,7 +44,7 @@ type jsonActionStarted struct {
 	Index    int              `json:"index"`
 	Kind     string           `json:"kind"`
 	Series   string           `json:"series"`
-	Span     jsonSpan         `json:"span"`
+	Span     ohlc.JSONSpan    `json:"span"`
 	Source   *jsonEventSource `json:"source,omitempty"`
 	Estimate int64            `json:"estimated_candles"`
 }
@@ -63,13 +58,13 @@ type jsonActionProgress struct {
 }
 
 type jsonActionFinished struct {
-	Type       string     `json:"type"`
-	Time       string     `json:"time"`
-	Index      int        `json:"index"`
-	Series     string     `json:"series"`
-	Rows       int64      `json:"rows"`
-	DurationMS int64      `json:"duration_ms"`
-	Short      []jsonSpan `json:"short,omitempty"`
+	Type       string          `json:"type"`
+	Time       string          `json:"time"`
+	Index      int             `json:"index"`
+	Series     string          `json:"series"`
+	Rows       int64           `json:"rows"`
+	DurationMS int64           `json:"duration_ms"`
+	Short      []ohlc.JSONSpan `json:"short,omitempty"`
 }
 
 type jsonActionFailed struct {
@@ -108,7 +103,7 @@ type jsonSummary struct {
 // writes nothing: the summary line comes from summary, which also knows
 // the plan's unfillable gaps.
 func (v *jsonEventView) handle(ev executor.Event) {
-	at := v.now().UTC().Format(time.RFC3339)
+	at := ohlc.JSONTimeOf(v.now().Unix())
 	switch e := ev.(type) {
 	case executor.RunStarted:
 		v.write(jsonRunStarted{Type: "run_started", Time: at, RunID: e.RunID, Actions: e.Actions, Estimate: e.Estimate})
@@ -116,7 +111,7 @@ func (v *jsonEventView) handle(ev executor.Event) {
 		line := jsonActionStarted{
 			Type: "action_started", Time: at, Index: e.Index,
 			Kind: string(e.Action.Kind), Series: e.Action.Series.String(),
-			Span: spanJSON(e.Action.Span), Estimate: e.Action.Estimate,
+			Span: e.Action.Span.JSON(), Estimate: e.Action.Estimate,
 		}
 		if e.Action.CSV != nil {
 			line.Source = &jsonEventSource{Dump: e.Action.CSV.Dump, Member: e.Action.CSV.Member}
@@ -130,7 +125,7 @@ func (v *jsonEventView) handle(ev executor.Event) {
 			Rows: e.Rows, DurationMS: e.Duration.Milliseconds(),
 		}
 		for _, s := range e.Short {
-			line.Short = append(line.Short, spanJSON(s))
+			line.Short = append(line.Short, s.JSON())
 		}
 		v.write(line)
 	case executor.APIUnreachable:
@@ -151,7 +146,7 @@ func (v *jsonEventView) summary(res executor.Result, unfillable int) {
 		status = "no_changes"
 	}
 	v.write(jsonSummary{
-		Type: "summary", Time: v.now().UTC().Format(time.RFC3339), Status: status, RunID: res.RunID,
+		Type: "summary", Time: ohlc.JSONTimeOf(v.now().Unix()), Status: status, RunID: res.RunID,
 		Loads: res.Loads, Backfills: res.Backfills, Failed: len(res.Failures), Skipped: res.Skipped,
 		Rows: res.Rows, DurationMS: res.Duration.Milliseconds(), Interrupted: res.Interrupted,
 		Unfillable: unfillable,
@@ -161,12 +156,6 @@ func (v *jsonEventView) summary(res executor.Result, unfillable int) {
 // write encodes one line. Like the text view's, its write errors are not
 // the run's: what was loaded is recorded in state either way.
 func (v *jsonEventView) write(line any) { _ = v.enc.Encode(line) }
-
-func spanJSON(s ohlc.Span) jsonSpan {
-	return jsonSpan{Start: unixRFC3339(s.Start), End: unixRFC3339(s.End)}
-}
-
-func unixRFC3339(sec int64) string { return time.Unix(sec, 0).UTC().Format(time.RFC3339) }
 
 // applyRenderer is a view of a running apply: text for people, JSON lines
 // for log shippers.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 )
 
@@ -89,13 +90,13 @@ func logLost(log *slog.Logger, cfg *config.Config, p *planner.Plan) bool {
 
 // jsonLost is the -json event of one lost stretch.
 type jsonLost struct {
-	Type     string   `json:"type"`
-	Time     string   `json:"time"`
-	Series   string   `json:"series"`
-	Span     jsonSpan `json:"span"`
-	Candles  int64    `json:"candles"`
-	Severity string   `json:"severity"`
-	Fill     string   `json:"fill,omitempty"`
+	Type     string        `json:"type"`
+	Time     string        `json:"time"`
+	Series   string        `json:"series"`
+	Span     ohlc.JSONSpan `json:"span"`
+	Candles  int64         `json:"candles"`
+	Severity string        `json:"severity"`
+	Fill     string        `json:"fill,omitempty"`
 }
 
 // writeLostJSON is renderLost for the -json event stream: one
@@ -106,7 +107,7 @@ func writeLostJSON(w io.Writer, cfg *config.Config, p *planner.Plan) {
 	for _, a := range lost {
 		_ = enc.Encode(jsonLost{
 			Type: "candles_lost", Time: time.Now().UTC().Format(time.RFC3339), Series: a.Series.String(),
-			Span: spanJSON(a.Lost), Candles: a.Lost.Candles(a.Series.Interval),
+			Span: a.Lost.JSON(), Candles: a.Lost.Candles(a.Series.Interval),
 			Severity: string(lostSeverity(cfg, a)), Fill: a.Suggestion,
 		})
 	}

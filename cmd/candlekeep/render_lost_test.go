@@ -32,7 +32,7 @@ func TestLostJSONEvents(t *testing.T) {
 	writeLostJSON(&buf, cfg, p)
 	type line struct {
 		Type, Series, Severity, Fill string
-		Span                         jsonSpan
+		Span                         ohlc.JSONSpan
 		Candles                      int64
 	}
 	var got []line
@@ -46,9 +46,9 @@ func TestLostJSONEvents(t *testing.T) {
 	}
 	want := []line{
 		{Type: "candles_lost", Series: "XBTUSD/5", Severity: "error", Fill: "Kraken_OHLCVT_Q1_2026.zip → XBTUSD_5.csv",
-			Span: jsonSpan{Start: "1970-01-02T00:00:00Z", End: "1970-01-02T01:00:00Z"}, Candles: 12},
+			Span: ohlc.JSONSpan{Start: "1970-01-02T00:00:00Z", End: "1970-01-02T01:00:00Z"}, Candles: 12},
 		{Type: "candles_lost", Series: "ADAUSD/15", Severity: "warn",
-			Span: jsonSpan{Start: "1970-01-01T00:00:00Z", End: "1970-01-01T00:30:00Z"}, Candles: 2},
+			Span: ohlc.JSONSpan{Start: "1970-01-01T00:00:00Z", End: "1970-01-01T00:30:00Z"}, Candles: 2},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("candles_lost lines (-want +got):\n%s", diff)

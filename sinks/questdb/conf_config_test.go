@@ -10,11 +10,11 @@ import (
 	"github.com/feefifofunds/candlekeep/sinks/questdb"
 )
 
-// TestValidateRefusesWhatOpenRefuses: the conf is checked twice, by
-// config (so validate can say where) and by Open (the sink's own parser and
-// the client's). Whatever Open refuses, config must refuse too, or a
-// configuration passes validate and plan and fails only at apply.
-func TestValidateRefusesWhatOpenRefuses(t *testing.T) {
+// TestValidateAgreesWithOpen: config (validate) and Open both check the
+// conf with qconf, and Open also lets the client read it. Both must agree
+// either way: a conf validate accepts but Open refuses fails only at
+// apply, and one Open accepts but validate refuses cannot be used at all.
+func TestValidateAgreesWithOpen(t *testing.T) {
 	confs := []string{
 		"http::addr=h:9000;",
 		"https::addr=h:9000;username=u;password=p;tls_verify=on;",
@@ -54,8 +54,11 @@ func TestValidateRefusesWhatOpenRefuses(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, diags := config.Load(dir, config.LoadOptions{Environ: []string{"QDB_CONF=" + conf}})
-		if openErr != nil && !diags.HasErrors() {
+		switch {
+		case openErr != nil && !diags.HasErrors():
 			t.Errorf("conf %q: Open refuses it (%v), validate accepts it", conf, openErr)
+		case openErr == nil && diags.HasErrors():
+			t.Errorf("conf %q: validate refuses it (%v), Open accepts it", conf, diags.Error())
 		}
 	}
 }

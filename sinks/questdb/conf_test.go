@@ -40,10 +40,10 @@ func TestParseConf(t *testing.T) {
 			timeout:    2500 * time.Millisecond,
 		},
 		{
-			conf:       "http::token=s3cr;;et-P4ss;auto_flush=off;retry_timeout=1000;",
+			conf:       "http::addr=127.0.0.1:9000;token=s3cr;;et-P4ss;auto_flush=off;retry_timeout=1000;",
 			base:       "http://127.0.0.1:9000",
-			senderConf: "http::token=s3cr;;et-P4ss;retry_timeout=1000;auto_flush=off;",
-			shown:      "http::token=[redacted];auto_flush=off;retry_timeout=1000;",
+			senderConf: "http::addr=127.0.0.1:9000;token=s3cr;;et-P4ss;retry_timeout=1000;auto_flush=off;",
+			shown:      "http::addr=127.0.0.1:9000;token=[redacted];auto_flush=off;retry_timeout=1000;",
 			timeout:    10 * time.Second,
 		},
 	}
@@ -71,22 +71,22 @@ func TestParseConfRefuses(t *testing.T) {
 		conf string
 		want string // in the error
 	}{
-		{"addr=localhost:9000;", `no "::"`},
-		{secret, `no "::"`},
-		{escapedSecret + "::addr=x;", `unknown scheme`},
-		{"tcp::addr=localhost:9009;", "ILP over TCP never acknowledges"},
-		{"udp::addr=localhost:9009;", `unknown scheme "udp"`},
-		{"http::addr=localhost:9000;password=" + secret + ";username=u;", "setting 3 has no value"}, // unescaped ';' splits the secret
-		{"http::addr=localhost:9000;password:" + secret + ";", "setting 2 has no value"},
-		{"http::addr=localhost:9000;pasword=" + escapedSecret + ";", "setting 2 is not a known key"},
-		{"http::username=u;password=;", `key "password" has no value`},
-		{"http::username=u;", "username and password go together"},
-		{"http::username=u;password=" + escapedSecret + "x;token=" + escapedSecret + "y;", "either username and password or token"},
-		{"http::auto_flush=on;", "auto_flush must be off"},
-		{"http::auto_flush_rows=1000;", "auto_flush_rows must be off"},
-		{"http::request_timeout=soon;", "request_timeout must be a whole number"},
-		{"http::tls_verify=unsafe_off;", "tls_verify applies to https:: only"},
-		{"http::addr=a;addr=b;", `key "addr" is set twice`},
+		{"addr=localhost:9000;", `must start with "http::"`},
+		{secret, `must start with "http::"`},
+		{escapedSecret + "::addr=x;", `must start with "http::" or "https::"`},
+		{"tcp::addr=localhost:9009;", `starts with "tcp::", but candlekeep writes to QuestDB with ILP over HTTP`},
+		{"udp::addr=localhost:9009;", `starts with "udp::"`},
+		{"http::addr=localhost:9000;password=" + secret + ";username=u;", `setting 3 has no "="`}, // unescaped ';' splits the secret
+		{"http::addr=localhost:9000;password:" + secret + ";", `setting 2 has no "="`},
+		{"http::addr=localhost:9000;pasword=" + escapedSecret + ";", "does not know at setting 2"},
+		{"http::addr=h:9000;username=u;password=;", "setting 3 (password) has an empty value"},
+		{"http::addr=h:9000;username=u;", "only one of username and password"},
+		{"http::addr=h:9000;username=u;password=" + escapedSecret + "x;token=" + escapedSecret + "y;", "both a token and a username or password"},
+		{"http::addr=h:9000;auto_flush=on;", "sets auto_flush. candlekeep flushes each batch itself"},
+		{"http::addr=h:9000;auto_flush_rows=1000;", "sets auto_flush_rows. candlekeep flushes"},
+		{"http::addr=h:9000;request_timeout=soon;", "request_timeout to something other than a whole number"},
+		{"http::addr=h:9000;tls_verify=unsafe_off;", `TLS is for "https::" only`},
+		{"http::addr=a;addr=b;", "sets addr twice"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.want, func(t *testing.T) {

@@ -1,0 +1,56 @@
+package workspace
+
+import "github.com/feefifofunds/candlekeep/ohlc"
+
+// CheckDoc is the document of `check -format=json`; see docs/json-format.md.
+type CheckDoc struct {
+	FormatVersion     string         `json:"format_version"`
+	CandlekeepVersion string         `json:"candlekeep_version"`
+	Now               string         `json:"now"`
+	Status            string         `json:"status"`
+	Counts            map[string]int `json:"counts"`
+	Series            []CheckSeries  `json:"series"`
+	Lost              []CheckLost    `json:"lost"`
+}
+
+// CheckLost is one stretch of candles lost since the last apply.
+type CheckLost struct {
+	Series   string `json:"series"`
+	Start    string `json:"start"`
+	End      string `json:"end"`
+	Candles  int64  `json:"candles"`
+	Severity string `json:"severity"`
+	Fill     string `json:"fill"`
+}
+
+// CheckSeries is one series in a CheckDoc.
+type CheckSeries struct {
+	Series            string   `json:"series"`
+	Pair              string   `json:"pair"`
+	Interval          int      `json:"interval"`
+	Coverage          []string `json:"coverage"`
+	Status            string   `json:"status"`
+	ExpectedUntil     string   `json:"expected_until"`
+	CoveredUntil      string   `json:"covered_until,omitempty"`
+	AgeSeconds        *int64   `json:"age_seconds,omitempty"`
+	WarnAfterSeconds  int64    `json:"warn_after_seconds,omitempty"`
+	ErrorAfterSeconds int64    `json:"error_after_seconds,omitempty"`
+}
+
+// CheckDocument is check's JSON document of results judged at now.
+func CheckDocument(results []Freshness, now int64) CheckDoc {
+	doc := CheckDoc{FormatVersion: "1.1", Now: ohlc.JSONTimeOf(now), Status: WorstStatus(results),
+		Counts: map[string]int{FreshPass: 0, FreshWarn: 0, FreshError: 0}, Series: []CheckSeries{}, Lost: []CheckLost{}}
+	for _, r := range results {
+		doc.Counts[r.Status]++
+		s := CheckSeries{Series: r.Series.String(), Pair: r.Series.Pair, Interval: int(r.Series.Interval),
+			Coverage: r.Coverage, Status: r.Status, ExpectedUntil: ohlc.JSONTimeOf(r.Expected),
+			WarnAfterSeconds: int64(r.WarnAfter.Seconds()), ErrorAfterSeconds: int64(r.ErrorAfter.Seconds())}
+		if r.CoveredUntil != 0 {
+			age := r.Age
+			s.CoveredUntil, s.AgeSeconds = ohlc.JSONTimeOf(r.CoveredUntil), &age
+		}
+		doc.Series = append(doc.Series, s)
+	}
+	return doc
+}
