@@ -144,22 +144,13 @@ func (s *Store) writable() error {
 	return nil
 }
 
-// openSQLiteReadOnly opens an existing state file for reading only: in
-// WAL mode SQLite needs the -shm file, which it cannot create in a
-// directory the user may not write; the file is read as immutable then.
+// openSQLiteReadOnly opens an existing state file for reading only.
 func openSQLiteReadOnly(path string) (*bun.DB, error) {
-	var lastErr error
-	for _, mode := range []string{"mode=ro", "immutable=1"} {
-		sqldb := sqlitefile.Open("file:"+sqliteURIEscaper.Replace(path)+"?"+mode+"&_pragma=busy_timeout(5000)", path)
-		sqldb.SetMaxOpenConns(1)
-		if _, err := sqldb.Exec("SELECT count(*) FROM sqlite_master"); err != nil {
-			sqldb.Close()
-			lastErr = err
-			continue
-		}
-		return bun.NewDB(sqldb, sqlitedialect.New()), nil
+	sqldb, err := sqlitefile.OpenReadOnly(path, 5000)
+	if err != nil {
+		return nil, err
 	}
-	return nil, lastErr
+	return bun.NewDB(sqldb, sqlitedialect.New()), nil
 }
 
 // ReadOnly reports whether the store was opened read-only.

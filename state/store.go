@@ -196,11 +196,8 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-var sqliteURIEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
-
 func sqliteDSN(path string) string {
-	return "file:" + sqliteURIEscaper.Replace(path) +
-		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	return sqlitefile.URI(path, "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate")
 }
 
 // redact removes the DSN, and its password on its own, from an error

@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"strings"
 
+	"github.com/feefifofunds/candlekeep/internal/sqlitefile"
 	"github.com/feefifofunds/candlekeep/ohlc"
 )
 
@@ -69,34 +69,14 @@ func identify(ctx context.Context, db *sql.DB, path, table string) (ohlc.SinkIde
 	return id, nil
 }
 
-// openReadOnly opens an existing database file for reading only. A
-// database in WAL mode needs its -shm file; in a directory the user may
-// not write, where SQLite cannot create it, the file is read as immutable.
+// openReadOnly opens an existing database file for reading only.
 func openReadOnly(path string) (*sql.DB, error) {
-	db, err := tryOpen(path, "mode=ro")
-	if err != nil {
-		db, err = tryOpen(path, "immutable=1")
-	}
+	db, err := sqlitefile.OpenReadOnly(path, busyTimeoutMillis)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite sink %s for reading: %w", path, err)
 	}
 	return db, nil
 }
-
-func tryOpen(path, mode string) (*sql.DB, error) {
-	db, err := sql.Open("sqlite", "file:"+uriEscaper.Replace(path)+"?"+mode+fmt.Sprintf("&_pragma=busy_timeout(%d)", busyTimeoutMillis))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := db.Exec("SELECT count(*) FROM sqlite_master"); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
-}
-
-// uriEscaper escapes a path for a file: URI.
-var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // OpenReadOnly opens an existing database file for reading (Identify,
 // ReadBack, Candles) without creating or changing anything; Setup and
