@@ -6,16 +6,16 @@ import (
 	"slices"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/sources/krakencsv"
-	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/ohlc/dump"
+	"github.com/feefifofunds/candlekeep/ohlc/snapshot"
 )
 
 // planner holds what every series' planning reads, indexed once.
 type planner struct {
 	dir        string // configuration directory, to show dump paths relative to it
-	dumps      []*krakencsv.Dump
+	dumps      []*dump.Dump
 	candidates map[ohlc.Series][]candidate
-	files      map[state.FileKey]state.FileRecord
+	files      map[snapshot.FileKey]snapshot.FileRecord
 
 	now            int64
 	publishedUntil int64 // end of the newest quarter Kraken has published
@@ -130,7 +130,7 @@ func newPlanner(in Input) *planner {
 			p.dumps = append(p.dumps, d)
 			// A full dump with no cutoff (nothing in it to infer one
 			// from) vouches for nothing and moves no boundary.
-			if d.Kind != krakencsv.Quarterly && d.Cutoff > 0 {
+			if d.Kind != dump.Quarterly && d.Cutoff > 0 {
 				p.newestCutoff = max(p.newestCutoff, d.Cutoff)
 				p.hasFullDump = true
 			}

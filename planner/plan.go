@@ -6,8 +6,8 @@ package planner
 import (
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/sources/krakencsv"
-	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/ohlc/dump"
+	"github.com/feefifofunds/candlekeep/ohlc/snapshot"
 )
 
 // Kind is the kind of an action.
@@ -232,8 +232,8 @@ func (p *Plan) Summary() Summary {
 // Input is everything a plan is computed from.
 type Input struct {
 	Config    *config.Config
-	State     *state.Snapshot
-	Inventory *krakencsv.Inventory
+	State     *snapshot.Snapshot
+	Inventory *dump.Inventory
 	Now       int64 // Unix seconds
 	// Targets limit the plan to the series any of them selects; none
 	// plans everything. Check them first with CheckTargets.
