@@ -137,9 +137,6 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	var estimate int64
 	records := make([]state.ActionRecord, 0, len(plan.Actions))
 	for i, a := range plan.Actions {
-		if a.Kind == planner.Unfillable {
-			continue
-		}
 		work = append(work, i)
 		estimate += a.Estimate
 		records = append(records, actionRecord(i, a))
@@ -286,13 +283,11 @@ func actionRecord(i int, a planner.Action) state.ActionRecord {
 	return r
 }
 
-// unfillableGaps are the plan's unfillable actions as gap records.
+// unfillableGaps are the plan's gaps as gap records.
 func unfillableGaps(plan *planner.Plan) []state.Gap {
 	var gaps []state.Gap
-	for _, a := range plan.Actions {
-		if a.Kind == planner.Unfillable {
-			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapUnfillable, Reason: string(a.Reason), Suggestion: a.Suggestion})
-		}
+	for _, g := range plan.Gaps {
+		gaps = append(gaps, state.Gap{Series: g.Series, Span: g.Span, Status: state.GapUnfillable, Reason: string(g.Reason), Suggestion: g.Suggestion})
 	}
 	return gaps
 }

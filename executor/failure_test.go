@@ -72,7 +72,7 @@ func TestBadRowWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp := f.plan(t).Actions[0]
+	fp := f.plan(t).Listing()[0]
 	if fp.CSV != nil {
 		t.Fatalf("the failed file was planned again: %+v", fp)
 	}

@@ -94,6 +94,7 @@ func compute(in Input) *Plan {
 		// Rule 6 within the series; series are already in order.
 		slices.SortStableFunc(plan.Actions[start:], compareActions)
 		markKnown(plan.Actions[start:], known[s])
+		plan.Actions = splitGaps(plan, start)
 	}
 	if len(plan.Actions) == 0 {
 		plan.Actions = nil
@@ -142,6 +143,20 @@ func newPlanner(in Input) *planner {
 	}
 	p.fillers = append(p.fillers, p.reportUnfillable)
 	return p
+}
+
+// splitGaps moves the unfillable pieces rule 5 appended after start from
+// plan.Actions to plan.Gaps: they are reported, not run.
+func splitGaps(plan *Plan, start int) []Action {
+	kept := plan.Actions[:start]
+	for _, a := range plan.Actions[start:] {
+		if a.Kind == Unfillable {
+			plan.Gaps = append(plan.Gaps, GapOf(a))
+			continue
+		}
+		kept = append(kept, a)
+	}
+	return kept
 }
 
 // compareActions is rule 6: series, span start, kind, then member path.

@@ -167,7 +167,7 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 			UnfillableKnown: s.UnfillableKnown,
 		},
 		Tiers:    TierTotals(p),
-		Actions:  make([]Action, len(p.Actions)),
+		Actions:  newActions(p.Listing()),
 		Warnings: newWarnings(p.Warnings),
 	}
 	for i, s := range p.Scope {
@@ -176,10 +176,18 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 	if p.Sink.Kind != "" {
 		d.Sink = &Sink{Kind: p.Sink.Kind, Address: p.Sink.Address, Table: p.Sink.Table, Incarnation: p.Sink.Incarnation, Checked: p.SinkChecked}
 	}
-	for i, a := range p.Actions {
-		d.Actions[i] = newAction(a)
-	}
 	return d
+}
+
+// newActions lists the plan's actions and its gaps, the gaps as actions of
+// kind unfillable: the format keeps them among the actions, as it always
+// has, so readers of 1.x documents read them unchanged.
+func newActions(list []planner.Action) []Action {
+	out := make([]Action, len(list))
+	for i, a := range list {
+		out[i] = newAction(a)
+	}
+	return out
 }
 
 func newAction(a planner.Action) Action {
@@ -221,7 +229,7 @@ func TierTotals(p *planner.Plan) []TierTotal {
 		interval ohlc.Interval
 	}
 	totals := map[key]*TierTotal{}
-	for _, a := range p.Actions {
+	for _, a := range p.Listing() {
 		tiers := a.Tiers
 		if len(tiers) == 0 {
 			tiers = []string{""}

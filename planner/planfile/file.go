@@ -136,14 +136,14 @@ func (d *Document) decode() (*planner.Plan, error) {
 		}
 		p.Scope = append(p.Scope, s)
 	}
-	if len(d.Actions) > 0 {
-		p.Actions = make([]planner.Action, len(d.Actions))
-	}
+	list := make([]planner.Action, len(d.Actions))
 	for i, a := range d.Actions {
-		if p.Actions[i], err = a.action(); err != nil {
+		if list[i], err = a.action(); err != nil {
 			return nil, fmt.Errorf("not a valid plan: action %d: %w", i+1, err)
 		}
 	}
+	// An unfillable entry is a gap of the plan, not an action.
+	p.Actions, p.Gaps = planner.SplitListing(list)
 	if p.Warnings, err = warnings(d.Warnings); err != nil {
 		return nil, err
 	}
