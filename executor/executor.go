@@ -109,10 +109,10 @@ type Failure struct {
 
 // Result is the outcome of a run.
 type Result struct {
-	RunID       int64
-	Status      state.RunStatus
-	Loads       int   // load_csv actions completed
-	Backfills   int   // backfill_api actions completed
+	RunID  int64
+	Status state.RunStatus
+	// Done counts the actions completed, per kind.
+	Done        map[planner.Kind]int
 	Skipped     int   // actions not started: the run was interrupted, or (APISkipped) the API unreachable
 	APISkipped  int   // backfills skipped because another found Kraken's API unreachable
 	Stopped     int   // actions the interrupt stopped part way; their rows count in Rows
@@ -120,6 +120,15 @@ type Result struct {
 	Duration    time.Duration
 	Interrupted bool
 	Failures    []Failure
+}
+
+// Completed is how many actions completed, all kinds together.
+func (r Result) Completed() int {
+	n := 0
+	for _, c := range r.Done {
+		n += c
+	}
+	return n
 }
 
 // Apply runs every action of the plan that is a change. Cancelling ctx
@@ -213,10 +222,11 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 		case o.err != nil:
 			res.Failures = append(res.Failures, Failure{Index: idx, Action: a, Err: o.err})
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: ohlc.Span{Start: o.reached, End: a.Span.End}, Status: state.GapFailed, Attempts: 1, LastError: o.err.Error()})
-		case a.Kind == planner.LoadCSV:
-			res.Loads++
-		case a.Kind == planner.BackfillAPI:
-			res.Backfills++
+		default:
+			if res.Done == nil {
+				res.Done = map[planner.Kind]int{}
+			}
+			res.Done[a.Kind]++
 		}
 		for _, sp := range o.short {
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: sp, Status: state.GapOpen})
@@ -238,7 +248,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	}
 	run.Status = res.Status
 	run.FinishedAt = opts.Now()
-	run.Succeeded = res.Loads + res.Backfills
+	run.Succeeded = res.Completed()
 	run.Failed = len(res.Failures)
 	run.RowsWritten = res.Rows
 	run.Error = runError(res, runErr)

@@ -131,7 +131,7 @@ func TestTwoSpansOfOneFile(t *testing.T) {
 		t.Fatalf("want two loads of the same file, got %+v", plan.Actions)
 	}
 	ex := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV, Options: executor.Options{Parallelism: 2, BatchRows: 1000, CheckpointRows: 1000}}
-	if res, err := ex.Apply(context.Background(), plan); err != nil || res.Loads != 2 {
+	if res, err := ex.Apply(context.Background(), plan); err != nil || res.Done[planner.LoadCSV] != 2 {
 		t.Fatalf("apply: %+v, %v", res, err)
 	}
 	want := ohlc.SpanSet{{Start: mustTime("2016-01-01"), End: mustTime("2017-01-01")}, {Start: mustTime("2019-01-01"), End: to}}

@@ -163,9 +163,10 @@ func startVerb(a planner.Action) string {
 // 1,234,567 candles written in 4.2s."
 func (v *applyView) summary(res executor.Result, unfillable int) {
 	fmt.Fprintln(v.w)
-	loads := fmt.Sprintf("%d CSV %s", res.Loads, plural(res.Loads, "load", "loads"))
-	if res.Backfills > 0 {
-		loads += fmt.Sprintf(", %d API %s", res.Backfills, plural(res.Backfills, "backfill", "backfills"))
+	n, b := res.Done[planner.LoadCSV], res.Done[planner.BackfillAPI]
+	loads := fmt.Sprintf("%d CSV %s", n, plural(n, "load", "loads"))
+	if b > 0 {
+		loads += fmt.Sprintf(", %d API %s", b, plural(b, "backfill", "backfills"))
 	}
 	written := fmt.Sprintf("%s candles written in %s", count(res.Rows), seconds(res.Duration))
 	switch {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
 )
 
 // jsonEventView renders executor events for `apply -json`: one JSON
@@ -152,7 +153,7 @@ func (v *jsonEventView) summary(res executor.Result, unfillable int) {
 	}
 	v.write(jsonSummary{
 		Type: "summary", Time: v.now().UTC().Format(time.RFC3339), Status: status, RunID: res.RunID,
-		Loads: res.Loads, Backfills: res.Backfills, Failed: len(res.Failures), Skipped: res.Skipped,
+		Loads: res.Done[planner.LoadCSV], Backfills: res.Done[planner.BackfillAPI], Failed: len(res.Failures), Skipped: res.Skipped,
 		Rows: res.Rows, DurationMS: res.Duration.Milliseconds(), Interrupted: res.Interrupted,
 		Unfillable: unfillable,
 	})

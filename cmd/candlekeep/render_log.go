@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/planner"
 )
 
 // logView renders a running apply as log/slog records, for
@@ -61,7 +62,7 @@ func (v *logView) summary(res executor.Result, unfillable int) {
 	case len(res.Failures) > 0:
 		level, msg = slog.LevelError, "apply failed"
 	}
-	v.log.Log(context.Background(), level, msg, "run_id", res.RunID, "loads", res.Loads, "backfills", res.Backfills,
+	v.log.Log(context.Background(), level, msg, "run_id", res.RunID, "loads", res.Done[planner.LoadCSV], "backfills", res.Done[planner.BackfillAPI],
 		"failed", len(res.Failures), "skipped", res.Skipped, "rows", res.Rows,
 		"duration_ms", res.Duration.Milliseconds(), "unfillable_gaps", unfillable)
 }
