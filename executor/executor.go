@@ -171,33 +171,55 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	outcomes := make([]outcome, len(work))
 	writers := newWriterPool(e.Sink)
 	defer writers.closeAll()
-	p := pool.New().WithMaxGoroutines(opts.Parallelism)
 	g := &group{e: e, opts: opts, writers: writers, emit: emit, runID: run.ID, plan: plan, work: work, records: records, outcomes: outcomes}
-	var small []int
-	var smallRows int64
-	startGroup := func() {
-		ks := small
-		small, smallRows = nil, 0
-		p.Go(func() { g.run(ctx, ks) })
-	}
-	for _, k := range startOrder(plan, work) {
-		idx := work[k]
-		if a := plan.Actions[idx]; isSmall(a, opts) {
-			small = append(small, k)
-			smallRows += a.Estimate
-			if smallRows >= int64(opts.BatchRows) || len(small) == maxGroupActions {
-				startGroup()
-			}
-			continue
+	order := startOrder(plan, work)
+	wave := make([]int, len(work))
+	done := make([]bool, len(work)) // its wave has finished
+	all := waves(plan, work)
+	for n, ks := range all {
+		for _, k := range ks {
+			wave[k] = n
 		}
-		p.Go(func() {
-			outcomes[k] = e.runAction(ctx, opts, writers, emit, run.ID, &records[k], idx, plan.Actions[idx])
-		})
 	}
-	if len(small) > 0 {
-		startGroup()
+	for n, ks := range all {
+		p := pool.New().WithMaxGoroutines(opts.Parallelism)
+		var small []int
+		var smallRows int64
+		startGroup := func() {
+			ks := small
+			small, smallRows = nil, 0
+			p.Go(func() { g.run(ctx, ks) })
+		}
+		for _, k := range order {
+			if wave[k] != n {
+				continue
+			}
+			idx := work[k]
+			a := plan.Actions[idx]
+			if why := blocked(plan, work, outcomes, done, idx); why != "" {
+				outcomes[k] = e.skipBlocked(ctx, emit, run.ID, &records[k], idx, a, why)
+				continue
+			}
+			if isSmall(a, opts) {
+				small = append(small, k)
+				smallRows += a.Estimate
+				if smallRows >= int64(opts.BatchRows) || len(small) == maxGroupActions {
+					startGroup()
+				}
+				continue
+			}
+			p.Go(func() {
+				outcomes[k] = e.runAction(ctx, opts, writers, emit, run.ID, &records[k], idx, a)
+			})
+		}
+		if len(small) > 0 {
+			startGroup()
+		}
+		p.Wait()
+		for _, k := range ks {
+			done[k] = true
+		}
 	}
-	p.Wait()
 
 	res := Result{RunID: run.ID}
 	var gaps []state.Gap
@@ -205,6 +227,14 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 		o, a := outcomes[k], plan.Actions[idx]
 		res.Rows += o.rows
 		switch {
+		case o.depSkipped:
+			// Not run for want of its source: the span stays an open gap
+			// for the next apply, after the source is fixed.
+			res.Skipped++
+			if o.err != nil {
+				res.Failures = append(res.Failures, Failure{Index: idx, Action: a, Err: o.err})
+			}
+			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapOpen})
 		case o.apiSkipped:
 			res.Skipped++
 			res.APISkipped++

@@ -40,6 +40,10 @@ func (p *Plan) Digest() string {
 		if a.CSV != nil {
 			fmt.Fprintf(h, " %s %s %s", a.CSV.Dump, a.CSV.Member, a.CSV.Fingerprint)
 		}
+		// Only dependencies there are, so plans without keep their digests.
+		if len(a.After) > 0 {
+			fmt.Fprintf(h, " after=%v", a.After)
+		}
 		fmt.Fprintf(h, " %s\n", a.Reason)
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -70,6 +70,10 @@ type Action struct {
 	Estimate int64
 	// Requests is how many API requests a backfill_api action makes.
 	Requests int
+	// After are the indices in Plan.Actions of the actions this one
+	// waits for (a derived span needs its source loaded first); if one
+	// does not complete, this one is skipped.
+	After []int
 
 	// Reason, Suggestion and Known are a Gap's, for an action of kind
 	// Unfillable in a listing (Plan.Listing); an action to run has none.

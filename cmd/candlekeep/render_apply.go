@@ -130,6 +130,8 @@ func (v *applyView) handle(ev executor.Event) {
 			return
 		}
 		v.line("%s: %s after %s %s: %v", actionTitle(e.Action), v.st.red("failed"), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"), e.Err)
+	case executor.ActionSkipped:
+		v.line("%s: %s", actionTitle(e.Action), v.st.yellow("skipped: "+e.Err.Error()))
 	case executor.APIUnreachable:
 		v.line("%s %v", v.st.red(v.st.bold("Kraken's API is unreachable; the remaining API backfills are skipped:")), e.Err)
 	case executor.RunFinished:

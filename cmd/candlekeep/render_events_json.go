@@ -83,6 +83,14 @@ type jsonActionFailed struct {
 	Interrupted bool   `json:"interrupted"`
 }
 
+type jsonActionSkipped struct {
+	Type   string `json:"type"`
+	Time   string `json:"time"`
+	Index  int    `json:"index"`
+	Series string `json:"series"`
+	Error  string `json:"error"`
+}
+
 type jsonAPIUnreachable struct {
 	Type  string `json:"type"`
 	Time  string `json:"time"`
@@ -134,6 +142,8 @@ func (v *jsonEventView) handle(ev executor.Event) {
 			line.Short = append(line.Short, spanJSON(s))
 		}
 		v.write(line)
+	case executor.ActionSkipped:
+		v.write(jsonActionSkipped{Type: "action_skipped", Time: at, Index: e.Index, Series: e.Action.Series.String(), Error: e.Err.Error()})
 	case executor.APIUnreachable:
 		v.write(jsonAPIUnreachable{Type: "api_unreachable", Time: at, Index: e.Index, Error: e.Err.Error()})
 	case executor.ActionFailed:

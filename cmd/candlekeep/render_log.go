@@ -39,6 +39,8 @@ func (v *logView) handle(ev executor.Event) {
 			attrs = append(attrs, "not_reached", e.Short.String())
 		}
 		v.log.Info("action finished", attrs...)
+	case executor.ActionSkipped:
+		v.log.Warn("action skipped", "series", e.Action.Series.String(), "span", e.Action.Span.String(), "error", e.Err.Error())
 	case executor.APIUnreachable:
 		v.log.Error("api unreachable: the remaining API backfills are skipped", "error", e.Err.Error())
 	case executor.ActionFailed:

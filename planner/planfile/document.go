@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.2"
+const FormatVersion = "1.3"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -107,8 +107,11 @@ type Action struct {
 	Source           *Source `json:"source,omitempty"`
 	EstimatedCandles int64   `json:"estimated_candles"`
 	Requests         int     `json:"requests"`
-	Reason           string  `json:"reason,omitempty"`
-	Suggestion       string  `json:"suggestion,omitempty"`
+	// After are the positions in actions of the actions this one waits
+	// for (since 1.3; absent when none).
+	After      []int  `json:"after,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	Suggestion string `json:"suggestion,omitempty"`
 	// Known is, for unfillable only, whether state already recorded
 	// the gap (since 1.1).
 	Known    *bool    `json:"known,omitempty"`
@@ -183,9 +186,23 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 // kind unfillable: the format keeps them among the actions, as it always
 // has, so readers of 1.x documents read them unchanged.
 func newActions(list []planner.Action) []Action {
+	// After names actions by their index among actions; the document, by
+	// their position in this list, gaps included.
+	var pos []int
+	for i, a := range list {
+		if a.Kind != planner.Unfillable {
+			pos = append(pos, i)
+		}
+	}
 	out := make([]Action, len(list))
 	for i, a := range list {
 		out[i] = newAction(a)
+		if len(a.After) > 0 {
+			out[i].After = make([]int, len(a.After))
+			for j, dep := range a.After {
+				out[i].After[j] = pos[dep]
+			}
+		}
 	}
 	return out
 }
@@ -199,6 +216,7 @@ func newAction(a planner.Action) Action {
 		Span:             Span{Start: formatTime(a.Span.Start), End: formatTime(a.Span.End)},
 		EstimatedCandles: a.Estimate,
 		Requests:         a.Requests,
+		After:            a.After,
 		Reason:           string(a.Reason),
 		Suggestion:       a.Suggestion,
 		// Empty lists are [], not null, so consumers need not check.

@@ -31,7 +31,7 @@ func samplePlan() *planner.Plan {
 				Coverage: []string{"hourly"}, Estimate: 2184,
 				CSV: &planner.CSVSource{Dump: "hourly", DumpPath: "data/hourly", Member: "XBTUSD_60.csv", Fingerprint: "fp-xbt", Size: 123456, ModTime: 1700000000123456789, Until: 1601510400, First: 1381093200, Last: 1601506800}},
 			{Kind: planner.BackfillAPI, Series: xbt60, Span: ohlc.Span{Start: apr2020, End: jul2020},
-				Coverage: []string{"hourly"}, Estimate: 2184, Requests: 4},
+				Coverage: []string{"hourly"}, Estimate: 2184, Requests: 4, After: []int{1}},
 		},
 		// A gap is written among the actions, as kind unfillable, and
 		// read back as a gap.
