@@ -12,8 +12,12 @@ import (
 // recording, counting and gap records are shared and name no kind, so a
 // new kind is one entry here and its run method.
 type runner struct {
-	source state.Source
+	source func(planner.Action) state.Source
 	run    func(l *load, ctx context.Context, writers *writerPool) error
+}
+
+func fixed(s state.Source) func(planner.Action) state.Source {
+	return func(planner.Action) state.Source { return s }
 }
 
 // runnerOf is kind's runner; false for a kind this version cannot run.
@@ -22,9 +26,11 @@ type runner struct {
 func runnerOf(kind planner.Kind) (runner, bool) {
 	switch kind {
 	case planner.LoadCSV:
-		return runner{source: state.SourceCSV, run: (*load).loadCSV}, true
+		return runner{source: fixed(state.SourceCSV), run: (*load).loadCSV}, true
 	case planner.BackfillAPI:
-		return runner{source: state.SourceAPI, run: (*load).backfill}, true
+		return runner{source: fixed(state.SourceAPI), run: (*load).backfill}, true
+	case planner.Derive:
+		return runner{source: func(a planner.Action) state.Source { return state.DerivedFrom(a.From) }, run: (*load).derive}, true
 	}
 	return runner{}, false
 }

@@ -162,8 +162,11 @@ func (l *load) record(ctx context.Context, upTo int64, status state.ActionStatus
 
 // source is the coverage source of the action's kind.
 func (l *load) source() state.Source {
-	r, _ := runnerOf(l.a.Kind)
-	return r.source
+	r, ok := runnerOf(l.a.Kind)
+	if !ok {
+		return ""
+	}
+	return r.source(l.a)
 }
 
 // progress is the state step that record stores.

@@ -179,8 +179,10 @@ func kindRank(k Kind) int {
 		return 0
 	case BackfillAPI:
 		return 1
+	case Derive:
+		return 2
 	}
-	return 2
+	return 3
 }
 
 func memberPath(a Action) string {

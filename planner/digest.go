@@ -40,6 +40,9 @@ func (p *Plan) Digest() string {
 		if a.CSV != nil {
 			fmt.Fprintf(h, " %s %s %s", a.CSV.Dump, a.CSV.Member, a.CSV.Fingerprint)
 		}
+		if a.From != 0 {
+			fmt.Fprintf(h, " from=%d", a.From)
+		}
 		// Only dependencies there are, so plans without keep their digests.
 		if len(a.After) > 0 {
 			fmt.Fprintf(h, " after=%v", a.After)

@@ -17,6 +17,7 @@ type Kind string
 const (
 	LoadCSV     Kind = "load_csv"     // load one dump member, restricted to a span
 	BackfillAPI Kind = "backfill_api" // fetch a span from Kraken's REST API
+	Derive      Kind = "derive"       // aggregate a span from a shorter interval the sink holds
 	// Unfillable is no action: it tags a Gap where gaps are listed among
 	// actions (Plan.Listing, the saved plan's format, the views).
 	Unfillable Kind = "unfillable"
@@ -70,6 +71,9 @@ type Action struct {
 	Estimate int64
 	// Requests is how many API requests a backfill_api action makes.
 	Requests int
+	// From is, for derive, the shorter interval of the same pair whose
+	// candles the span is aggregated from.
+	From ohlc.Interval
 	// After are the indices in Plan.Actions of the actions this one
 	// waits for (a derived span needs its source loaded first); if one
 	// does not complete, this one is skipped.

@@ -27,6 +27,11 @@ const (
 	SourceAPI Source = "api"
 )
 
+// DerivedFrom is the source of candles aggregated from a shorter
+// interval's: "derived:60". The interval is kept so that a reload of that
+// source can tell which derived spans it makes stale.
+func DerivedFrom(iv ohlc.Interval) Source { return Source("derived:" + iv.String()) }
+
 // The snapshot's value types live in ohlc/snapshot so that the planner
 // can read them without depending on this package (and its databases);
 // these aliases keep the names state's callers use.
