@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 )
 
@@ -157,6 +158,8 @@ func startVerb(a planner.Action) string {
 		return "loading " + a.CSV.Dump + " › " + a.CSV.Member
 	case a.Kind == planner.BackfillAPI:
 		return "fetching from Kraken's REST API"
+	case a.Kind == planner.Derive:
+		return "deriving from " + ohlc.Series{Pair: a.Series.Pair, Interval: a.From}.String()
 	}
 	return string(a.Kind)
 }
@@ -169,6 +172,9 @@ func (v *applyView) summary(res executor.Result, unfillable int) {
 	loads := fmt.Sprintf("%d CSV %s", n, plural(n, "load", "loads"))
 	if b > 0 {
 		loads += fmt.Sprintf(", %d API %s", b, plural(b, "backfill", "backfills"))
+	}
+	if d := res.Done[planner.Derive]; d > 0 {
+		loads += fmt.Sprintf(", %d %s", d, plural(d, "derive", "derives"))
 	}
 	written := fmt.Sprintf("%s candles written in %s", count(res.Rows), seconds(res.Duration))
 	switch {

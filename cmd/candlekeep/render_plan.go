@@ -105,6 +105,8 @@ func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
 			fmt.Fprintf(w, "  %s load_csv     %-*s  %s, ~%s candles\n", st.green("+"), width, a.Span, src, count(a.Estimate))
 		case planner.BackfillAPI:
 			fmt.Fprintf(w, "  %s backfill_api %-*s  Kraken REST API, up to %s candles, %d %s\n", st.green("~"), width, a.Span, count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"))
+		case planner.Derive:
+			fmt.Fprintf(w, "  %s derive       %-*s  from %s, ~%s candles%s\n", st.green("="), width, a.Span, ohlc.Series{Pair: a.Series.Pair, Interval: a.From}, count(a.Estimate), waitsFor(a))
 		case planner.Unfillable:
 			mark := knownMark(a)
 			if mark != "" {
@@ -119,6 +121,19 @@ func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// waitsFor names the actions a derive waits for, as plan positions
+// counted from 1.
+func waitsFor(a planner.Action) string {
+	if len(a.After) == 0 {
+		return ""
+	}
+	n := make([]string, len(a.After))
+	for i, k := range a.After {
+		n[i] = fmt.Sprintf("#%d", k+1)
+	}
+	return ", after " + strings.Join(n, ", ")
 }
 
 // planSummary is the one-line count: "Plan: 3 CSV loads (1,234,567
