@@ -19,7 +19,9 @@ var ErrInterrupted = errors.New("interrupted")
 type outcome struct {
 	rows    int64
 	reached int64 // coverage was recorded up to here
-	skipped bool  // never started: the run was stopped first
+	skipped bool  // never started: the run was stopped first, or (depSkipped) a dependency failed
+	// depSkipped: not run because an action it waits for did not complete.
+	depSkipped bool
 	// apiSkipped: a backfill not made because the API was unreachable.
 	apiSkipped bool
 	short      ohlc.SpanSet

@@ -49,7 +49,7 @@ func BenchmarkBackfill(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		res, err := ex.Apply(ctx, plan)
-		if err != nil || res.Backfills != 1 || res.Rows == 0 {
+		if err != nil || res.Done[planner.BackfillAPI] != 1 || res.Rows == 0 {
 			b.Fatalf("backfill: %+v, %v", res, err)
 		}
 	}

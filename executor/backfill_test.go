@@ -73,7 +73,7 @@ func TestBackfillWritesTheClosedTradedCandlesAndCoversTheWindow(t *testing.T) {
 	f := newAPIFixture(t, now)
 	plan := backfillPlan(xbt60, now)
 	res, err := f.ex.Apply(context.Background(), plan)
-	if err != nil || res.Backfills != 1 {
+	if err != nil || res.Done[planner.BackfillAPI] != 1 {
 		t.Fatalf("apply: %+v, %v", res, err)
 	}
 	window := plan.Actions[0].Span

@@ -51,6 +51,14 @@ type ActionFailed struct {
 	Err    error
 }
 
+// ActionSkipped is an action not run because an action it waits for did
+// not complete.
+type ActionSkipped struct {
+	Index  int
+	Action planner.Action
+	Err    error // why: wraps ErrDependency
+}
+
 // RunFinished is sent once, last.
 type RunFinished struct {
 	Result Result
@@ -61,4 +69,5 @@ func (ActionStarted) isEvent()  {}
 func (ActionProgress) isEvent() {}
 func (ActionFinished) isEvent() {}
 func (ActionFailed) isEvent()   {}
+func (ActionSkipped) isEvent()  {}
 func (RunFinished) isEvent()    {}

@@ -109,10 +109,10 @@ type Failure struct {
 
 // Result is the outcome of a run.
 type Result struct {
-	RunID       int64
-	Status      state.RunStatus
-	Loads       int   // load_csv actions completed
-	Backfills   int   // backfill_api actions completed
+	RunID  int64
+	Status state.RunStatus
+	// Done counts the actions completed, per kind.
+	Done        map[planner.Kind]int
 	Skipped     int   // actions not started: the run was interrupted, or (APISkipped) the API unreachable
 	APISkipped  int   // backfills skipped because another found Kraken's API unreachable
 	Stopped     int   // actions the interrupt stopped part way; their rows count in Rows
@@ -120,6 +120,15 @@ type Result struct {
 	Duration    time.Duration
 	Interrupted bool
 	Failures    []Failure
+}
+
+// Completed is how many actions completed, all kinds together.
+func (r Result) Completed() int {
+	n := 0
+	for _, c := range r.Done {
+		n += c
+	}
+	return n
 }
 
 // Apply runs every action of the plan that is a change. Cancelling ctx
@@ -137,9 +146,6 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	var estimate int64
 	records := make([]state.ActionRecord, 0, len(plan.Actions))
 	for i, a := range plan.Actions {
-		if a.Kind == planner.Unfillable {
-			continue
-		}
 		work = append(work, i)
 		estimate += a.Estimate
 		records = append(records, actionRecord(i, a))
@@ -165,33 +171,55 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	outcomes := make([]outcome, len(work))
 	writers := newWriterPool(e.Sink)
 	defer writers.closeAll()
-	p := pool.New().WithMaxGoroutines(opts.Parallelism)
 	g := &group{e: e, opts: opts, writers: writers, emit: emit, runID: run.ID, plan: plan, work: work, records: records, outcomes: outcomes}
-	var small []int
-	var smallRows int64
-	startGroup := func() {
-		ks := small
-		small, smallRows = nil, 0
-		p.Go(func() { g.run(ctx, ks) })
-	}
-	for _, k := range startOrder(plan, work) {
-		idx := work[k]
-		if a := plan.Actions[idx]; isSmall(a, opts) {
-			small = append(small, k)
-			smallRows += a.Estimate
-			if smallRows >= int64(opts.BatchRows) || len(small) == maxGroupActions {
-				startGroup()
-			}
-			continue
+	order := startOrder(plan, work)
+	wave := make([]int, len(work))
+	done := make([]bool, len(work)) // its wave has finished
+	all := waves(plan, work)
+	for n, ks := range all {
+		for _, k := range ks {
+			wave[k] = n
 		}
-		p.Go(func() {
-			outcomes[k] = e.runAction(ctx, opts, writers, emit, run.ID, &records[k], idx, plan.Actions[idx])
-		})
 	}
-	if len(small) > 0 {
-		startGroup()
+	for n, ks := range all {
+		p := pool.New().WithMaxGoroutines(opts.Parallelism)
+		var small []int
+		var smallRows int64
+		startGroup := func() {
+			ks := small
+			small, smallRows = nil, 0
+			p.Go(func() { g.run(ctx, ks) })
+		}
+		for _, k := range order {
+			if wave[k] != n {
+				continue
+			}
+			idx := work[k]
+			a := plan.Actions[idx]
+			if why := blocked(plan, work, outcomes, done, idx); why != "" {
+				outcomes[k] = e.skipBlocked(ctx, emit, run.ID, &records[k], idx, a, why)
+				continue
+			}
+			if isSmall(a, opts) {
+				small = append(small, k)
+				smallRows += a.Estimate
+				if smallRows >= int64(opts.BatchRows) || len(small) == maxGroupActions {
+					startGroup()
+				}
+				continue
+			}
+			p.Go(func() {
+				outcomes[k] = e.runAction(ctx, opts, writers, emit, run.ID, &records[k], idx, a)
+			})
+		}
+		if len(small) > 0 {
+			startGroup()
+		}
+		p.Wait()
+		for _, k := range ks {
+			done[k] = true
+		}
 	}
-	p.Wait()
 
 	res := Result{RunID: run.ID}
 	var gaps []state.Gap
@@ -199,6 +227,14 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 		o, a := outcomes[k], plan.Actions[idx]
 		res.Rows += o.rows
 		switch {
+		case o.depSkipped:
+			// Not run for want of its source: the span stays an open gap
+			// for the next apply, after the source is fixed.
+			res.Skipped++
+			if o.err != nil {
+				res.Failures = append(res.Failures, Failure{Index: idx, Action: a, Err: o.err})
+			}
+			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapOpen})
 		case o.apiSkipped:
 			res.Skipped++
 			res.APISkipped++
@@ -216,10 +252,11 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 		case o.err != nil:
 			res.Failures = append(res.Failures, Failure{Index: idx, Action: a, Err: o.err})
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: ohlc.Span{Start: o.reached, End: a.Span.End}, Status: state.GapFailed, Attempts: 1, LastError: o.err.Error()})
-		case a.Kind == planner.LoadCSV:
-			res.Loads++
-		case a.Kind == planner.BackfillAPI:
-			res.Backfills++
+		default:
+			if res.Done == nil {
+				res.Done = map[planner.Kind]int{}
+			}
+			res.Done[a.Kind]++
 		}
 		for _, sp := range o.short {
 			gaps = append(gaps, state.Gap{Series: a.Series, Span: sp, Status: state.GapOpen})
@@ -241,7 +278,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	}
 	run.Status = res.Status
 	run.FinishedAt = opts.Now()
-	run.Succeeded = res.Loads + res.Backfills
+	run.Succeeded = res.Completed()
 	run.Failed = len(res.Failures)
 	run.RowsWritten = res.Rows
 	run.Error = runError(res, runErr)
@@ -286,13 +323,11 @@ func actionRecord(i int, a planner.Action) state.ActionRecord {
 	return r
 }
 
-// unfillableGaps are the plan's unfillable actions as gap records.
+// unfillableGaps are the plan's gaps as gap records.
 func unfillableGaps(plan *planner.Plan) []state.Gap {
 	var gaps []state.Gap
-	for _, a := range plan.Actions {
-		if a.Kind == planner.Unfillable {
-			gaps = append(gaps, state.Gap{Series: a.Series, Span: a.Span, Status: state.GapUnfillable, Reason: string(a.Reason), Suggestion: a.Suggestion})
-		}
+	for _, g := range plan.Gaps {
+		gaps = append(gaps, state.Gap{Series: g.Series, Span: g.Span, Status: state.GapUnfillable, Reason: string(g.Reason), Suggestion: g.Suggestion})
 	}
 	return gaps
 }

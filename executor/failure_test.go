@@ -72,7 +72,7 @@ func TestBadRowWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp := f.plan(t).Actions[0]
+	fp := f.plan(t).Listing()[0]
 	if fp.CSV != nil {
 		t.Fatalf("the failed file was planned again: %+v", fp)
 	}
@@ -131,7 +131,7 @@ func TestTwoSpansOfOneFile(t *testing.T) {
 		t.Fatalf("want two loads of the same file, got %+v", plan.Actions)
 	}
 	ex := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV, Options: executor.Options{Parallelism: 2, BatchRows: 1000, CheckpointRows: 1000}}
-	if res, err := ex.Apply(context.Background(), plan); err != nil || res.Loads != 2 {
+	if res, err := ex.Apply(context.Background(), plan); err != nil || res.Done[planner.LoadCSV] != 2 {
 		t.Fatalf("apply: %+v, %v", res, err)
 	}
 	want := ohlc.SpanSet{{Start: mustTime("2016-01-01"), End: mustTime("2017-01-01")}, {Start: mustTime("2019-01-01"), End: to}}
@@ -217,5 +217,60 @@ func TestDamagedZipMemberIsRecordedFailed(t *testing.T) {
 	}
 	if next := f.plan(t); next.HasChanges() {
 		t.Errorf("the damaged member was planned again: %+v", next.Actions)
+	}
+}
+
+// An action waiting for one that fails is skipped, says why (an event and
+// its record's status), and never opens its source.
+func TestDependentOfFailedActionIsSkipped(t *testing.T) {
+	f := newFixture(t)
+	lines := strings.SplitAfter(string(realHourly(t)), "\n")
+	lines[len(lines)-100] = strings.Replace(lines[len(lines)-100], ",", ",x", 1)
+	f.withDump(t, []byte(strings.Join(lines, "")))
+	plan := f.plan(t)
+	if len(plan.Actions) == 0 {
+		t.Fatal("the fixture plans no action")
+	}
+	waiting := plan.Actions[0]
+	waiting.After = []int{0}
+	plan.Actions = append(plan.Actions, waiting)
+
+	var skipped []executor.ActionSkipped
+	opened := 0
+	ex := &executor.Executor{Sink: f.sink, State: f.st, Options: executor.Options{BatchRows: 1000, CheckpointRows: 1000},
+		Open: func(ctx context.Context, a planner.Action) (executor.CandleReader, error) {
+			opened++
+			return executor.OpenCSV(ctx, a)
+		},
+		Emit: func(e executor.Event) {
+			if s, ok := e.(executor.ActionSkipped); ok {
+				skipped = append(skipped, s)
+			}
+		}}
+	res, err := ex.Apply(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := len(plan.Actions) - 1
+	if len(skipped) != 1 || skipped[0].Index != last || !errors.Is(skipped[0].Err, executor.ErrDependency) {
+		t.Fatalf("want one skip of action %d for its dependency, got %+v", last, skipped)
+	}
+	if !strings.Contains(skipped[0].Err.Error(), "waits for action 0") {
+		t.Errorf("the skip does not say which action it waits for: %v", skipped[0].Err)
+	}
+	if res.Skipped != 1 || len(res.Failures) != 1 {
+		t.Errorf("%d skipped, %d failed; want 1 and 1", res.Skipped, len(res.Failures))
+	}
+	recs, err := f.st.RunActions(context.Background(), res.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := recs[len(recs)-1]; got.Status != state.ActionSkipped || !strings.Contains(got.Error, "waits for action 0") {
+		t.Errorf("the skipped action's record: %s %q", got.Status, got.Error)
+	}
+	// The failed load opens its file once, to validate it; the skipped
+	// one never does.
+	if opened != 1 {
+		t.Errorf("%d opens: the skipped action opened its source", opened)
 	}
 }

@@ -50,8 +50,8 @@ func TestPartialApplyKeepsOtherGaps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Loads != wantLoads {
-			t.Errorf("apply %d: %d loads, want %d", k+1, res.Loads, wantLoads)
+		if res.Done[planner.LoadCSV] != wantLoads {
+			t.Errorf("apply %d: %d loads, want %d", k+1, res.Done[planner.LoadCSV], wantLoads)
 		}
 		got, err := f.st.Gaps(ctx, state.GapFilter{})
 		if err != nil {

@@ -106,8 +106,8 @@ func TestSmallFilesShareCommits(t *testing.T) {
 	if err != nil || len(res.Failures) != 0 {
 		t.Fatalf("apply: %v %+v", err, res.Failures)
 	}
-	if res.Loads != smallFiles || res.Rows != smallFiles*rowsPerSmall {
-		t.Errorf("loaded %d files, %d rows; want %d, %d", res.Loads, res.Rows, smallFiles, smallFiles*rowsPerSmall)
+	if res.Done[planner.LoadCSV] != smallFiles || res.Rows != smallFiles*rowsPerSmall {
+		t.Errorf("loaded %d files, %d rows; want %d, %d", res.Done[planner.LoadCSV], res.Rows, smallFiles, smallFiles*rowsPerSmall)
 	}
 	if diff := cmp.Diff(allRows(series), f.perSeries(t)); diff != "" {
 		t.Errorf("sink (-want +got):\n%s", diff)

@@ -41,14 +41,16 @@ func newLoad(e *Executor, opts Options, emit func(Event), runID int64, rec *stat
 }
 
 func (l *load) run(ctx context.Context, writers *writerPool) error {
-	stateCtx := context.WithoutCancel(ctx)
-	switch l.a.Kind {
-	case planner.BackfillAPI:
-		return l.backfill(ctx, writers)
-	case planner.LoadCSV:
-	default:
-		return l.fail(stateCtx, fmt.Errorf("action kind %s is not supported by this version", l.a.Kind))
+	r, ok := runnerOf(l.a.Kind)
+	if !ok {
+		return l.fail(context.WithoutCancel(ctx), fmt.Errorf("action kind %s is not supported by this version", l.a.Kind))
 	}
+	return r.run(l, ctx, writers)
+}
+
+// loadCSV is load_csv's runner: one dump member, restricted to the span.
+func (l *load) loadCSV(ctx context.Context, writers *writerPool) error {
+	stateCtx := context.WithoutCancel(ctx)
 	// Read the span once before writing anything: a bad row anywhere in
 	// it fails the action with nothing written to the sink or to state.
 	// Parsing is an order of magnitude faster than writing, so this costs
@@ -158,15 +160,20 @@ func (l *load) record(ctx context.Context, upTo int64, status state.ActionStatus
 	return nil
 }
 
+// source is the coverage source of the action's kind.
+func (l *load) source() state.Source {
+	r, ok := runnerOf(l.a.Kind)
+	if !ok {
+		return ""
+	}
+	return r.source(l.a)
+}
+
 // progress is the state step that record stores.
 func (l *load) progress(upTo int64, status state.ActionStatus, fileStatus state.FileStatus, msg string) state.Progress {
-	source := state.SourceCSV
-	if l.a.Kind == planner.BackfillAPI {
-		source = state.SourceAPI
-	}
 	p := state.Progress{
 		RunID: l.runID, ActionID: l.rec.ID, Series: l.a.Series,
-		Covered: ohlc.Span{Start: l.checkpoint, End: upTo}, Source: source,
+		Covered: ohlc.Span{Start: l.checkpoint, End: upTo}, Source: l.source(),
 		Rows: l.unrecorded, Checkpoint: max(upTo, l.checkpoint), Status: status, Error: msg,
 	}
 	if l.a.CSV != nil && fileStatus != "" {

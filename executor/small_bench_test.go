@@ -91,8 +91,8 @@ func BenchmarkApplySmallFiles(b *testing.B) {
 		b.StartTimer()
 		ex := &executor.Executor{Sink: sink, State: st, Open: files.Open}
 		res, err := ex.Apply(ctx, plan)
-		if err != nil || res.Rows != members*rows || res.Loads != members {
-			b.Fatalf("apply loaded %d files, %d rows: %v %+v", res.Loads, res.Rows, err, res.Failures)
+		if err != nil || res.Rows != members*rows || res.Done[planner.LoadCSV] != members {
+			b.Fatalf("apply loaded %d files, %d rows: %v %+v", res.Done[planner.LoadCSV], res.Rows, err, res.Failures)
 		}
 		b.StopTimer()
 		files.Close()

@@ -162,7 +162,7 @@ func TestComputeWithAPI(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			plan := Compute(Input{Config: tc.cfg, State: tc.state, Inventory: tc.inv, Now: at(t, now)})
-			if diff := cmp.Diff(tc.want, plan.Actions); diff != "" {
+			if diff := cmp.Diff(tc.want, plan.Listing()); diff != "" {
 				t.Errorf("actions (-want +got):\n%s", diff)
 			}
 		})

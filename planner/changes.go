@@ -5,7 +5,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/ohlc/snapshot"
 )
 
 // What a plan adds to what state already knows: which unfillable gaps are
@@ -15,13 +15,13 @@ import (
 
 // knownUnfillable is, per series, the union of the gaps state recorded as
 // unfillable.
-func knownUnfillable(snap *state.Snapshot) map[ohlc.Series]ohlc.SpanSet {
+func knownUnfillable(snap *snapshot.Snapshot) map[ohlc.Series]ohlc.SpanSet {
 	if snap == nil {
 		return nil
 	}
 	spans := map[ohlc.Series][]ohlc.Span{}
 	for _, g := range snap.Gaps {
-		if g.Status == state.GapUnfillable {
+		if g.Status == snapshot.GapUnfillable {
 			spans[g.Series] = append(spans[g.Series], g.Span)
 		}
 	}
@@ -49,7 +49,7 @@ func markKnown(actions []Action, recorded ohlc.SpanSet) {
 // noLongerConfigured warns of every series state holds coverage of that
 // the configuration does not name at all, with the candles it keeps in
 // the sink (see storedCandles). Warnings come in series order.
-func noLongerConfigured(snap *state.Snapshot, desired map[ohlc.Series]Want) []Warning {
+func noLongerConfigured(snap *snapshot.Snapshot, desired map[ohlc.Series]Want) []Warning {
 	if snap == nil {
 		return nil
 	}
@@ -63,7 +63,7 @@ func noLongerConfigured(snap *state.Snapshot, desired map[ohlc.Series]Want) []Wa
 		return nil
 	}
 	slices.SortFunc(gone, ohlc.Series.Compare)
-	files := map[ohlc.Series][]state.FileRecord{}
+	files := map[ohlc.Series][]snapshot.FileRecord{}
 	for _, f := range snap.Files {
 		files[f.Series] = append(files[f.Series], f)
 	}
@@ -80,7 +80,7 @@ func noLongerConfigured(snap *state.Snapshot, desired map[ohlc.Series]Want) []Wa
 // candle slots of its API coverage outside every file's rows. Those slots
 // are an upper bound (an hour without trades has no candle), so a count
 // with any of them is an estimate.
-func storedCandles(s ohlc.Series, files []state.FileRecord, api ohlc.SpanSet) (int64, bool) {
+func storedCandles(s ohlc.Series, files []snapshot.FileRecord, api ohlc.SpanSet) (int64, bool) {
 	var n int64
 	rowSpans := make([]ohlc.Span, 0, len(files))
 	for _, f := range files {

@@ -36,10 +36,10 @@ func TestComputeMarksKnownUnfillable(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := Compute(Input{Config: cfg, State: &state.Snapshot{Gaps: tc.gaps}, Now: at(t, "2024-07-01")})
-			if len(p.Actions) != 1 || p.Actions[0].Kind != Unfillable {
-				t.Fatalf("want one unfillable action, got %+v", p.Actions)
+			if len(p.Listing()) != 1 || p.Listing()[0].Kind != Unfillable {
+				t.Fatalf("want one unfillable action, got %+v", p.Listing())
 			}
-			if got := p.Actions[0].Known; got != tc.want {
+			if got := p.Listing()[0].Known; got != tc.want {
 				t.Errorf("Known = %v, want %v", got, tc.want)
 			}
 			known := 0
@@ -155,7 +155,7 @@ func TestComputeClampsToKrakenHistory(t *testing.T) {
 				t.Errorf("warnings (-want +got):\n%s", diff)
 			}
 			var got ohlc.SpanSet
-			for _, a := range p.Actions {
+			for _, a := range p.Listing() {
 				got = append(got, a.Span)
 				if a.Span.Start < first {
 					t.Errorf("%s %s: reaches before Kraken's first trades", a.Kind, a.Span)

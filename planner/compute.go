@@ -6,16 +6,16 @@ import (
 	"slices"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/sources/krakencsv"
-	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/ohlc/dump"
+	"github.com/feefifofunds/candlekeep/ohlc/snapshot"
 )
 
 // planner holds what every series' planning reads, indexed once.
 type planner struct {
 	dir        string // configuration directory, to show dump paths relative to it
-	dumps      []*krakencsv.Dump
+	dumps      []*dump.Dump
 	candidates map[ohlc.Series][]candidate
-	files      map[state.FileKey]state.FileRecord
+	files      map[snapshot.FileKey]snapshot.FileRecord
 
 	now            int64
 	publishedUntil int64 // end of the newest quarter Kraken has published
@@ -108,6 +108,7 @@ func compute(in Input) *Plan {
 		markKnown(plan.Actions[start:], known[s])
 		f, ok := from[s]
 		markLost(plan.Actions[start:], f, ok, open[s], known[s])
+		plan.Actions = splitGaps(plan, start)
 	}
 	if len(plan.Actions) == 0 {
 		plan.Actions = nil
@@ -145,7 +146,7 @@ func newPlanner(in Input) *planner {
 			p.dumps = append(p.dumps, d)
 			// A full dump with no cutoff (nothing in it to infer one
 			// from) vouches for nothing and moves no boundary.
-			if d.Kind != krakencsv.Quarterly && d.Cutoff > 0 {
+			if d.Kind != dump.Quarterly && d.Cutoff > 0 {
 				p.newestCutoff = max(p.newestCutoff, d.Cutoff)
 				p.hasFullDump = true
 			}
@@ -157,6 +158,20 @@ func newPlanner(in Input) *planner {
 	}
 	p.fillers = append(p.fillers, p.reportUnfillable)
 	return p
+}
+
+// splitGaps moves the unfillable pieces rule 5 appended after start from
+// plan.Actions to plan.Gaps: they are reported, not run.
+func splitGaps(plan *Plan, start int) []Action {
+	kept := plan.Actions[:start]
+	for _, a := range plan.Actions[start:] {
+		if a.Kind == Unfillable {
+			plan.Gaps = append(plan.Gaps, GapOf(a))
+			continue
+		}
+		kept = append(kept, a)
+	}
+	return kept
 }
 
 // compareActions is rule 6: series, span start, kind, then member path.
@@ -179,8 +194,10 @@ func kindRank(k Kind) int {
 		return 0
 	case BackfillAPI:
 		return 1
+	case Derive:
+		return 2
 	}
-	return 2
+	return 3
 }
 
 func memberPath(a Action) string {

@@ -124,10 +124,10 @@ func TestComputeIsDeterministic(t *testing.T) {
 		}
 	}
 	first := Compute(build(rand.New(rand.NewPCG(1, 1))))
-	if len(first.Actions) < 10 {
-		t.Fatalf("only %d actions; the test needs a plan with some of every kind", len(first.Actions))
+	if len(first.Listing()) < 10 {
+		t.Fatalf("only %d actions; the test needs a plan with some of every kind", len(first.Listing()))
 	}
-	if !slices.IsSortedFunc(first.Actions, compareActions) {
+	if !slices.IsSortedFunc(first.Listing(), compareActions) {
 		t.Error("actions are not in plan order")
 	}
 	for seed := uint64(2); seed < 20; seed++ {
@@ -190,11 +190,11 @@ func TestEstimateRows(t *testing.T) {
 }
 
 func TestPlanSummaryAndChanges(t *testing.T) {
-	onlyGaps := &Plan{Actions: []Action{gap(xbt60, ohlc.Span{Start: 0, End: 7200}, ReasonNoDump, "")}}
+	onlyGaps := &Plan{Gaps: []Gap{GapOf(gap(xbt60, ohlc.Span{Start: 0, End: 7200}, ReasonNoDump, ""))}}
 	if onlyGaps.HasChanges() {
 		t.Error("a plan of unfillable gaps has changes")
 	}
-	withLoad := &Plan{Actions: append(slices.Clone(onlyGaps.Actions), load(xbt60, ohlc.Span{Start: 0, End: 3600}, nil, 5))}
+	withLoad := &Plan{Gaps: onlyGaps.Gaps, Actions: []Action{load(xbt60, ohlc.Span{Start: 0, End: 3600}, nil, 5)}}
 	if !withLoad.HasChanges() {
 		t.Error("a plan with a load has no changes")
 	}

@@ -33,10 +33,19 @@ func (p *Plan) Digest() string {
 		}
 		fmt.Fprintf(h, "scope=%s\n", strings.Join(scope, ","))
 	}
-	for _, a := range p.Actions {
+	// Gaps are hashed among the actions, as they were when they were
+	// actions, so digests did not change when they moved to Plan.Gaps.
+	for _, a := range p.Listing() {
 		fmt.Fprintf(h, "%s %s %d %d", a.Kind, a.Series, a.Span.Start, a.Span.End)
 		if a.CSV != nil {
 			fmt.Fprintf(h, " %s %s %s", a.CSV.Dump, a.CSV.Member, a.CSV.Fingerprint)
+		}
+		if a.From != 0 {
+			fmt.Fprintf(h, " from=%d", a.From)
+		}
+		// Only dependencies there are, so plans without keep their digests.
+		if len(a.After) > 0 {
+			fmt.Fprintf(h, " after=%v", a.After)
 		}
 		fmt.Fprintf(h, " %s\n", a.Reason)
 	}

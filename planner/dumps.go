@@ -5,15 +5,15 @@ import (
 	"slices"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/sources/krakencsv"
-	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/ohlc/dump"
+	"github.com/feefifofunds/candlekeep/ohlc/snapshot"
 )
 
 // candidate is one dump member that could fill part of a series' gaps.
 type candidate struct {
-	dump      *krakencsv.Dump
+	dump      *dump.Dump
 	dumpOrder int // position of the dump in the configuration
-	member    *krakencsv.Member
+	member    *dump.Member
 	covers    ohlc.Span // what loading it vouches for (Dump.Covers)
 }
 
@@ -21,13 +21,13 @@ type candidate struct {
 // to load before; the final step reports it with the file's error.
 type blocked struct {
 	span   ohlc.Span
-	member *krakencsv.Member
+	member *dump.Member
 	err    string
 }
 
 // indexCandidates groups every member of the inventory by series, in
 // order of preference, each content (fingerprint) once.
-func indexCandidates(inv *krakencsv.Inventory) map[ohlc.Series][]candidate {
+func indexCandidates(inv *dump.Inventory) map[ohlc.Series][]candidate {
 	out := make(map[ohlc.Series][]candidate)
 	if inv == nil {
 		return out
@@ -67,7 +67,7 @@ func indexCandidates(inv *krakencsv.Inventory) map[ohlc.Series][]candidate {
 // then quarterly dumps by quarter; ties by configuration order, then
 // member path.
 func compareCandidates(a, b candidate) int {
-	aq, bq := a.dump.Kind == krakencsv.Quarterly, b.dump.Kind == krakencsv.Quarterly
+	aq, bq := a.dump.Kind == dump.Quarterly, b.dump.Kind == dump.Quarterly
 	switch {
 	case aq != bq:
 		if bq {
@@ -102,7 +102,7 @@ func (p *planner) fillFromDumps(w *seriesWork, actions []Action) []Action {
 		if len(part) == 0 {
 			continue
 		}
-		if rec, ok := p.files[state.FileKey{Fingerprint: c.member.Fingerprint, Dump: c.dump.Spec.Name, Member: c.member.Path}]; ok && rec.Status == state.FileFailed {
+		if rec, ok := p.files[snapshot.FileKey{Fingerprint: c.member.Fingerprint, Dump: c.dump.Spec.Name, Member: c.member.Path}]; ok && rec.Status == snapshot.FileFailed {
 			for _, sp := range part {
 				w.blocked = append(w.blocked, blocked{span: sp, member: c.member, err: rec.Error})
 			}
@@ -120,7 +120,7 @@ func (p *planner) fillFromDumps(w *seriesWork, actions []Action) []Action {
 			First:       c.member.Profile.First,
 			Last:        c.member.Profile.Last,
 		}
-		if c.dump.Kind != krakencsv.FullHistory {
+		if c.dump.Kind != dump.FullHistory {
 			src.Until = 0
 		}
 		for _, sp := range part {
@@ -139,7 +139,7 @@ func (p *planner) fillFromDumps(w *seriesWork, actions []Action) []Action {
 
 // estimateRows prorates a member's row count to the part of its rows'
 // time range that sp overlaps.
-func estimateRows(pr krakencsv.Profile, iv ohlc.Interval, sp ohlc.Span) int64 {
+func estimateRows(pr dump.Profile, iv ohlc.Interval, sp ohlc.Span) int64 {
 	if pr.Rows <= 0 {
 		return 0
 	}

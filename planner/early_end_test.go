@@ -36,7 +36,7 @@ func TestFileEndingEarlyIsNotNoTrades(t *testing.T) {
 				gap(eth60, ohlc.Span{Start: end, End: at(t, "2020-10-01")}, ReasonNoDump, ""),
 			}
 		}
-		got := plan.Actions
+		got := plan.Listing()
 		for k := range got {
 			got[k].Coverage, got[k].Tiers, got[k].Estimate, got[k].Suggestion = nil, nil, 0, ""
 		}

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/sources/krakencsv"
+	"github.com/feefifofunds/candlekeep/ohlc/dump"
 )
 
 // Warnings about pair names.
@@ -35,7 +35,7 @@ const maxPairHints = 3
 // name. A plan says nothing else of them: an unfillable gap would tell the
 // user to download a file Kraken never published, and a backfill would
 // fail with "unknown pair".
-func unknownPairs(series []ohlc.Series, inv *krakencsv.Inventory, list *PairList) ([]ohlc.Series, []Warning) {
+func unknownPairs(series []ohlc.Series, inv *dump.Inventory, list *PairList) ([]ohlc.Series, []Warning) {
 	if list == nil || len(series) == 0 {
 		return series, nil
 	}
@@ -68,7 +68,7 @@ func unknownPairs(series []ohlc.Series, inv *krakencsv.Inventory, list *PairList
 
 // heldPairs is every pair some dump holds a file of: a pair on disk is
 // known, whatever the list says.
-func heldPairs(inv *krakencsv.Inventory) map[string]bool {
+func heldPairs(inv *dump.Inventory) map[string]bool {
 	out := map[string]bool{}
 	if inv == nil {
 		return out

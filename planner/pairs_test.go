@@ -108,7 +108,7 @@ func TestUnknownPairs(t *testing.T) {
 				t.Errorf("warnings (-want +got):\n%s", diff)
 			}
 			var acted []string
-			for _, a := range plan.Actions {
+			for _, a := range plan.Listing() {
 				if len(acted) == 0 || acted[len(acted)-1] != a.Series.Pair {
 					acted = append(acted, a.Series.Pair)
 				}

@@ -6,8 +6,8 @@ package planner
 import (
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/sources/krakencsv"
-	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/ohlc/dump"
+	"github.com/feefifofunds/candlekeep/ohlc/snapshot"
 )
 
 // Kind is the kind of an action.
@@ -17,7 +17,10 @@ type Kind string
 const (
 	LoadCSV     Kind = "load_csv"     // load one dump member, restricted to a span
 	BackfillAPI Kind = "backfill_api" // fetch a span from Kraken's REST API
-	Unfillable  Kind = "unfillable"   // a gap nothing configured can fill: reported, not a change
+	Derive      Kind = "derive"       // aggregate a span from a shorter interval the sink holds
+	// Unfillable is no action: it tags a Gap where gaps are listed among
+	// actions (Plan.Listing, the saved plan's format, the views).
+	Unfillable Kind = "unfillable"
 )
 
 // Reason says why a gap is unfillable.
@@ -72,21 +75,55 @@ type Action struct {
 	// by a fetch too soon after the candles closed (within the api
 	// block's settle): fetched again, as Kraken may have revised them.
 	Provisional ohlc.Span
+	// From is, for derive, the shorter interval of the same pair whose
+	// candles the span is aggregated from.
+	From ohlc.Interval
+	// After are the indices in Plan.Actions of the actions this one
+	// waits for (a derived span needs its source loaded first); if one
+	// does not complete, this one is skipped.
+	After []int
 
-	// Reason and Suggestion explain an unfillable gap and name the
-	// download that would fill it.
+	// Reason, Suggestion, Known and Lost are a Gap's, for an action of
+	// kind Unfillable in a listing (Plan.Listing); an action to run has
+	// none.
 	Reason     Reason
 	Suggestion string
-	// Known marks an unfillable gap state has already recorded as
-	// unfillable: the same series, and a span within a recorded
-	// unfillable gap's. It tells what a change adds from what was
-	// already missing.
+	Known      bool
+	Lost       ohlc.Span
+}
+
+// Gap is a span of a series nothing configured can fill: reported, and
+// recorded as an unfillable gap by apply, but not a change.
+type Gap struct {
+	Series ohlc.Series
+	Span   ohlc.Span
+	// Coverage and Tiers are as an Action's.
+	Coverage []string
+	Tiers    []string
+	// Reason and Suggestion explain the gap and name the download that
+	// would fill it.
+	Reason     Reason
+	Suggestion string
+	// Known marks a gap state has already recorded as unfillable: the
+	// same series, and a span within a recorded unfillable gap's. It
+	// tells what a change adds from what was already missing.
 	Known bool
 	// Lost is, for an unfillable gap, its part that runs on time would
 	// have filled from the API and that state had not recorded as
 	// unfillable: candles lost for good because a run came too late,
 	// reported once (docs/planning.md, "Lost candles"). Empty when none.
 	Lost ohlc.Span
+}
+
+// Action is the gap as a listing shows it among actions: kind
+// Unfillable.
+func (g Gap) Action() Action {
+	return Action{Kind: Unfillable, Series: g.Series, Span: g.Span, Coverage: g.Coverage, Tiers: g.Tiers, Reason: g.Reason, Suggestion: g.Suggestion, Known: g.Known, Lost: g.Lost}
+}
+
+// GapOf is the gap a listing's Unfillable action stands for.
+func GapOf(a Action) Gap {
+	return Gap{Series: a.Series, Span: a.Span, Coverage: a.Coverage, Tiers: a.Tiers, Reason: a.Reason, Suggestion: a.Suggestion, Known: a.Known, Lost: a.Lost}
 }
 
 // CSVSource is the dump member a load_csv action reads.
@@ -117,6 +154,9 @@ type Plan struct {
 	ConfigDigest    string
 	InventoryDigest string
 	Actions         []Action // ordered by series, then span start, then kind
+	// Gaps are what nothing configured can fill, ordered by series, then
+	// span start.
+	Gaps []Gap
 
 	// Targets are the -target options the plan was limited to, as
 	// written ("tier.TIER1"), sorted; nil for a plan of the whole
@@ -210,16 +250,54 @@ type Summary struct {
 
 // HasChanges reports whether applying the plan would do anything: an
 // unfillable gap is reported but is not a change.
-func (p *Plan) HasChanges() bool {
-	for _, a := range p.Actions {
-		if a.Kind != Unfillable {
-			return true
-		}
+func (p *Plan) HasChanges() bool { return len(p.Actions) > 0 }
+
+// Listing is the plan's actions and gaps in one list, in rule 6's order
+// (series, span start, kind), each gap as an action of kind Unfillable:
+// what the views and the saved plan show.
+func (p *Plan) Listing() []Action {
+	if len(p.Gaps) == 0 {
+		return p.Actions
 	}
-	return false
+	out := make([]Action, 0, len(p.Actions)+len(p.Gaps))
+	i, j := 0, 0
+	for i < len(p.Actions) || j < len(p.Gaps) {
+		if j == len(p.Gaps) || (i < len(p.Actions) && actionBeforeGap(p.Actions[i], p.Gaps[j])) {
+			out = append(out, p.Actions[i])
+			i++
+			continue
+		}
+		out = append(out, p.Gaps[j].Action())
+		j++
+	}
+	return out
 }
 
-// Summary counts the plan's actions by kind.
+// SplitListing is Listing's inverse: the actions of kind Unfillable are
+// the gaps, the rest the actions, each in the listing's order.
+func SplitListing(list []Action) ([]Action, []Gap) {
+	var actions []Action
+	var gaps []Gap
+	for _, a := range list {
+		if a.Kind == Unfillable {
+			gaps = append(gaps, GapOf(a))
+			continue
+		}
+		actions = append(actions, a)
+	}
+	return actions, gaps
+}
+
+// actionBeforeGap is compareActions between an action and a gap, whose
+// kind ranks last.
+func actionBeforeGap(a Action, g Gap) bool {
+	if c := a.Series.Compare(g.Series); c != 0 {
+		return c < 0
+	}
+	return a.Span.Start <= g.Span.Start
+}
+
+// Summary counts the plan's actions by kind, and its gaps.
 func (p *Plan) Summary() Summary {
 	var s Summary
 	for _, a := range p.Actions {
@@ -231,16 +309,17 @@ func (p *Plan) Summary() Summary {
 			s.Backfills++
 			s.BackfillCandles += a.Estimate
 			s.Requests += a.Requests
-		case Unfillable:
-			s.Unfillable++
-			s.UnfillableCandleSlots += a.Span.Candles(a.Series.Interval)
-			if a.Known {
-				s.UnfillableKnown++
-			}
-			if !a.Lost.Empty() {
-				s.Lost++
-				s.LostCandleSlots += a.Lost.Candles(a.Series.Interval)
-			}
+		}
+	}
+	for _, g := range p.Gaps {
+		s.Unfillable++
+		s.UnfillableCandleSlots += g.Span.Candles(g.Series.Interval)
+		if g.Known {
+			s.UnfillableKnown++
+		}
+		if !g.Lost.Empty() {
+			s.Lost++
+			s.LostCandleSlots += g.Lost.Candles(g.Series.Interval)
 		}
 	}
 	return s
@@ -249,8 +328,8 @@ func (p *Plan) Summary() Summary {
 // Input is everything a plan is computed from.
 type Input struct {
 	Config    *config.Config
-	State     *state.Snapshot
-	Inventory *krakencsv.Inventory
+	State     *snapshot.Snapshot
+	Inventory *dump.Inventory
 	Now       int64 // Unix seconds
 	// Targets limit the plan to the series any of them selects; none
 	// plans everything. Check them first with CheckTargets.

@@ -84,7 +84,7 @@ func mustTargets(t *testing.T, specs ...string) []Target {
 // seriesOf lists the distinct series of a plan's actions, in plan order.
 func seriesOf(p *Plan) []string {
 	var out []string
-	for _, a := range p.Actions {
+	for _, a := range p.Listing() {
 		if s := a.Series.String(); len(out) == 0 || out[len(out)-1] != s {
 			out = append(out, s)
 		}

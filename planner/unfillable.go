@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/sources/krakencsv"
+	"github.com/feefifofunds/candlekeep/ohlc/dump"
 )
 
 // PublishLag is how long after a quarter ends the planner still calls it
@@ -108,7 +108,7 @@ func (p *planner) downloadReason(iv ohlc.Interval) (Reason, string) {
 // cutoff past the other files' data.
 func (p *planner) quarterFolder(q ohlc.Span) string {
 	for _, d := range p.dumps {
-		if d.Kind == krakencsv.Quarterly && !d.IsZip && d.Quarter == q {
+		if d.Kind == dump.Quarterly && !d.IsZip && d.Quarter == q {
 			return p.displayPath(d.Spec.Path)
 		}
 	}

@@ -26,7 +26,28 @@ type Sink interface {
 	// sorted by series (ohlc.Series.Compare); series with no candles
 	// there are left out.
 	ReadBack(ctx context.Context, span ohlc.Span) ([]SeriesStats, error)
+	// ReadCandles calls fn with the stored candles of one series inside
+	// span, oldest first, in pages of at most ReadPage candles, so that a
+	// derived span is built from years of candles in bounded memory. The
+	// page is the sink's again once fn returns; an error from fn stops
+	// the read and is returned. A candle stored without VWAP comes back
+	// with HasVWAP false.
+	ReadCandles(ctx context.Context, s ohlc.Series, span ohlc.Span, fn func([]ohlc.Candle) error) error
 	Close() error
+}
+
+// ReadPage is the most candles a ReadCandles page holds.
+const ReadPage = 10_000
+
+// Collect reads every candle of one series inside span into memory: for
+// tests and small spans; the load path streams with ReadCandles.
+func Collect(ctx context.Context, s Sink, series ohlc.Series, span ohlc.Span) ([]ohlc.Candle, error) {
+	var out []ohlc.Candle
+	err := s.ReadCandles(ctx, series, span, func(page []ohlc.Candle) error {
+		out = append(out, page...)
+		return nil
+	})
+	return out, err
 }
 
 // Writer writes candles for one worker.

@@ -56,8 +56,8 @@ func TestSnapshotContents(t *testing.T) {
 			// The API's part, apart: no file record counts its candles.
 			APICoverage: map[ohlc.Series]ohlc.SpanSet{xbt60: {span(10, 12), span(20, 30)}},
 			Files: map[FileKey]FileRecord{
-				{"crc:a", "full", "XBTUSD_60.csv"}: {Fingerprint: "crc:a", Dump: "full", Member: "XBTUSD_60.csv", Series: xbt60, First: 0, Last: 9 * hour, Rows: 10, Status: FileLoaded, UpdatedAt: clock.now()},
-				{"crc:b", "q4", "ETHUSD_60.csv"}:   {Fingerprint: "crc:b", Dump: "q4", Member: "ETHUSD_60.csv", Series: eth60, Status: FileFailed, Error: "line 3: 6 fields", UpdatedAt: clock.now()},
+				{Fingerprint: "crc:a", Dump: "full", Member: "XBTUSD_60.csv"}: {Fingerprint: "crc:a", Dump: "full", Member: "XBTUSD_60.csv", Series: xbt60, First: 0, Last: 9 * hour, Rows: 10, Status: FileLoaded, UpdatedAt: clock.now()},
+				{Fingerprint: "crc:b", Dump: "q4", Member: "ETHUSD_60.csv"}:   {Fingerprint: "crc:b", Dump: "q4", Member: "ETHUSD_60.csv", Series: eth60, Status: FileFailed, Error: "line 3: 6 fields", UpdatedAt: clock.now()},
 			},
 			Gaps: []Gap{
 				{Series: eth60, Span: span(0, 5), Status: GapOpen, DetectedAt: detected},

@@ -82,7 +82,9 @@ func (t *applyTally) record(run *metrics.Run, cfg *config.Config, p *planner.Pla
 		open[k], unfillable[k], lost[k], lostCandles[k] = 0, 0, 0, 0
 	}
 	if p != nil {
-		for i, a := range p.Actions {
+		// Actions by their index in the run (t.done), then the gaps.
+		listing := append(append([]planner.Action{}, p.Actions...), gapActions(p)...)
+		for i, a := range listing {
 			tiers := a.Tiers
 			if len(tiers) == 0 {
 				tiers = []string{""}
@@ -107,7 +109,7 @@ func (t *applyTally) record(run *metrics.Run, cfg *config.Config, p *planner.Pla
 			}
 		}
 	}
-	for _, kind := range []planner.Kind{planner.LoadCSV, planner.BackfillAPI} {
+	for _, kind := range []planner.Kind{planner.LoadCSV, planner.BackfillAPI, planner.Derive} {
 		ended := 0
 		for _, outcome := range []string{"done", "failed", "interrupted"} {
 			n := t.ended[kind][outcome]
@@ -152,4 +154,13 @@ func (m *applyMetrics) record() {
 	}
 	m.tally.record(m.run, m.cfg, m.plan)
 	freshnessMetrics(m.run, m.fresh)
+}
+
+// gapActions are the plan's unfillable gaps as listing actions.
+func gapActions(p *planner.Plan) []planner.Action {
+	out := make([]planner.Action, len(p.Gaps))
+	for i, g := range p.Gaps {
+		out[i] = g.Action()
+	}
+	return out
 }

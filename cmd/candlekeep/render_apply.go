@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 )
 
@@ -134,6 +135,8 @@ func (v *applyView) handle(ev executor.Event) {
 			return
 		}
 		v.line("%s: %s after %s %s: %v", actionTitle(e.Action), v.st.red("failed"), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"), e.Err)
+	case executor.ActionSkipped:
+		v.line("%s: %s", actionTitle(e.Action), v.st.yellow("skipped: "+e.Err.Error()))
 	case executor.APIUnreachable:
 		v.line("%s %v", v.st.red(v.st.bold("Kraken's API is unreachable; the remaining API backfills are skipped:")), e.Err)
 	case executor.RunFinished:
@@ -159,6 +162,8 @@ func startVerb(a planner.Action) string {
 		return "loading " + a.CSV.Dump + " › " + a.CSV.Member
 	case a.Kind == planner.BackfillAPI:
 		return "fetching from Kraken's REST API"
+	case a.Kind == planner.Derive:
+		return "deriving from " + ohlc.Series{Pair: a.Series.Pair, Interval: a.From}.String()
 	}
 	return string(a.Kind)
 }
@@ -167,9 +172,13 @@ func startVerb(a planner.Action) string {
 // 1,234,567 candles written in 4.2s."
 func (v *applyView) summary(res executor.Result, unfillable int) {
 	fmt.Fprintln(v.w)
-	loads := fmt.Sprintf("%d CSV %s", res.Loads, plural(res.Loads, "load", "loads"))
-	if res.Backfills > 0 {
-		loads += fmt.Sprintf(", %d API %s", res.Backfills, plural(res.Backfills, "backfill", "backfills"))
+	n, b := res.Done[planner.LoadCSV], res.Done[planner.BackfillAPI]
+	loads := fmt.Sprintf("%d CSV %s", n, plural(n, "load", "loads"))
+	if b > 0 {
+		loads += fmt.Sprintf(", %d API %s", b, plural(b, "backfill", "backfills"))
+	}
+	if d := res.Done[planner.Derive]; d > 0 {
+		loads += fmt.Sprintf(", %d %s", d, plural(d, "derive", "derives"))
 	}
 	written := fmt.Sprintf("%s candles written in %s", count(res.Rows), seconds(res.Duration))
 	switch {

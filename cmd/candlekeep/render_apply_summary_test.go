@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/planner"
 )
 
 // An interrupted apply counts the loads the interrupt stopped part way:
@@ -20,7 +21,7 @@ func TestApplySummaryInterrupted(t *testing.T) {
 	}{
 		{"stopped part way", executor.Result{Interrupted: true, Stopped: 3, Skipped: 2, Rows: 3920000, Duration: 4 * time.Second},
 			"\nApply interrupted: 0 CSV loads done, 3 stopped part way, 3,920,000 candles written in 4.0s; 2 actions not started. The next apply resumes where this one stopped.\n"},
-		{"between actions", executor.Result{Interrupted: true, Loads: 1, Skipped: 1, Rows: 10, Duration: time.Second},
+		{"between actions", executor.Result{Interrupted: true, Done: map[planner.Kind]int{planner.LoadCSV: 1}, Skipped: 1, Rows: 10, Duration: time.Second},
 			"\nApply interrupted: 1 CSV load, 10 candles written in 1.0s; 1 action not started. The next apply resumes where this one stopped.\n"},
 	}
 	for _, tc := range tests {

@@ -67,7 +67,7 @@ func unfillableGroups(p *planner.Plan) []unfillableGroup {
 		interval ohlc.Interval
 	}
 	byKey := map[key]*unfillableGroup{}
-	for _, a := range p.Actions {
+	for _, a := range p.Listing() {
 		if a.Kind != planner.Unfillable {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
 )
 
 // jsonEventView renders executor events for `apply -json`: one JSON
@@ -77,6 +78,14 @@ type jsonActionFailed struct {
 	Interrupted bool   `json:"interrupted"`
 }
 
+type jsonActionSkipped struct {
+	Type   string `json:"type"`
+	Time   string `json:"time"`
+	Index  int    `json:"index"`
+	Series string `json:"series"`
+	Error  string `json:"error"`
+}
+
 type jsonAPIUnreachable struct {
 	Type  string `json:"type"`
 	Time  string `json:"time"`
@@ -128,6 +137,8 @@ func (v *jsonEventView) handle(ev executor.Event) {
 			line.Short = append(line.Short, s.JSON())
 		}
 		v.write(line)
+	case executor.ActionSkipped:
+		v.write(jsonActionSkipped{Type: "action_skipped", Time: at, Index: e.Index, Series: e.Action.Series.String(), Error: e.Err.Error()})
 	case executor.APIUnreachable:
 		v.write(jsonAPIUnreachable{Type: "api_unreachable", Time: at, Index: e.Index, Error: e.Err.Error()})
 	case executor.ActionFailed:
@@ -147,7 +158,7 @@ func (v *jsonEventView) summary(res executor.Result, unfillable int) {
 	}
 	v.write(jsonSummary{
 		Type: "summary", Time: ohlc.JSONTimeOf(v.now().Unix()), Status: status, RunID: res.RunID,
-		Loads: res.Loads, Backfills: res.Backfills, Failed: len(res.Failures), Skipped: res.Skipped,
+		Loads: res.Done[planner.LoadCSV], Backfills: res.Done[planner.BackfillAPI], Failed: len(res.Failures), Skipped: res.Skipped,
 		Rows: res.Rows, DurationMS: res.Duration.Milliseconds(), Interrupted: res.Interrupted,
 		Unfillable: unfillable,
 	})

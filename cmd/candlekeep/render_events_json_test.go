@@ -31,7 +31,7 @@ func TestJSONEventsShortAndFailed(t *testing.T) {
 		Short: ohlc.SpanSet{{Start: 1795809600, End: 1795824000}}})
 	v.handle(executor.ActionFailed{Index: 4, Action: backfill, Rows: 7, Err: fmt.Errorf("write: %w", errors.New("disk full"))})
 	v.handle(executor.ActionFailed{Index: 5, Action: backfill, Rows: 0, Err: executor.ErrInterrupted})
-	v.summary(executor.Result{RunID: 9, Status: state.RunInterrupted, Backfills: 1, Skipped: 2, Rows: 27,
+	v.summary(executor.Result{RunID: 9, Status: state.RunInterrupted, Done: map[planner.Kind]int{planner.BackfillAPI: 1}, Skipped: 2, Rows: 27,
 		Duration: 2 * time.Second, Interrupted: true, Failures: []executor.Failure{{}}}, 0)
 
 	const at = `"time":"2026-11-28T01:02:03Z"`

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/planner"
 )
 
 // logView renders a running apply as log/slog records, for
@@ -38,6 +39,8 @@ func (v *logView) handle(ev executor.Event) {
 			attrs = append(attrs, "not_reached", e.Short.String())
 		}
 		v.log.Info("action finished", attrs...)
+	case executor.ActionSkipped:
+		v.log.Warn("action skipped", "series", e.Action.Series.String(), "span", e.Action.Span.String(), "error", e.Err.Error())
 	case executor.APIUnreachable:
 		v.log.Error("api unreachable: the remaining API backfills are skipped", "error", e.Err.Error())
 	case executor.ActionFailed:
@@ -61,7 +64,7 @@ func (v *logView) summary(res executor.Result, unfillable int) {
 	case len(res.Failures) > 0:
 		level, msg = slog.LevelError, "apply failed"
 	}
-	v.log.Log(context.Background(), level, msg, "run_id", res.RunID, "loads", res.Loads, "backfills", res.Backfills,
+	v.log.Log(context.Background(), level, msg, "run_id", res.RunID, "loads", res.Done[planner.LoadCSV], "backfills", res.Done[planner.BackfillAPI],
 		"failed", len(res.Failures), "skipped", res.Skipped, "rows", res.Rows,
 		"duration_ms", res.Duration.Milliseconds(), "unfillable_gaps", unfillable)
 }

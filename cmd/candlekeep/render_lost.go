@@ -34,7 +34,7 @@ func lostSeverity(cfg *config.Config, a planner.Action) config.Severity {
 // lostActions are the plan's unfillable gaps with a lost part, and
 // whether any of them is an error.
 func lostActions(cfg *config.Config, p *planner.Plan) (lost []planner.Action, fatal bool) {
-	for _, a := range p.Actions {
+	for _, a := range p.Listing() {
 		if a.Kind != planner.Unfillable || a.Lost.Empty() {
 			continue
 		}

@@ -63,18 +63,19 @@ func renderMarkdownIn(w io.Writer, p *planner.Plan, o markdownOptions) error {
 		fmt.Fprintf(&head, "\n**Partial plan:** %s.\n", partialWhat(p, escapeMarkdown))
 	}
 	writeMarkdownWarnings(&head, p.Warnings, o.planFile)
-	if len(p.Actions) == 0 {
+	list := p.Listing() // gaps shown among the actions
+	if len(list) == 0 {
 		if len(p.Warnings) == 0 {
 			head.WriteString("\nStored candles match the configuration.\n")
 		}
 		return writeAll(w, head.String())
 	}
 	head.WriteString("\n")
-	writeTierTable(&head, p.Actions, o.limit-head.Len()-markdownReserve)
+	writeTierTable(&head, list, o.limit-head.Len()-markdownReserve)
 	var out strings.Builder
 	out.Grow(o.limit)
 	out.WriteString(head.String())
-	writeSections(&out, markdownSections(p.Actions), o.limit-head.Len(), o.planFile)
+	writeSections(&out, markdownSections(list), o.limit-head.Len(), o.planFile)
 	return writeAll(w, out.String())
 }
 

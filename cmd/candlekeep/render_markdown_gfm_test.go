@@ -22,7 +22,7 @@ import (
 func smallPlan() *planner.Plan {
 	xbt, eth, ada := ohlc.Series{Pair: "XBTUSD", Interval: 60}, ohlc.Series{Pair: "ETHUSD", Interval: 1440}, ohlc.Series{Pair: "ADAUSD", Interval: 5}
 	day := func(s string) int64 { t, _ := ohlc.ParseTime(s); return t }
-	return &planner.Plan{
+	return listed(&planner.Plan{
 		Now: day("2026-11-28"), Serial: 42,
 		Sink:        ohlc.SinkIdentity{Kind: "questdb", Address: "questdb.internal:9000", Table: "candles"},
 		SinkChecked: true,
@@ -42,7 +42,7 @@ func smallPlan() *planner.Plan {
 				Reason: planner.ReasonNotInCSV, Suggestion: ""},
 		},
 		Warnings: []planner.Warning{{Code: planner.WarnNoLongerConfigured, Series: ohlc.Series{Pair: "XMRUSD", Interval: 1440}, Candles: 821}},
-	}
+	})
 }
 
 // TestMarkdownGFM renders small and large comments with cmark-gfm,

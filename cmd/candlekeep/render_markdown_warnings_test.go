@@ -35,7 +35,7 @@ func TestMarkdownVerdictTellsWhatChanged(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := markdownVerdict(&planner.Plan{Actions: tc.actions, Warnings: tc.warnings})
+			got := markdownVerdict(listed(&planner.Plan{Actions: tc.actions, Warnings: tc.warnings}))
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("verdict (-want +got):\n%s", diff)
 			}

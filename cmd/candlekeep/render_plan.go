@@ -28,8 +28,9 @@ func describeReason(r planner.Reason) string {
 
 // renderPlan writes the plan as text for a terminal or a log.
 func renderPlan(w io.Writer, p *planner.Plan, st style) {
+	list := p.Listing() // gaps shown among the actions they lie between
 	switch {
-	case len(p.Actions) == 0 && len(p.Warnings) > 0:
+	case len(list) == 0 && len(p.Warnings) > 0:
 		// Not silent: the warnings follow the plan.
 		what := "the warning"
 		if n := len(p.Warnings); n > 1 {
@@ -37,7 +38,7 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 		}
 		fmt.Fprintf(w, "%s Nothing to load or backfill; read %s below.\n", st.green(st.bold("No changes.")), what)
 		return
-	case len(p.Actions) == 0:
+	case len(list) == 0:
 		fmt.Fprintln(w, st.green(st.bold("No changes."))+" Stored candles match the configuration.")
 		return
 	case !p.HasChanges():
@@ -62,13 +63,13 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 		}
 		fmt.Fprintln(w)
 	}
-	width := spanWidth(p.Actions) // once: per series it was quadratic
-	for i := 0; i < len(p.Actions); {
+	width := spanWidth(list) // once: per series it was quadratic
+	for i := 0; i < len(list); {
 		j := i
-		for j < len(p.Actions) && p.Actions[j].Series == p.Actions[i].Series {
+		for j < len(list) && list[j].Series == list[i].Series {
 			j++
 		}
-		renderSeries(w, p.Actions[i:j], width, st)
+		renderSeries(w, list[i:j], width, st)
 		i = j
 	}
 	fmt.Fprintln(w, planSummary(p, st))
@@ -110,6 +111,8 @@ func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
 				prov = st.dim(", again " + a.Provisional.String() + " (provisional)")
 			}
 			fmt.Fprintf(w, "  %s backfill_api %-*s  Kraken REST API, up to %s candles, %d %s%s\n", st.green("~"), width, a.Span, count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"), prov)
+		case planner.Derive:
+			fmt.Fprintf(w, "  %s derive       %-*s  from %s, ~%s candles%s\n", st.green("="), width, a.Span, ohlc.Series{Pair: a.Series.Pair, Interval: a.From}, count(a.Estimate), waitsFor(a))
 		case planner.Unfillable:
 			mark := knownMark(a)
 			if mark != "" {
@@ -124,6 +127,19 @@ func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// waitsFor names the actions a derive waits for, as plan positions
+// counted from 1.
+func waitsFor(a planner.Action) string {
+	if len(a.After) == 0 {
+		return ""
+	}
+	n := make([]string, len(a.After))
+	for i, k := range a.After {
+		n[i] = fmt.Sprintf("#%d", k+1)
+	}
+	return ", after " + strings.Join(n, ", ")
 }
 
 // planSummary is the one-line count: "Plan: 3 CSV loads (1,234,567

@@ -111,8 +111,11 @@ type Action struct {
 	Source           *Source `json:"source,omitempty"`
 	EstimatedCandles int64   `json:"estimated_candles"`
 	Requests         int     `json:"requests"`
-	Reason           string  `json:"reason,omitempty"`
-	Suggestion       string  `json:"suggestion,omitempty"`
+	// After are the positions in actions of the actions this one waits
+	// for (since 1.3; absent when none).
+	After      []int  `json:"after,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	Suggestion string `json:"suggestion,omitempty"`
 	// Known is, for unfillable only, whether state already recorded
 	// the gap (since 1.1).
 	Known *bool `json:"known,omitempty"`
@@ -179,7 +182,7 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 			Lost:            s.Lost, LostCandleSlots: s.LostCandleSlots,
 		},
 		Tiers:    TierTotals(p),
-		Actions:  make([]Action, len(p.Actions)),
+		Actions:  newActions(p.Listing()),
 		Warnings: newWarnings(p.Warnings),
 	}
 	for i, s := range p.Scope {
@@ -188,10 +191,32 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 	if p.Sink.Kind != "" {
 		d.Sink = &Sink{Kind: p.Sink.Kind, Address: p.Sink.Address, Table: p.Sink.Table, Incarnation: p.Sink.Incarnation, Checked: p.SinkChecked}
 	}
-	for i, a := range p.Actions {
-		d.Actions[i] = newAction(a)
-	}
 	return d
+}
+
+// newActions lists the plan's actions and its gaps, the gaps as actions of
+// kind unfillable: the format keeps them among the actions, as it always
+// has, so readers of 1.x documents read them unchanged.
+func newActions(list []planner.Action) []Action {
+	// After names actions by their index among actions; the document, by
+	// their position in this list, gaps included.
+	var pos []int
+	for i, a := range list {
+		if a.Kind != planner.Unfillable {
+			pos = append(pos, i)
+		}
+	}
+	out := make([]Action, len(list))
+	for i, a := range list {
+		out[i] = newAction(a)
+		if len(a.After) > 0 {
+			out[i].After = make([]int, len(a.After))
+			for j, dep := range a.After {
+				out[i].After[j] = pos[dep]
+			}
+		}
+	}
+	return out
 }
 
 func newAction(a planner.Action) Action {
@@ -203,6 +228,7 @@ func newAction(a planner.Action) Action {
 		Span:             Span{Start: formatTime(a.Span.Start), End: formatTime(a.Span.End)},
 		EstimatedCandles: a.Estimate,
 		Requests:         a.Requests,
+		After:            a.After,
 		Reason:           string(a.Reason),
 		Suggestion:       a.Suggestion,
 		// Empty lists are [], not null, so consumers need not check.
@@ -239,7 +265,7 @@ func TierTotals(p *planner.Plan) []TierTotal {
 		interval ohlc.Interval
 	}
 	totals := map[key]*TierTotal{}
-	for _, a := range p.Actions {
+	for _, a := range p.Listing() {
 		tiers := a.Tiers
 		if len(tiers) == 0 {
 			tiers = []string{""}

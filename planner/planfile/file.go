@@ -136,14 +136,32 @@ func (d *Document) decode() (*planner.Plan, error) {
 		}
 		p.Scope = append(p.Scope, s)
 	}
-	if len(d.Actions) > 0 {
-		p.Actions = make([]planner.Action, len(d.Actions))
-	}
+	list := make([]planner.Action, len(d.Actions))
 	for i, a := range d.Actions {
-		if p.Actions[i], err = a.action(); err != nil {
+		if list[i], err = a.action(); err != nil {
 			return nil, fmt.Errorf("not a valid plan: action %d: %w", i+1, err)
 		}
 	}
+	// After names positions in the document; an action, by its index
+	// among actions (gaps are not).
+	index := make([]int, len(list))
+	n := 0
+	for i, a := range list {
+		index[i] = -1
+		if a.Kind != planner.Unfillable {
+			index[i], n = n, n+1
+		}
+	}
+	for i := range list {
+		for j, at := range list[i].After {
+			if at < 0 || at >= len(list) || index[at] < 0 || at == i {
+				return nil, fmt.Errorf("not a valid plan: action %d: after %d is not another action", i+1, at)
+			}
+			list[i].After[j] = index[at]
+		}
+	}
+	// An unfillable entry is a gap of the plan, not an action.
+	p.Actions, p.Gaps = planner.SplitListing(list)
 	if p.Warnings, err = warnings(d.Warnings); err != nil {
 		return nil, err
 	}
@@ -175,7 +193,7 @@ func (a Action) action() (planner.Action, error) {
 	out := planner.Action{
 		Kind: kind, Series: series, Span: ohlc.Span{Start: start, End: end},
 		Coverage: nonEmpty(a.Coverage), Tiers: nonEmpty(a.Tiers),
-		Estimate: a.EstimatedCandles, Requests: a.Requests,
+		Estimate: a.EstimatedCandles, Requests: a.Requests, After: a.After,
 		Reason: planner.Reason(a.Reason), Suggestion: a.Suggestion,
 		Known: kind == planner.Unfillable && a.Known != nil && *a.Known,
 	}

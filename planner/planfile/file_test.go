@@ -31,8 +31,12 @@ func samplePlan() *planner.Plan {
 				Coverage: []string{"hourly"}, Estimate: 2184,
 				CSV: &planner.CSVSource{Dump: "hourly", DumpPath: "data/hourly", Member: "XBTUSD_60.csv", Fingerprint: "fp-xbt", Size: 123456, ModTime: 1700000000123456789, Until: 1601510400, First: 1381093200, Last: 1601506800}},
 			{Kind: planner.BackfillAPI, Series: xbt60, Span: ohlc.Span{Start: apr2020, End: jul2020},
-				Coverage: []string{"hourly"}, Estimate: 2184, Requests: 4},
-			{Kind: planner.Unfillable, Series: xbt60, Span: ohlc.Span{Start: jul2020, End: jul2020 + 86400},
+				Coverage: []string{"hourly"}, Estimate: 2184, Requests: 4, After: []int{1}},
+		},
+		// A gap is written among the actions, as kind unfillable, and
+		// read back as a gap.
+		Gaps: []planner.Gap{
+			{Series: xbt60, Span: ohlc.Span{Start: jul2020, End: jul2020 + 86400},
 				Coverage: []string{"hourly"}, Reason: planner.ReasonNotPublished, Suggestion: "Kraken_OHLCVT_Q3_2020.zip → XBTUSD_60.csv: add the zip as a dump",
 				Known: true},
 		},
@@ -160,8 +164,8 @@ func TestReadAcceptsNewerMinorVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if meta.FormatVersion != "1.4" || len(p.Actions) != 4 {
-		t.Errorf("format %q, %d actions", meta.FormatVersion, len(p.Actions))
+	if meta.FormatVersion != "1.4" || len(p.Actions) != 3 || len(p.Gaps) != 1 {
+		t.Errorf("format %q, %d actions, %d gaps", meta.FormatVersion, len(p.Actions), len(p.Gaps))
 	}
 }
 

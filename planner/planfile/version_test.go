@@ -38,8 +38,8 @@ func TestReadsFormat1_0WithoutWarnings(t *testing.T) {
 	}
 	want := samplePlan()
 	want.Warnings = nil
-	for i := range want.Actions {
-		want.Actions[i].Known = false
+	for i := range want.Gaps {
+		want.Gaps[i].Known = false
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("1.0 plan (-want +got):\n%s", diff)

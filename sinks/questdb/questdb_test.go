@@ -277,6 +277,13 @@ func (w *walSettled) ReadBack(ctx context.Context, span ohlc.Span) ([]sinks.Seri
 	return w.Sink.ReadBack(ctx, span)
 }
 
+func (w *walSettled) ReadCandles(ctx context.Context, s ohlc.Series, span ohlc.Span, fn func([]ohlc.Candle) error) error {
+	if err := w.settle(ctx); err != nil {
+		return err
+	}
+	return w.Sink.ReadCandles(ctx, s, span, fn)
+}
+
 func (w *walSettled) Candles(ctx context.Context, s ohlc.Series, span ohlc.Span) ([]ohlc.Candle, error) {
 	if err := w.settle(ctx); err != nil {
 		return nil, err

@@ -86,8 +86,53 @@ func parseSeries(pair string, v any) (ohlc.Series, error) {
 }
 
 // Candles returns the stored candles of one series inside span, oldest
-// first (sinktest.CandleReader). Like ReadBack it may lag just-written rows.
+// first: sinks.Collect, for tests and drift checks. Like ReadBack it may
+// lag just-written rows.
 func (s *Sink) Candles(ctx context.Context, series ohlc.Series, span ohlc.Span) ([]ohlc.Candle, error) {
+	return sinks.Collect(ctx, s, series, span)
+}
+
+// ReadCandles reads one window of at most sinks.ReadPage candle slots per
+// /exec query (sinks.Sink): /exec answers with the whole result at once,
+// and a window of that many slots cannot hold more candles.
+func (s *Sink) ReadCandles(ctx context.Context, series ohlc.Series, span ohlc.Span, fn func([]ohlc.Candle) error) error {
+	if span.Empty() {
+		return nil
+	}
+	// Windows only where the series has candles: a span of decades of
+	// minutes would otherwise cost thousands of empty queries.
+	where := " WHERE pair = " + sqlString(series.Pair) + " AND \"interval\" = " + sqlString(series.Interval.String()) +
+		" AND timestamp >= " + sqlTime(span.Start) + " AND timestamp < " + sqlTime(span.End)
+	res, err := s.exec.exec(ctx, "SELECT pair, \"interval\", min(timestamp), max(timestamp), count() FROM "+s.quoted+where+" GROUP BY pair, \"interval\"")
+	if err != nil {
+		return fmt.Errorf("read candles %s from %s: %w", series, s, err)
+	}
+	if len(res.Dataset) == 0 {
+		return nil
+	}
+	held, err := parseStats(res.Dataset[0])
+	if err != nil {
+		return fmt.Errorf("read candles %s from %s: %w", series, s, err)
+	}
+	step := int64(sinks.ReadPage) * series.Interval.Seconds()
+	end := min(span.End, held.Last+series.Interval.Seconds())
+	for from := max(span.Start, held.First); from < end; from += step {
+		page, err := s.candlesIn(ctx, series, ohlc.Span{Start: from, End: min(end, from+step)})
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			continue
+		}
+		if err := fn(page); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// candlesIn is one query's candles of series inside span, oldest first.
+func (s *Sink) candlesIn(ctx context.Context, series ohlc.Series, span ohlc.Span) ([]ohlc.Candle, error) {
 	if span.Empty() {
 		return nil, nil
 	}

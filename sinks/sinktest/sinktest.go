@@ -13,14 +13,6 @@ import (
 	"github.com/feefifofunds/candlekeep/sinks"
 )
 
-// CandleReader is implemented by sinks that can return stored candles, so
-// the suite can check values, not only counts. Candles returns the
-// candles of one series inside span, oldest first; a candle stored without
-// VWAP comes back with HasVWAP false and VWAP 0.
-type CandleReader interface {
-	Candles(ctx context.Context, s ohlc.Series, span ohlc.Span) ([]ohlc.Candle, error)
-}
-
 // Opener returns a new, empty sink that is not set up yet. Run calls
 // Setup and closes the sink when the test ends; the opener cleans up
 // anything else (files, servers) with t.Cleanup.
@@ -44,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"VWAPRoundTrips", testVWAP},
 		{"WriteAllSeriesTogether", testWriteAll},
 		{"IdentifyNamesTheIncarnation", testIdentify},
+		{"ReadCandlesStreamsInPages", testReadCandles},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open) })
@@ -125,14 +118,10 @@ func statsOf(series ohlc.Series, candles []ohlc.Candle, span ohlc.Span) sinks.Se
 	return st
 }
 
-// candlesOf reads stored candles, skipping the test when the sink cannot.
+// candlesOf reads every stored candle of series.
 func candlesOf(t *testing.T, s sinks.Sink, series ohlc.Series) []ohlc.Candle {
 	t.Helper()
-	r, ok := s.(CandleReader)
-	if !ok {
-		t.Skipf("%T does not implement sinktest.CandleReader", s)
-	}
-	got, err := r.Candles(t.Context(), series, everything)
+	got, err := sinks.Collect(t.Context(), s, series, everything)
 	if err != nil {
 		t.Fatalf("candles %s: %v", series, err)
 	}

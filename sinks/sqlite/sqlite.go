@@ -176,29 +176,42 @@ func (s *Sink) ReadBack(ctx context.Context, span ohlc.Span) ([]sinks.SeriesStat
 }
 
 // Candles returns the stored candles of one series inside span, oldest
-// first. It exists for tests and drift checks, not for the load path.
+// first: sinks.Collect, for tests and drift checks.
 func (s *Sink) Candles(ctx context.Context, series ohlc.Series, span ohlc.Span) ([]ohlc.Candle, error) {
+	return sinks.Collect(ctx, s, series, span)
+}
+
+// ReadCandles streams the rows of one query in pages (sinks.Sink).
+func (s *Sink) ReadCandles(ctx context.Context, series ohlc.Series, span ohlc.Span, fn func([]ohlc.Candle) error) error {
 	q := `SELECT ts, open, high, low, close, volume, trades, vwap FROM ` + s.quoted +
 		` WHERE pair = ? AND interval = ? AND ts >= ? AND ts < ? ORDER BY ts`
 	rows, err := s.db.QueryContext(ctx, q, series.Pair, int64(series.Interval), span.Start, span.End)
 	if err != nil {
-		return nil, fmt.Errorf("read candles %s from %s: %w", series, s.path, err)
+		return fmt.Errorf("read candles %s from %s: %w", series, s.path, err)
 	}
 	defer rows.Close()
-	var out []ohlc.Candle
+	page := make([]ohlc.Candle, 0, min(sinks.ReadPage, max(0, span.Candles(series.Interval))))
 	for rows.Next() {
 		var c ohlc.Candle
 		var vwap sql.NullFloat64
 		if err := rows.Scan(&c.Time, &c.Open, &c.High, &c.Low, &c.Close, &c.Volume, &c.Trades, &vwap); err != nil {
-			return nil, fmt.Errorf("read candles %s from %s: %w", series, s.path, err)
+			return fmt.Errorf("read candles %s from %s: %w", series, s.path, err)
 		}
 		c.VWAP, c.HasVWAP = vwap.Float64, vwap.Valid
-		out = append(out, c)
+		if page = append(page, c); len(page) == sinks.ReadPage {
+			if err := fn(page); err != nil {
+				return err
+			}
+			page = page[:0]
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read candles %s from %s: %w", series, s.path, err)
+		return fmt.Errorf("read candles %s from %s: %w", series, s.path, err)
 	}
-	return out, nil
+	if len(page) > 0 {
+		return fn(page)
+	}
+	return nil
 }
 
 // quoteIdent quotes an SQL identifier; config validates table names

@@ -21,7 +21,7 @@ func scanSources(t *testing.T, path string) map[string]Source {
 	}
 	out := map[string]Source{}
 	for _, m := range inv.Dumps[0].Members {
-		out[m.Path] = inv.Dumps[0].Source(m)
+		out[m.Path] = SourceOf(inv.Dumps[0], m)
 	}
 	return out
 }

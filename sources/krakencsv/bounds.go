@@ -69,12 +69,3 @@ func fitError(iv ohlc.Interval, step int64) error {
 func formatTime(t int64) string {
 	return time.Unix(t, 0).UTC().Format("2006-01-02 15:04")
 }
-
-// untilFor is the declared cutoff rows must lie before when loaded: a
-// full history's until, else 0.
-func (d *Dump) untilFor() int64 {
-	if d.Kind == FullHistory {
-		return d.Spec.Until
-	}
-	return 0
-}

@@ -71,7 +71,7 @@ func TestDamagedDeflateIsAContentError(t *testing.T) {
 	if diff := cmp.Diff([]string{"XBTUSD_1440.csv: it could not be profiled (" + m.Unprofiled + "); it is left out of the inferred cutoff and will fail when loaded"}, d.Warnings); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
-	_, err = readFile(t, d.Source(m))
+	_, err = readFile(t, SourceOf(d, m))
 	var corrupt flate.CorruptInputError
 	if !errors.As(err, &corrupt) || !IsContentError(err) {
 		t.Fatalf("loading: %v; want flate's corrupt input, a content error", err)

@@ -37,7 +37,7 @@ func checkEvidence(d *Dump) error {
 		if m.Unprofiled != "" || m.Profile.Rows == 0 {
 			continue
 		}
-		if until := d.untilFor(); until != 0 && m.Profile.Last >= until {
+		if until := d.LoadUntil(); until != 0 && m.Profile.Last >= until {
 			m.Unprofiled = (&ParseError{File: memberName(d.Spec.Path, m.Path), Line: int(m.Profile.Rows), Err: checkRange(m.Profile.Last, until)}).Error()
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: it will fail when loaded (%s)", m.Path, m.Unprofiled))
 			continue

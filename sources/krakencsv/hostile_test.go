@@ -114,7 +114,7 @@ func TestZipBombsAreRefused(t *testing.T) {
 
 			archives := NewArchives()
 			defer archives.Close()
-			f, err := archives.Open(context.Background(), inv.Dumps[0].Source(m))
+			f, err := archives.Open(context.Background(), SourceOf(inv.Dumps[0], m))
 			if tt.atOpen {
 				if want := "open bomb.zip/XBTUSD_60.csv: " + wantErr; err == nil || err.Error() != want || !IsContentError(err) {
 					t.Fatalf("open error = %v; want a content error %q", err, want)
@@ -174,7 +174,7 @@ func TestHostileMemberPaths(t *testing.T) {
 	}
 	archives := NewArchives()
 	defer archives.Close()
-	f, err := archives.Open(context.Background(), d.Source(d.Members[0]))
+	f, err := archives.Open(context.Background(), SourceOf(d, d.Members[0]))
 	if err != nil {
 		t.Fatal(err)
 	}

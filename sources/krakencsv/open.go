@@ -38,9 +38,9 @@ type Source struct {
 	Until int64
 }
 
-// Source is how to open one of the dump's members for loading.
-func (d *Dump) Source(m Member) Source {
-	return Source{DumpPath: d.Spec.Path, IsZip: d.IsZip, Member: m.Path, Fingerprint: m.Fingerprint, Size: m.Size, ModTime: m.ModTime, Until: d.untilFor()}
+// SourceOf is how to open one of the dump's members for loading.
+func SourceOf(d *Dump, m Member) Source {
+	return Source{DumpPath: d.Spec.Path, IsZip: d.IsZip, Member: m.Path, Fingerprint: m.Fingerprint, Size: m.Size, ModTime: m.ModTime, Until: d.LoadUntil()}
 }
 
 // ErrChanged is the error of a member whose content differs from the

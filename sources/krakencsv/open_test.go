@@ -27,7 +27,7 @@ func scanSource(t *testing.T, path string) Source {
 	if len(d.Members) != 1 {
 		t.Fatalf("%d members; want 1", len(d.Members))
 	}
-	return d.Source(d.Members[0])
+	return SourceOf(d, d.Members[0])
 }
 
 func readFile(t *testing.T, src Source) ([]ohlc.Candle, error) {

@@ -305,7 +305,7 @@ func TestScanToleratesOneDamagedMember(t *testing.T) {
 	if len(inv.CacheUpdates) != 1 || inv.CacheUpdates[0].Fingerprint != d.Members[0].Fingerprint {
 		t.Errorf("cache updates = %+v; want only the healthy member", inv.CacheUpdates)
 	}
-	if _, err := readFile(t, d.Source(d.Members[1])); !errors.Is(err, zip.ErrChecksum) {
+	if _, err := readFile(t, SourceOf(d, d.Members[1])); !errors.Is(err, zip.ErrChecksum) {
 		t.Errorf("loading the damaged member: %v; want zip's checksum error", err)
 	}
 }

@@ -1,0 +1,87 @@
+package executor_test
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/feefifofunds/candlekeep/executor"
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/sinks"
+	"github.com/feefifofunds/candlekeep/sources/krakencsv"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// TestDeriveDailyFromHourlyMatchesKraken: a derive action waiting for the
+// load of XBTUSD's real hourly file builds daily candles equal to
+// Kraken's own daily file, value for value, on every day of the window:
+// open, high, low, close and trades exactly, volume within the rounding
+// ohlc/aggregate_real_test.go justifies.
+func TestDeriveDailyFromHourlyMatchesKraken(t *testing.T) {
+	f := newFixture(t)
+	plan := f.plan(t)
+	if len(plan.Actions) != 1 || plan.Actions[0].Kind != planner.LoadCSV {
+		t.Fatalf("want the plan to load the hourly file, got %+v", plan.Actions)
+	}
+	daily := ohlc.Series{Pair: "XBTUSD", Interval: 1440}
+	span := ohlc.Span{Start: from, End: to}
+	plan.Actions = append(plan.Actions, planner.Action{Kind: planner.Derive, Series: daily, From: 60, Span: span, After: []int{0}})
+
+	ex := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV, Options: executor.Options{BatchRows: 100, CheckpointRows: 100}}
+	res, err := ex.Apply(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failures) > 0 || res.Done[planner.Derive] != 1 {
+		t.Fatalf("derive did not complete: %+v", res)
+	}
+	got, err := sinks.Collect(context.Background(), f.sink, daily, span)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := kraken1440(t, span)
+	if len(got) != len(want) || len(want) < 600 {
+		t.Fatalf("%d derived days, Kraken has %d", len(got), len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Time != w.Time || g.Open != w.Open || g.High != w.High || g.Low != w.Low || g.Close != w.Close || g.Trades != w.Trades ||
+			math.Abs(g.Volume-w.Volume) > 24*5e-9+5e-11+w.Volume*24*0x1p-53 {
+			t.Errorf("%s: derived %+v, Kraken %+v", ohlc.FormatTime(w.Time), g, w)
+		}
+	}
+	// State records the span with its source: derived from 60.
+	cov, err := f.st.Coverage(context.Background(), daily)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cov[state.DerivedFrom(60)]; !got.Covers(span) || len(cov) != 1 {
+		t.Errorf("coverage of %s is %v, want %s derived from 60 only", daily, cov, span)
+	}
+}
+
+// kraken1440 is Kraken's own XBTUSD daily candles inside span.
+func kraken1440(t *testing.T, span ohlc.Span) []ohlc.Candle {
+	t.Helper()
+	file, err := krakencsv.Open(context.Background(), krakencsv.Source{DumpPath: filepath.Join("..", "sources", "krakencsv", "testdata", "full_until_2021-04-01"), Member: "XBTUSD_1440.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	buf := make([]ohlc.Candle, 4096)
+	var out []ohlc.Candle
+	for {
+		k, err := file.Read(buf)
+		for _, c := range buf[:k] {
+			if span.Contains(c.Time) {
+				out = append(out, c)
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	return out
+}
