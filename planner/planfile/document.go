@@ -107,6 +107,8 @@ type Action struct {
 	Source           *Source `json:"source,omitempty"`
 	EstimatedCandles int64   `json:"estimated_candles"`
 	Requests         int     `json:"requests"`
+	// From is, for derive, the interval it aggregates from (since 1.3).
+	From int `json:"from,omitempty"`
 	// After are the positions in actions of the actions this one waits
 	// for (since 1.3; absent when none).
 	After      []int  `json:"after,omitempty"`
@@ -217,6 +219,7 @@ func newAction(a planner.Action) Action {
 		EstimatedCandles: a.Estimate,
 		Requests:         a.Requests,
 		After:            a.After,
+		From:             int(a.From),
 		Reason:           string(a.Reason),
 		Suggestion:       a.Suggestion,
 		// Empty lists are [], not null, so consumers need not check.
@@ -265,6 +268,8 @@ func TierTotals(p *planner.Plan) []TierTotal {
 				t.Candles += a.Estimate
 			case planner.BackfillAPI:
 				t.Backfills++
+				t.Candles += a.Estimate
+			case planner.Derive:
 				t.Candles += a.Estimate
 			case planner.Unfillable:
 				t.Unfillable++
