@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/feefifofunds/candlekeep/executor"
@@ -14,34 +15,46 @@ import (
 	"github.com/feefifofunds/candlekeep/state"
 )
 
-// TestDeriveDailyFromHourlyMatchesKraken: a derive action waiting for the
-// load of XBTUSD's real hourly file builds daily candles equal to
-// Kraken's own daily file, value for value, on every day of the window:
+// TestDeriveDailyFromHourlyMatchesKraken: derive actions waiting for the
+// loads of XBTUSD's and ETHUSD's real hourly files build daily candles
+// equal to Kraken's own daily files, value for value, on every day of the window:
 // open, high, low, close and trades exactly, volume within the rounding
 // ohlc/aggregate_real_test.go justifies.
 func TestDeriveDailyFromHourlyMatchesKraken(t *testing.T) {
 	f := newFixture(t)
+	f.cfg.Coverage[0].Pairs = []string{"ETHUSD", "XBTUSD"}
 	plan := f.plan(t)
-	if len(plan.Actions) != 1 || plan.Actions[0].Kind != planner.LoadCSV {
-		t.Fatalf("want the plan to load the hourly file, got %+v", plan.Actions)
+	if len(plan.Actions) != 2 {
+		t.Fatalf("want the plan to load the two hourly files, got %+v", plan.Actions)
 	}
-	daily := ohlc.Series{Pair: "XBTUSD", Interval: 1440}
 	span := ohlc.Span{Start: from, End: to}
-	plan.Actions = append(plan.Actions, planner.Action{Kind: planner.Derive, Series: daily, From: 60, Span: span, After: []int{0}})
+	for i, a := range slices.Clone(plan.Actions) {
+		daily := ohlc.Series{Pair: a.Series.Pair, Interval: 1440}
+		plan.Actions = append(plan.Actions, planner.Action{Kind: planner.Derive, Series: daily, From: 60, Span: span, After: []int{i}})
+	}
 
 	ex := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV, Options: executor.Options{BatchRows: 100, CheckpointRows: 100}}
 	res, err := ex.Apply(context.Background(), plan)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Failures) > 0 || res.Done[planner.Derive] != 1 {
+	if len(res.Failures) > 0 || res.Done[planner.Derive] != 2 {
 		t.Fatalf("derive did not complete: %+v", res)
 	}
+	for _, pair := range []string{"ETHUSD", "XBTUSD"} {
+		checkDerived(t, f, ohlc.Series{Pair: pair, Interval: 1440}, span)
+	}
+}
+
+// checkDerived compares the derived daily candles of series with
+// Kraken's, and their coverage's source.
+func checkDerived(t *testing.T, f *fixture, daily ohlc.Series, span ohlc.Span) {
+	t.Helper()
 	got, err := sinks.Collect(context.Background(), f.sink, daily, span)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := kraken1440(t, span)
+	want := kraken1440(t, daily.Pair, span)
 	if len(got) != len(want) || len(want) < 600 {
 		t.Fatalf("%d derived days, Kraken has %d", len(got), len(want))
 	}
@@ -62,10 +75,10 @@ func TestDeriveDailyFromHourlyMatchesKraken(t *testing.T) {
 	}
 }
 
-// kraken1440 is Kraken's own XBTUSD daily candles inside span.
-func kraken1440(t *testing.T, span ohlc.Span) []ohlc.Candle {
+// kraken1440 is Kraken's own daily candles of pair inside span.
+func kraken1440(t *testing.T, pair string, span ohlc.Span) []ohlc.Candle {
 	t.Helper()
-	file, err := krakencsv.Open(context.Background(), krakencsv.Source{DumpPath: filepath.Join("..", "sources", "krakencsv", "testdata", "full_until_2021-04-01"), Member: "XBTUSD_1440.csv"})
+	file, err := krakencsv.Open(context.Background(), krakencsv.Source{DumpPath: filepath.Join("..", "sources", "krakencsv", "testdata", "full_until_2021-04-01"), Member: pair + "_1440.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}

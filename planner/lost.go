@@ -2,7 +2,7 @@ package planner
 
 import (
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/state"
+	"github.com/feefifofunds/candlekeep/ohlc/snapshot"
 )
 
 // Lost candles: an unfillable gap that runs on time would have filled.
@@ -14,7 +14,7 @@ import (
 // from there on was reachable then or would have been by a run on time.
 // A series never backfilled has no entry: nothing of it was reachable by
 // a run that happened.
-func lostFrom(snap *state.Snapshot, margin int) map[ohlc.Series]int64 {
+func lostFrom(snap *snapshot.Snapshot, margin int) map[ohlc.Series]int64 {
 	if snap == nil {
 		return nil
 	}
@@ -33,13 +33,13 @@ func lostFrom(snap *state.Snapshot, margin int) map[ohlc.Series]int64 {
 
 // openGaps is, per series, the union of the gaps state recorded as open:
 // fillable when recorded.
-func openGaps(snap *state.Snapshot) map[ohlc.Series]ohlc.SpanSet {
+func openGaps(snap *snapshot.Snapshot) map[ohlc.Series]ohlc.SpanSet {
 	if snap == nil {
 		return nil
 	}
 	spans := map[ohlc.Series][]ohlc.Span{}
 	for _, g := range snap.Gaps {
-		if g.Status == state.GapOpen {
+		if g.Status == snapshot.GapOpen {
 			spans[g.Series] = append(spans[g.Series], g.Span)
 		}
 	}

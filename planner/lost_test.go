@@ -61,10 +61,8 @@ func TestComputeMarksLost(t *testing.T) {
 			cfg := withAPI(configOf(block(t, "hourly", 60, "2026-01-01", "now")), 0)
 			p := Compute(Input{Config: cfg, State: &tc.snap, Now: now})
 			var lost []ohlc.Span
-			for _, a := range p.Actions {
-				if a.Kind == Unfillable {
-					lost = append(lost, a.Lost)
-				}
+			for _, g := range p.Gaps {
+				lost = append(lost, g.Lost)
 			}
 			if diff := cmp.Diff([]ohlc.Span{tc.want}, lost); diff != "" {
 				t.Errorf("lost parts (-want +got):\n%s", diff)

@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.3"
+const FormatVersion = "1.4"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -111,6 +111,8 @@ type Action struct {
 	Source           *Source `json:"source,omitempty"`
 	EstimatedCandles int64   `json:"estimated_candles"`
 	Requests         int     `json:"requests"`
+	// From is, for derive, the interval it aggregates from (since 1.3).
+	From int `json:"from,omitempty"`
 	// After are the positions in actions of the actions this one waits
 	// for (since 1.3; absent when none).
 	After      []int  `json:"after,omitempty"`
@@ -229,6 +231,7 @@ func newAction(a planner.Action) Action {
 		EstimatedCandles: a.Estimate,
 		Requests:         a.Requests,
 		After:            a.After,
+		From:             int(a.From),
 		Reason:           string(a.Reason),
 		Suggestion:       a.Suggestion,
 		// Empty lists are [], not null, so consumers need not check.
@@ -283,6 +286,8 @@ func TierTotals(p *planner.Plan) []TierTotal {
 				t.Candles += a.Estimate
 			case planner.BackfillAPI:
 				t.Backfills++
+				t.Candles += a.Estimate
+			case planner.Derive:
 				t.Candles += a.Estimate
 			case planner.Unfillable:
 				t.Unfillable++

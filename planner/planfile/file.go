@@ -171,7 +171,7 @@ func (d *Document) decode() (*planner.Plan, error) {
 func (a Action) action() (planner.Action, error) {
 	kind := planner.Kind(a.Kind)
 	switch kind {
-	case planner.LoadCSV, planner.BackfillAPI, planner.Unfillable:
+	case planner.LoadCSV, planner.BackfillAPI, planner.Derive, planner.Unfillable:
 	default:
 		return planner.Action{}, fmt.Errorf("unknown kind %q", a.Kind)
 	}
@@ -193,7 +193,7 @@ func (a Action) action() (planner.Action, error) {
 	out := planner.Action{
 		Kind: kind, Series: series, Span: ohlc.Span{Start: start, End: end},
 		Coverage: nonEmpty(a.Coverage), Tiers: nonEmpty(a.Tiers),
-		Estimate: a.EstimatedCandles, Requests: a.Requests, After: a.After,
+		Estimate: a.EstimatedCandles, Requests: a.Requests, After: a.After, From: ohlc.Interval(a.From),
 		Reason: planner.Reason(a.Reason), Suggestion: a.Suggestion,
 		Known: kind == planner.Unfillable && a.Known != nil && *a.Known,
 	}
@@ -212,6 +212,9 @@ func (a Action) action() (planner.Action, error) {
 		if out.Provisional.End, err = parseTime("provisional.end", p.End); err != nil {
 			return planner.Action{}, err
 		}
+	}
+	if kind == planner.Derive && (!out.From.Valid() || out.From >= series.Interval || series.Interval%out.From != 0) {
+		return planner.Action{}, fmt.Errorf("derive %s from %d minutes: not a shorter interval it divides", series, a.From)
 	}
 	if kind == planner.LoadCSV && a.Source == nil {
 		return planner.Action{}, errors.New("load_csv without a source")

@@ -32,6 +32,8 @@ func samplePlan() *planner.Plan {
 				CSV: &planner.CSVSource{Dump: "hourly", DumpPath: "data/hourly", Member: "XBTUSD_60.csv", Fingerprint: "fp-xbt", Size: 123456, ModTime: 1700000000123456789, Until: 1601510400, First: 1381093200, Last: 1601506800}},
 			{Kind: planner.BackfillAPI, Series: xbt60, Span: ohlc.Span{Start: apr2020, End: jul2020},
 				Coverage: []string{"hourly"}, Estimate: 2184, Requests: 4, After: []int{1}},
+			{Kind: planner.Derive, Series: ohlc.Series{Pair: "XBTUSD", Interval: 1440}, Span: ohlc.Span{Start: jan2020, End: apr2020},
+				Coverage: []string{"daily"}, Estimate: 91, From: 60, After: []int{1}},
 		},
 		// A gap is written among the actions, as kind unfillable, and
 		// read back as a gap.
@@ -101,6 +103,8 @@ func TestDocument(t *testing.T) {
 		{Tier: "TIER1", Interval: 1440, Loads: 1, Candles: 91},
 		{Tier: "TIER2", Interval: 1440, Loads: 1, Candles: 91},
 		{Tier: "", Interval: 60, Loads: 1, Backfills: 1, Unfillable: 1, UnfillableKnown: 1, Candles: 4368},
+		// A derive counts its candles only: the table has no column for it yet.
+		{Tier: "", Interval: 1440, Candles: 91},
 	}
 	if diff := cmp.Diff(wantTiers, d.Tiers); diff != "" {
 		t.Errorf("tier totals (-want +got):\n%s", diff)
@@ -164,7 +168,7 @@ func TestReadAcceptsNewerMinorVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if meta.FormatVersion != "1.4" || len(p.Actions) != 3 || len(p.Gaps) != 1 {
+	if meta.FormatVersion != "1.4" || len(p.Actions) != 4 || len(p.Gaps) != 1 {
 		t.Errorf("format %q, %d actions, %d gaps", meta.FormatVersion, len(p.Actions), len(p.Gaps))
 	}
 }

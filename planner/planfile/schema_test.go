@@ -49,12 +49,10 @@ func TestDocumentedFields(t *testing.T) {
 	p.Sink = ohlc.SinkIdentity{Kind: "sqlite", Address: ".candlekeep/candles.db", Table: "candles", Incarnation: "0a1b"}
 	// One lost part and one provisional, so the optional fields are
 	// written.
-	for i, a := range p.Actions {
-		if a.Kind == planner.Unfillable {
-			p.Actions[i].Known, p.Actions[i].Lost = false, a.Span
-			break
-		}
+	if len(p.Gaps) == 0 {
+		t.Fatal("the sample plan has no unfillable gap")
 	}
+	p.Gaps[0].Known, p.Gaps[0].Lost = false, p.Gaps[0].Span
 	for i, a := range p.Actions {
 		if a.Kind == planner.BackfillAPI {
 			p.Actions[i].Provisional = a.Span
