@@ -167,6 +167,12 @@ const migrateWait = 30 * time.Second
 // (in the first few attempts) two processes raced to create the
 // bookkeeping tables. A store that cannot be reached fails after those few.
 func tryMigrate(ctx context.Context, m *migrate.Migrator, attempt int) (done bool, err error) {
+	// A store a newer candlekeep wrote is refused before anything is
+	// migrated. The read can meet another process's migration holding
+	// SQLite's lock: that is worth another attempt, as the lock is.
+	if err := checkStoreVersion(ctx, m.DB()); err != nil {
+		return !busy(err), err
+	}
 	if err := m.Init(ctx); err != nil {
 		return attempt >= 3, fmt.Errorf("prepare migrations: %w", err)
 	}

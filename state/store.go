@@ -97,7 +97,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := migrateAndCheck(ctx, db); err != nil {
+		if err := migrateStore(ctx, db); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open state %s: %w", cfg.Path, err)
 		}
@@ -105,7 +105,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if db, err = openPostgres(cfg.DSN); err != nil {
 			return nil, err
 		}
-		if err := migrateAndCheck(ctx, db); err != nil {
+		if err := migrateStore(ctx, db); err != nil {
 			db.Close()
 			return nil, redact(fmt.Errorf("open postgres state: %w", err), cfg.DSN)
 		}
@@ -122,14 +122,10 @@ func cfgWhere(cfg Config) string {
 	return "state " + cfg.Path
 }
 
-// migrateAndCheck refuses a store that a newer candlekeep wrote (whose
-// later migrations this binary cannot know), before migrating touches it,
-// then runs pending migrations.
-func migrateAndCheck(ctx context.Context, db *bun.DB) error {
-	if err := checkStoreVersion(ctx, db); err != nil {
-		return err
-	}
-	return migrateStore(ctx, db)
+// busy reports whether err is SQLite saying another connection holds the
+// database's lock.
+func busy(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "database is locked") || strings.Contains(err.Error(), "SQLITE_BUSY"))
 }
 
 // openPostgres prepares a connection pool; nothing is sent until the first
