@@ -16,12 +16,17 @@ import (
 // knownUnfillable is, per series, the union of the gaps state recorded as
 // unfillable.
 func knownUnfillable(snap *snapshot.Snapshot) map[ohlc.Series]ohlc.SpanSet {
+	return gapsWithStatus(snap, snapshot.GapUnfillable)
+}
+
+// gapsWithStatus is, per series, the union of the gap records of a status.
+func gapsWithStatus(snap *snapshot.Snapshot, status snapshot.GapStatus) map[ohlc.Series]ohlc.SpanSet {
 	if snap == nil {
 		return nil
 	}
 	spans := map[ohlc.Series][]ohlc.Span{}
 	for _, g := range snap.Gaps {
-		if g.Status == snapshot.GapUnfillable {
+		if g.Status == status {
 			spans[g.Series] = append(spans[g.Series], g.Span)
 		}
 	}

@@ -34,20 +34,7 @@ func lostFrom(snap *snapshot.Snapshot, margin int) map[ohlc.Series]int64 {
 // openGaps is, per series, the union of the gaps state recorded as open:
 // fillable when recorded.
 func openGaps(snap *snapshot.Snapshot) map[ohlc.Series]ohlc.SpanSet {
-	if snap == nil {
-		return nil
-	}
-	spans := map[ohlc.Series][]ohlc.Span{}
-	for _, g := range snap.Gaps {
-		if g.Status == snapshot.GapOpen {
-			spans[g.Series] = append(spans[g.Series], g.Span)
-		}
-	}
-	out := make(map[ohlc.Series]ohlc.SpanSet, len(spans))
-	for s, list := range spans {
-		out[s] = ohlc.NewSpanSet(list...)
-	}
-	return out
+	return gapsWithStatus(snap, snapshot.GapOpen)
 }
 
 // markLost sets Lost on the unfillable actions of one series with a part
