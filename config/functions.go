@@ -65,6 +65,14 @@ func functions(environ map[string]string) map[string]function.Function {
 // envFunc is env(name) or env(name, default). A variable that is set but
 // empty counts as set: an empty value may be deliberate.
 func envFunc(environ map[string]string) function.Function {
+	return envFuncUnset(environ, func(name string) (cty.Value, error) {
+		return cty.NilVal, function.NewArgErrorf(0, "environment variable %q is not set; set it, or give a default: env(%q, \"fallback\")", name, name)
+	})
+}
+
+// envFuncUnset is env() with unset deciding what a variable that is not
+// set and has no default gives.
+func envFuncUnset(environ map[string]string, unset func(name string) (cty.Value, error)) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the value of an environment variable, or the default when it is not set.",
 		Params:      []function.Parameter{{Name: "name", Type: cty.String}},
@@ -81,7 +89,7 @@ func envFunc(environ map[string]string) function.Function {
 			if len(args) == 2 {
 				return args[1], nil
 			}
-			return cty.NilVal, function.NewArgErrorf(0, "environment variable %q is not set; set it, or give a default: env(%q, \"fallback\")", name, name)
+			return unset(name)
 		},
 	})
 }

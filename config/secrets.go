@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
 )
 
 // Credentials (the state's dsn, the sink's conf) are read with env() and
@@ -117,24 +116,9 @@ func (d *decoder) secretStr(attrs hcl.Attributes, name, what, who string) (s str
 func (d *decoder) withEnv(value cty.Value, names *[]string) *hcl.EvalContext {
 	environ := d.secrets.environ
 	fns := maps.Clone(d.ctx.Functions)
-	fns["env"] = function.New(&function.Spec{
-		Params:   []function.Parameter{{Name: "name", Type: cty.String}},
-		VarParam: &function.Parameter{Name: "default", Type: cty.String},
-		Type:     function.StaticReturnType(cty.String),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if len(args) > 2 {
-				return cty.NilVal, function.NewArgErrorf(2, "env takes a name and at most one default")
-			}
-			name := args[0].AsString()
-			if v, ok := environ[name]; ok || len(args) != 1 {
-				if !ok {
-					v = args[1].AsString()
-				}
-				return cty.StringVal(v), nil
-			}
-			*names = append(*names, name)
-			return value, nil
-		},
+	fns["env"] = envFuncUnset(environ, func(name string) (cty.Value, error) {
+		*names = append(*names, name)
+		return value, nil
 	})
 	return &hcl.EvalContext{Variables: d.ctx.Variables, Functions: fns}
 }
