@@ -159,6 +159,28 @@ api {
   # backfills the series fetches it again, in the same request. A
   # duration; "0s" makes every fetched candle final. Default "1h".
   settle = "1h"
+
+  # rebuild: candles rebuilt from Kraken's public Trades endpoint, which
+  # serves the whole trade history, for what the dumps cannot fill and the
+  # OHLC window does not reach. Without this block rebuilds are off (one
+  # can cost hours of requests); written out, they are on. One pass over a
+  # pair's trades builds all its wanted intervals at once.
+  rebuild {
+    # enabled: default true once the block is written; false turns
+    # rebuilds off again. The api block must be enabled too.
+    enabled = true
+    # max_requests: trade requests one run may spend on rebuilds, at
+    # least 1; what the budget leaves out is deferred to the next run.
+    # Default 3600 (one hour at "1/s").
+    max_requests = 1800
+    # pair_rate_limit: request rate of one pair's rebuild, at most
+    # rate_limit, which stays the ceiling over all pairs together.
+    # Default: rate_limit.
+    pair_rate_limit = "30/m"
+    # trades_per_day: the estimate's rate for a pair whose trades nothing
+    # in state tells about. Default 20000.
+    trades_per_day = 50000
+  }
 }
 
 # tier "NAME": a named list of pairs, unique by name. pairs is required and

@@ -46,6 +46,7 @@ func DefaultAPI() API {
 		Timeout:    DefaultAPITimeout,
 		Margin:     DefaultAPIMargin,
 		Settle:     DefaultAPISettle,
+		Rebuild:    DefaultRebuild(),
 	}
 }
 
@@ -54,7 +55,7 @@ var (
 		{Name: "enabled"}, {Name: "base_url"}, {Name: "rate_limit"}, {Name: "burst"},
 		{Name: "max_retries"}, {Name: "timeout"}, {Name: "empty_candles"}, {Name: "margin"},
 		{Name: "settle"},
-	}}
+	}, Blocks: []hcl.BlockHeaderSchema{{Type: "rebuild"}}}
 
 	// rateNotation is "N/s", "N/m" or "N/h", N a plain decimal number.
 	rateNotation = regexp.MustCompile(`^(\d+(?:\.\d+)?|\.\d+)/([smh])$`)
@@ -145,6 +146,7 @@ func (d *decoder) api(blocks []*hcl.Block) API {
 			a.Margin = n
 		}
 	}
+	a.Rebuild = d.rebuild(content.Blocks.OfType("rebuild"), a.RateLimit)
 	return a
 }
 

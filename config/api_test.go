@@ -32,19 +32,19 @@ func TestAPIBlock(t *testing.T) {
 }
 `,
 			want: API{Enabled: false, BaseURL: "http://127.0.0.1:8080/kraken", RateLimit: 0.5, Burst: 3,
-				MaxRetries: 0, Timeout: 2 * time.Minute, KeepEmpty: true, Margin: 1, Settle: 90 * time.Minute},
+				MaxRetries: 0, Timeout: 2 * time.Minute, KeepEmpty: true, Margin: 1, Settle: 90 * time.Minute, Rebuild: DefaultRebuild()},
 		},
 		{
 			name:  "fractional rate, upper bounds, explicit omit",
 			block: "api {\n  rate_limit = \"0.5/s\"\n  max_retries = 20\n  margin = 700\n  empty_candles = \"omit\"\n  enabled = true\n}\n",
 			want: API{Enabled: true, BaseURL: DefaultAPIBaseURL, RateLimit: 0.5, Burst: 1, MaxRetries: 20,
-				Timeout: 30 * time.Second, Margin: 700, Settle: time.Hour},
+				Timeout: 30 * time.Second, Margin: 700, Settle: time.Hour, Rebuild: DefaultRebuild()},
 		},
 		{
 			name:  "values from functions and variables",
 			block: "variable \"rps\" { default = 10 }\napi {\n  rate_limit = \"${var.rps}/s\"\n  burst = var.rps / 2\n  base_url = env(\"KRAKEN\", \"https://api.kraken.com\")\n}\n",
 			want: API{Enabled: true, BaseURL: DefaultAPIBaseURL, RateLimit: 10, Burst: 5, MaxRetries: 5,
-				Timeout: 30 * time.Second, Margin: 10, Settle: time.Hour},
+				Timeout: 30 * time.Second, Margin: 10, Settle: time.Hour, Rebuild: DefaultRebuild()},
 		},
 	}
 	for _, tt := range tests {

@@ -178,4 +178,7 @@ type API struct {
 	// Settle is how long after its close a fetched candle is provisional:
 	// the next run that backfills the series fetches it again; default 1h.
 	Settle time.Duration
+	// Rebuild configures candles rebuilt from Kraken's trade history
+	// (the nested rebuild block).
+	Rebuild Rebuild
 }

@@ -23,7 +23,7 @@ func TestNightlyExample(t *testing.T) {
 		t.Errorf("state (-want +got):\n%s", diff)
 	}
 	wantAPI := API{Enabled: true, BaseURL: "https://api.kraken.com", RateLimit: 1, Burst: 1, MaxRetries: 5,
-		Timeout: 30 * time.Second, Margin: 10, Settle: time.Hour}
+		Timeout: 30 * time.Second, Margin: 10, Settle: time.Hour, Rebuild: DefaultRebuild()}
 	if diff := cmp.Diff(wantAPI, cfg.API); diff != "" {
 		t.Errorf("api (-want +got):\n%s", diff)
 	}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/ohlc/dump"
 	"github.com/feefifofunds/candlekeep/ohlc/snapshot"
@@ -25,6 +26,10 @@ type planner struct {
 	apiEnabled bool // rule 4 runs, and unfillable reasons speak of the API
 	apiMargin  int
 	apiSettle  int64 // seconds after its close a fetched candle is provisional
+	apiRate    float64
+
+	rebuild    config.Rebuild // rebuilds run when rebuild.Enabled and the API is
+	tradeRates map[string]TradeRate
 
 	// fillers turn gaps into actions appended to dst, in order; each
 	// takes what the previous ones left. The last one must leave nothing.
@@ -110,6 +115,9 @@ func compute(in Input) *Plan {
 		markLost(plan.Actions[start:], f, ok, open[s], known[s])
 		plan.Actions = splitGaps(plan, start)
 	}
+	if p.rebuilds() {
+		plan.Actions, plan.Deferred = p.groupRebuilds(plan.Actions)
+	}
 	if len(plan.Actions) == 0 {
 		plan.Actions = nil
 	}
@@ -134,6 +142,9 @@ func newPlanner(in Input) *planner {
 		p.apiEnabled = in.Config.API.Enabled
 		p.apiMargin = in.Config.API.Margin
 		p.apiSettle = int64(in.Config.API.Settle.Seconds())
+		p.apiRate = in.Config.API.RateLimit
+		p.rebuild = in.Config.API.Rebuild
+		p.tradeRates = in.TradeRates
 	}
 	if in.State != nil {
 		p.files = in.State.Files
@@ -155,6 +166,9 @@ func newPlanner(in Input) *planner {
 	p.fillers = []func(*seriesWork, []Action) []Action{p.fillFromDumps}
 	if p.apiEnabled {
 		p.fillers = append(p.fillers, p.fillFromAPI)
+	}
+	if p.rebuilds() {
+		p.fillers = append(p.fillers, p.fillFromTrades)
 	}
 	p.fillers = append(p.fillers, p.reportUnfillable)
 	return p
@@ -196,9 +210,14 @@ func kindRank(k Kind) int {
 		return 1
 	case Derive:
 		return 2
+	case RebuildTrades:
+		return 3
 	}
-	return 3
+	return 4
 }
+
+// rebuilds reports whether gaps are rebuilt from trades.
+func (p *planner) rebuilds() bool { return p.apiEnabled && p.rebuild.Enabled }
 
 func memberPath(a Action) string {
 	if a.CSV == nil {

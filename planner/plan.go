@@ -4,6 +4,8 @@
 package planner
 
 import (
+	"time"
+
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/ohlc/dump"
@@ -83,6 +85,17 @@ type Action struct {
 	// does not complete, this one is skipped.
 	After []int
 
+	// Builds are, for rebuild_trades, the intervals one pass over the
+	// pair's trades in Span builds, each with its own span; Series is the
+	// finest of them.
+	Builds []Build
+	// Trades is a rebuild's estimated trades, from Basis (a pair's known
+	// trade rate, or "default": the configured trades_per_day); Requests
+	// is ceil(Trades/1000) and Duration their time at the pair's rate.
+	Trades   int64
+	Basis    string
+	Duration time.Duration
+
 	// Reason, Suggestion, Known and Lost are a Gap's, for an action of
 	// kind Unfillable in a listing (Plan.Listing); an action to run has
 	// none.
@@ -157,6 +170,10 @@ type Plan struct {
 	// Gaps are what nothing configured can fill, ordered by series, then
 	// span start.
 	Gaps []Gap
+	// Deferred are gaps a rebuild would fill but the run's request budget
+	// does not reach (ReasonDeferredBudget): neither run nor unfillable,
+	// left for the next run. Ordered as Gaps.
+	Deferred []Gap
 
 	// Targets are the -target options the plan was limited to, as
 	// written ("tier.TIER1"), sorted; nil for a plan of the whole
@@ -232,11 +249,20 @@ func (p *Plan) Partial() bool { return len(p.Targets) > 0 || len(p.Excludes) > 0
 
 // Summary counts a plan's actions.
 type Summary struct {
-	Loads                 int
-	LoadCandles           int64
-	Backfills             int
-	BackfillCandles       int64
-	Requests              int // API requests of all backfills
+	Loads           int
+	LoadCandles     int64
+	Backfills       int
+	BackfillCandles int64
+	Requests        int // API requests of all backfills
+	// Rebuilds counts rebuild_trades actions, with their estimated
+	// candles, trades, requests and duration (at one pair's rate).
+	Rebuilds              int
+	RebuildCandles        int64
+	RebuildTrades         int64
+	RebuildRequests       int
+	RebuildDuration       time.Duration
+	Deferred              int   // gaps deferred by the rebuild budget
+	DeferredCandles       int64 // their candle slots
 	Unfillable            int
 	UnfillableCandleSlots int64
 	// UnfillableKnown counts the unfillable gaps state already recorded
@@ -309,7 +335,17 @@ func (p *Plan) Summary() Summary {
 			s.Backfills++
 			s.BackfillCandles += a.Estimate
 			s.Requests += a.Requests
+		case RebuildTrades:
+			s.Rebuilds++
+			s.RebuildCandles += a.Estimate
+			s.RebuildTrades += a.Trades
+			s.RebuildRequests += a.Requests
+			s.RebuildDuration += a.Duration
 		}
+	}
+	for _, g := range p.Deferred {
+		s.Deferred++
+		s.DeferredCandles += g.Span.Candles(g.Series.Interval)
 	}
 	for _, g := range p.Gaps {
 		s.Unfillable++
@@ -340,6 +376,10 @@ type Input struct {
 	Excludes []Target
 	// Pairs is Kraken's pair list, when one is cached; nil when not.
 	Pairs *PairList
+	// TradeRates are the known trade rates of pairs, for rebuild
+	// estimates, computed by the caller from what state and the sink
+	// hold; a pair missing gets the configured default.
+	TradeRates map[string]TradeRate
 }
 
 // Compute returns the plan for in. It is a pure function: no I/O, and the
