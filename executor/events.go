@@ -59,15 +59,42 @@ type ActionSkipped struct {
 	Err    error // why: wraps ErrDependency
 }
 
+// RebuildProgress is sent after each page of trades a rebuild took.
+type RebuildProgress struct {
+	Index    int
+	Action   planner.Action
+	Trades   int64 // trades taken so far
+	Requests int   // requests made so far, retries included
+	Rows     int64 // candles written so far, every interval
+	Reached  int64 // trade time reached: every trade before it was taken
+	Elapsed  time.Duration
+	// Left is the estimated time to the span's end: the plan's estimate
+	// at first, then the pace so far.
+	Left time.Duration
+}
+
+// CrossChecked is sent when a rebuild finds candles the sink already
+// held from another source over its span: they were compared with the
+// rebuilt ones and kept (docs/planning.md, "Rebuilds from trades").
+type CrossChecked struct {
+	Index    int
+	Action   planner.Action
+	Compared int64  // stored candles compared
+	Differ   int64  // of them, those differing beyond the tolerances
+	First    string // the first difference, described; "" when none
+}
+
 // RunFinished is sent once, last.
 type RunFinished struct {
 	Result Result
 }
 
-func (RunStarted) isEvent()     {}
-func (ActionStarted) isEvent()  {}
-func (ActionProgress) isEvent() {}
-func (ActionFinished) isEvent() {}
-func (ActionFailed) isEvent()   {}
-func (ActionSkipped) isEvent()  {}
-func (RunFinished) isEvent()    {}
+func (RunStarted) isEvent()      {}
+func (ActionStarted) isEvent()   {}
+func (ActionProgress) isEvent()  {}
+func (ActionFinished) isEvent()  {}
+func (ActionFailed) isEvent()    {}
+func (ActionSkipped) isEvent()   {}
+func (RunFinished) isEvent()     {}
+func (RebuildProgress) isEvent() {}
+func (CrossChecked) isEvent()    {}

@@ -95,6 +95,11 @@ type Executor struct {
 	Open func(ctx context.Context, a planner.Action) (CandleReader, error)
 	// API serves backfill_api actions.
 	API Backfiller
+	// Trades serves rebuild_trades actions; PairRate is one pair's
+	// request rate (requests per second, 0 for no limit of its own: the
+	// client's limiter is the ceiling over all pairs).
+	Trades   TradeSource
+	PairRate float64
 	// Emit receives progress events, one at a time (never concurrently).
 	Emit    func(Event)
 	Options Options

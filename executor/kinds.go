@@ -29,6 +29,8 @@ func runnerOf(kind planner.Kind) (runner, bool) {
 		return runner{source: fixed(state.SourceCSV), run: (*load).loadCSV}, true
 	case planner.BackfillAPI:
 		return runner{source: fixed(state.SourceAPI), run: (*load).backfill}, true
+	case planner.RebuildTrades:
+		return runner{source: fixed(state.SourceTrades), run: (*load).rebuild}, true
 	case planner.Derive:
 		return runner{source: func(a planner.Action) state.Source { return state.DerivedFrom(a.From) }, run: (*load).derive}, true
 	}

@@ -25,6 +25,8 @@ type Source string
 const (
 	SourceCSV Source = "csv"
 	SourceAPI Source = "api"
+	// SourceTrades: candles rebuilt from Kraken's trade history.
+	SourceTrades Source = "trades"
 )
 
 // DerivedFrom is the source of candles aggregated from a shorter
