@@ -123,6 +123,7 @@ func (r *rebuildRun) stop(ctx context.Context, cause error) error {
 // coverage up to the tape's checkpoint once it moved on.
 func (r *rebuildRun) flush(ctx context.Context, status state.ActionStatus) error {
 	l := r.l
+	before := l.unrecorded
 	for _, b := range l.a.Builds {
 		var batch []ohlc.Candle
 		for _, tc := range r.built {
@@ -147,6 +148,9 @@ func (r *rebuildRun) flush(ctx context.Context, status state.ActionStatus) error
 		l.unrecorded += int64(len(fresh))
 	}
 	r.built = r.built[:0]
+	if delta := l.unrecorded - before; delta > 0 {
+		l.emit(ActionProgress{Index: l.idx, Rows: l.rows, Delta: delta})
+	}
 	r.progress()
 	if cp := r.tape.Checkpoint(); cp > l.checkpoint {
 		return r.record(ctx, cp, status, "")

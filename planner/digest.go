@@ -47,7 +47,14 @@ func (p *Plan) Digest() string {
 		if len(a.After) > 0 {
 			fmt.Fprintf(h, " after=%v", a.After)
 		}
+		// Only rebuilds have builds, so other plans keep their digests.
+		for _, b := range a.Builds {
+			fmt.Fprintf(h, " build=%d:%d-%d", b.Interval, b.Span.Start, b.Span.End)
+		}
 		fmt.Fprintf(h, " %s\n", a.Reason)
+	}
+	for _, g := range p.Deferred {
+		fmt.Fprintf(h, "deferred %s %d %d\n", g.Series, g.Span.Start, g.Span.End)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

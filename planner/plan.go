@@ -95,6 +95,8 @@ type Action struct {
 	Trades   int64
 	Basis    string
 	Duration time.Duration
+	// Rate is the pair's request rate Duration assumes, per second.
+	Rate float64
 
 	// Reason, Suggestion, Known and Lost are a Gap's, for an action of
 	// kind Unfillable in a listing (Plan.Listing); an action to run has

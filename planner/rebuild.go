@@ -183,6 +183,7 @@ func (p *planner) estimate(a *Action) {
 	a.Basis = rate.Basis
 	a.Trades = int64(math.Ceil(rate.PerDay * float64(a.Span.Seconds()) / 86400))
 	a.Requests = int(max(1, (a.Trades+999)/1000))
+	a.Rate = p.rebuild.PairRate(p.apiRate)
 	a.Duration = p.requestsTime(a.Requests)
 	a.Estimate = 0
 	for _, b := range a.Builds {

@@ -33,7 +33,7 @@ func TestComputeRebuild(t *testing.T) {
 		}
 		return asked(Action{Kind: RebuildTrades, Series: ohlc.Series{Pair: "XBTUSD", Interval: builds[0].Interval}, Span: sp,
 			Builds: builds, Trades: trades, Requests: requests, Duration: time.Duration(requests) * time.Second,
-			Basis: "default", Estimate: candles})
+			Basis: "default", Estimate: candles, Rate: 1})
 	}
 	deferred := func(s ohlc.Series, sp ohlc.Span, budget string) Gap {
 		return Gap{Series: s, Span: sp, Coverage: []string{"daily", "hourly"}, Tiers: []string{"TIER1"}, Reason: ReasonDeferredBudget,

@@ -58,8 +58,12 @@ func (s *Session) Apply(ctx context.Context, plan *planner.Plan, o ApplyOptions)
 		if o.Ready != nil {
 			ex.Emit = o.Ready(SinkReady{Sink: id, Claimed: claimed, Loads: loads})
 		}
-		if loads && plan.Summary().Backfills > 0 {
-			ex.API = NewAPIClient(s.Config)
+		if sum := plan.Summary(); loads && (sum.Backfills > 0 || sum.Rebuilds > 0) {
+			// One client: its limiter is the ceiling over backfills and
+			// every pair's rebuild together.
+			client := NewAPIClient(s.Config)
+			ex.API, ex.Trades = client, client
+			ex.PairRate = s.Config.API.Rebuild.PairRate(s.Config.API.RateLimit)
 		}
 	}
 	return ex.Apply(ctx, plan)

@@ -130,9 +130,13 @@ func (s *Session) Plan(ctx context.Context) (*planner.Plan, error) {
 			return nil, err
 		}
 	}
-	p := planner.Compute(planner.Input{Config: s.Config, State: snap, Inventory: inv, Now: s.Now,
+	in := planner.Input{Config: s.Config, State: snap, Inventory: inv, Now: s.Now,
 		Targets: s.Targets, Excludes: s.Excludes,
-		Pairs: KnownPairs(s.Config)})
+		Pairs: KnownPairs(s.Config)}
+	p := planner.Compute(in)
+	if p, err = s.estimateRebuilds(ctx, in, p); err != nil {
+		return nil, err
+	}
 	p.Sink, p.SinkChecked = s.Sink.Identity, s.Sink.Checked
 	return p, nil
 }

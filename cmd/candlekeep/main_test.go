@@ -68,6 +68,7 @@ func TestScripts(t *testing.T) {
 			"corruptzip":     cmdCorruptZip,
 			"hostile":        cmdHostile,
 			"kraken":         cmdKraken,
+			"rebuildcheck":   cmdRebuildCheck,
 			"sinkdelete":     cmdSinkDelete,
 			"questdb":        cmdQuestDB,
 			"jsonlines":      cmdJSONLines,

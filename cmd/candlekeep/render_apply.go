@@ -113,8 +113,11 @@ func (v *applyView) handle(ev executor.Event) {
 			v.progress.ended(e.Index)
 		}
 		verb := "loaded"
-		if e.Action.Kind == planner.BackfillAPI {
+		switch e.Action.Kind {
+		case planner.BackfillAPI:
 			verb = "backfilled"
+		case planner.RebuildTrades:
+			verb = "rebuilt"
 		}
 		short := ""
 		if len(e.Short) > 0 {
@@ -137,6 +140,17 @@ func (v *applyView) handle(ev executor.Event) {
 		v.line("%s: %s after %s %s: %v", actionTitle(e.Action), v.st.red("failed"), count(e.Rows), plural(int(min(e.Rows, 2)), "candle", "candles"), e.Err)
 	case executor.ActionSkipped:
 		v.line("%s: %s", actionTitle(e.Action), v.st.yellow("skipped: "+e.Err.Error()))
+	case executor.RebuildProgress:
+		switch {
+		case v.bar != nil:
+			v.bar.Describe(rebuildProgressLine(e))
+		case v.progress != nil:
+			if v.progress.due(e.Index) {
+				v.line("%s", rebuildProgressLine(e))
+			}
+		}
+	case executor.CrossChecked:
+		v.line("%s", crossCheckLine(e))
 	case executor.APIUnreachable:
 		v.line("%s %v", v.st.red(v.st.bold("Kraken's API is unreachable; the remaining API backfills are skipped:")), e.Err)
 	case executor.RunFinished:
@@ -164,6 +178,8 @@ func startVerb(a planner.Action) string {
 		return "fetching from Kraken's REST API"
 	case a.Kind == planner.Derive:
 		return "deriving from " + ohlc.Series{Pair: a.Series.Pair, Interval: a.From}.String()
+	case a.Kind == planner.RebuildTrades:
+		return "rebuilding " + rebuildIntervals(a) + " from Kraken's trades, " + rebuildCost(a.Trades, a.Requests, a.Duration, a.Rate)
 	}
 	return string(a.Kind)
 }
@@ -179,6 +195,9 @@ func (v *applyView) summary(res executor.Result, unfillable int) {
 	}
 	if d := res.Done[planner.Derive]; d > 0 {
 		loads += fmt.Sprintf(", %d %s", d, plural(d, "derive", "derives"))
+	}
+	if r := res.Done[planner.RebuildTrades]; r > 0 {
+		loads += fmt.Sprintf(", %d %s", r, plural(r, "rebuild", "rebuilds"))
 	}
 	written := fmt.Sprintf("%s candles written in %s", count(res.Rows), seconds(res.Duration))
 	switch {

@@ -100,6 +100,7 @@ type jsonSummary struct {
 	RunID       int64  `json:"run_id"`
 	Loads       int    `json:"loads"`
 	Backfills   int    `json:"backfills"`
+	Rebuilds    int    `json:"rebuilds,omitempty"`
 	Failed      int    `json:"failed"`
 	Skipped     int    `json:"skipped"`
 	Rows        int64  `json:"rows"`
@@ -146,6 +147,8 @@ func (v *jsonEventView) handle(ev executor.Event) {
 			Type: "action_failed", Time: at, Index: e.Index, Series: e.Action.Series.String(),
 			Rows: e.Rows, Error: e.Err.Error(), Interrupted: errors.Is(e.Err, executor.ErrInterrupted),
 		})
+	default:
+		v.handleRebuild(at, ev)
 	}
 }
 
@@ -158,7 +161,7 @@ func (v *jsonEventView) summary(res executor.Result, unfillable int) {
 	}
 	v.write(jsonSummary{
 		Type: "summary", Time: ohlc.JSONTimeOf(v.now().Unix()), Status: status, RunID: res.RunID,
-		Loads: res.Done[planner.LoadCSV], Backfills: res.Done[planner.BackfillAPI], Failed: len(res.Failures), Skipped: res.Skipped,
+		Loads: res.Done[planner.LoadCSV], Backfills: res.Done[planner.BackfillAPI], Rebuilds: res.Done[planner.RebuildTrades], Failed: len(res.Failures), Skipped: res.Skipped,
 		Rows: res.Rows, DurationMS: res.Duration.Milliseconds(), Interrupted: res.Interrupted,
 		Unfillable: unfillable,
 	})

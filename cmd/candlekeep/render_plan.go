@@ -58,6 +58,9 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 		if s.Backfills > 0 {
 			fmt.Fprintf(w, "  %s backfill from Kraken's REST API\n", st.green("~"))
 		}
+		if s.Rebuilds > 0 {
+			fmt.Fprintf(w, "  %s rebuild from Kraken's trade history\n", st.green("^"))
+		}
 		if s.Unfillable > 0 {
 			fmt.Fprintf(w, "  %s unfillable gap: reported, not a change\n", st.yellow("!"))
 		}
@@ -72,6 +75,7 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 		renderSeries(w, list[i:j], width, st)
 		i = j
 	}
+	renderDeferred(w, p, st)
 	fmt.Fprintln(w, planSummary(p, st))
 }
 
@@ -113,6 +117,8 @@ func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
 			fmt.Fprintf(w, "  %s backfill_api %-*s  Kraken REST API, up to %s candles, %d %s%s\n", st.green("~"), width, a.Span, count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"), prov)
 		case planner.Derive:
 			fmt.Fprintf(w, "  %s derive       %-*s  from %s, ~%s candles%s\n", st.green("="), width, a.Span, ohlc.Series{Pair: a.Series.Pair, Interval: a.From}, count(a.Estimate), waitsFor(a))
+		case planner.RebuildTrades:
+			renderRebuildAction(w, a, width, st)
 		case planner.Unfillable:
 			mark := knownMark(a)
 			if mark != "" {
@@ -150,7 +156,7 @@ func planSummary(p *planner.Plan, st style) string {
 	if s.Backfills > 0 {
 		backfills += fmt.Sprintf(" (up to %s candles, %d %s)", count(s.BackfillCandles), s.Requests, plural(s.Requests, "request", "requests"))
 	}
-	return fmt.Sprintf("%s %d CSV %s (%s candles), %s, %s.",
+	return fmt.Sprintf("%s %d CSV %s (%s candles), %s%s, %s.",
 		st.bold("Plan:"), s.Loads, plural(s.Loads, "load", "loads"), count(s.LoadCandles),
-		backfills, unfillableCount(s))
+		backfills, rebuildSummary(p), unfillableCount(s))
 }

@@ -40,6 +40,17 @@ func (p *progressLog) started(e executor.ActionStarted) {
 // ended forgets an action.
 func (p *progressLog) ended(index int) { delete(p.actions, index) }
 
+// due reports whether the action is due a progress line, and if so
+// restarts its clock.
+func (p *progressLog) due(index int) bool {
+	a := p.actions[index]
+	if a == nil || p.now().Sub(a.lastAt) < progressEvery {
+		return false
+	}
+	a.lastAt = p.now()
+	return true
+}
+
 // line returns the progress line due for this event, or "" when the
 // action logged less than progressEvery ago: "XBTUSD/60 [2018-01-01,
 // 2020-10-01): 1,230,000 of ~3,022,680 candles (41%), 312,000 rows/s".

@@ -68,8 +68,13 @@ type krakenKey struct{}
 //	kraken now TIME         move the fake's clock (as -now takes it)
 //	kraken down | up        make the fake unreachable, or reachable again
 //	kraken revise TIME VOL  answer VOL as the volume of the candle opening at TIME
+//	kraken tape PAIR FROM TO SEED  serve a generated trade tape (krakenTape)
 func cmdKraken(ts *testscript.TestScript, neg bool, args []string) {
 	k := ts.Value(krakenKey{}).(*krakenfake.Server)
+	if !neg && len(args) > 0 && args[0] == "tape" {
+		krakenTape(ts, k, args[1:])
+		return
+	}
 	if !neg && len(args) == 1 && (args[0] == "down" || args[0] == "up") {
 		k.SetDown(args[0] == "down")
 		return

@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.4"
+const FormatVersion = "1.5"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -54,6 +54,9 @@ type Document struct {
 	Actions           []Action    `json:"actions"`
 	// Warnings are the plan's warnings (since 1.1).
 	Warnings []Warning `json:"warnings"`
+	// Deferred are the gaps the rebuild budget left for the next run,
+	// as actions of kind deferred (since 1.5; absent when none).
+	Deferred []Action `json:"deferred,omitempty"`
 }
 
 // Sink is the sink a plan was made for (ohlc.SinkIdentity): never its
@@ -84,6 +87,15 @@ type Summary struct {
 	// LostCandleSlots those candles (since 1.2).
 	Lost            int   `json:"lost"`
 	LostCandleSlots int64 `json:"lost_candle_slots"`
+	// Rebuilds count the rebuild_trades actions and their estimates;
+	// Deferred the gaps the rebuild budget deferred (since 1.5).
+	Rebuilds        int   `json:"rebuilds"`
+	RebuildCandles  int64 `json:"rebuild_candles"`
+	RebuildTrades   int64 `json:"rebuild_trades"`
+	RebuildRequests int   `json:"rebuild_requests"`
+	RebuildSeconds  int64 `json:"rebuild_seconds"`
+	Deferred        int   `json:"deferred"`
+	DeferredCandles int64 `json:"deferred_candle_slots"`
 }
 
 // TierTotal counts the actions of one tier and interval. An action asked
@@ -127,9 +139,12 @@ type Action struct {
 	// Provisional is, for backfill_api only, the part fetched again
 	// because its candles were fetched too soon after they closed; absent
 	// when none (since 1.2).
-	Provisional *Span    `json:"provisional,omitempty"`
-	Coverage    []string `json:"coverage"`
-	Tiers       []string `json:"tiers"`
+	Provisional *Span `json:"provisional,omitempty"`
+	// Rebuild is, for rebuild_trades only, what it builds and its
+	// estimate (since 1.5).
+	Rebuild  *Rebuild `json:"rebuild,omitempty"`
+	Coverage []string `json:"coverage"`
+	Tiers    []string `json:"tiers"`
 }
 
 // Span is a half-open time range [start, end), both RFC 3339 in UTC.
@@ -182,7 +197,11 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 			Unfillable: s.Unfillable, UnfillableCandleSlots: s.UnfillableCandleSlots,
 			UnfillableKnown: s.UnfillableKnown,
 			Lost:            s.Lost, LostCandleSlots: s.LostCandleSlots,
+			Rebuilds: s.Rebuilds, RebuildCandles: s.RebuildCandles, RebuildTrades: s.RebuildTrades,
+			RebuildRequests: s.RebuildRequests, RebuildSeconds: int64(s.RebuildDuration / time.Second),
+			Deferred: s.Deferred, DeferredCandles: s.DeferredCandles,
 		},
+		Deferred: newDeferred(p.Deferred),
 		Tiers:    TierTotals(p),
 		Actions:  newActions(p.Listing()),
 		Warnings: newWarnings(p.Warnings),
@@ -237,6 +256,7 @@ func newAction(a planner.Action) Action {
 		// Empty lists are [], not null, so consumers need not check.
 		Coverage: append([]string{}, a.Coverage...),
 		Tiers:    append([]string{}, a.Tiers...),
+		Rebuild:  newRebuild(a),
 	}
 	if a.Kind == planner.Unfillable {
 		out.Known = &a.Known
@@ -287,7 +307,7 @@ func TierTotals(p *planner.Plan) []TierTotal {
 			case planner.BackfillAPI:
 				t.Backfills++
 				t.Candles += a.Estimate
-			case planner.Derive:
+			case planner.Derive, planner.RebuildTrades:
 				t.Candles += a.Estimate
 			case planner.Unfillable:
 				t.Unfillable++

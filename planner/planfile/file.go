@@ -165,13 +165,16 @@ func (d *Document) decode() (*planner.Plan, error) {
 	if p.Warnings, err = warnings(d.Warnings); err != nil {
 		return nil, err
 	}
+	if p.Deferred, err = deferred(d.Deferred); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
 func (a Action) action() (planner.Action, error) {
 	kind := planner.Kind(a.Kind)
 	switch kind {
-	case planner.LoadCSV, planner.BackfillAPI, planner.Derive, planner.Unfillable:
+	case planner.LoadCSV, planner.BackfillAPI, planner.Derive, planner.RebuildTrades, planner.Unfillable:
 	default:
 		return planner.Action{}, fmt.Errorf("unknown kind %q", a.Kind)
 	}
@@ -215,6 +218,11 @@ func (a Action) action() (planner.Action, error) {
 	}
 	if kind == planner.Derive && (!out.From.Valid() || out.From >= series.Interval || series.Interval%out.From != 0) {
 		return planner.Action{}, fmt.Errorf("derive %s from %d minutes: not a shorter interval it divides", series, a.From)
+	}
+	if kind == planner.RebuildTrades {
+		if err := a.Rebuild.rebuild(&out); err != nil {
+			return planner.Action{}, err
+		}
 	}
 	if kind == planner.LoadCSV && a.Source == nil {
 		return planner.Action{}, errors.New("load_csv without a source")

@@ -1,6 +1,8 @@
 package planfile
 
 import (
+	"time"
+
 	"bytes"
 	"strings"
 	"testing"
@@ -34,6 +36,13 @@ func samplePlan() *planner.Plan {
 				Coverage: []string{"hourly"}, Estimate: 2184, Requests: 4, After: []int{1}},
 			{Kind: planner.Derive, Series: ohlc.Series{Pair: "XBTUSD", Interval: 1440}, Span: ohlc.Span{Start: jan2020, End: apr2020},
 				Coverage: []string{"daily"}, Estimate: 91, From: 60, After: []int{1}},
+			{Kind: planner.RebuildTrades, Series: ohlc.Series{Pair: "ETHUSD", Interval: 60}, Span: ohlc.Span{Start: jan2020, End: jan2020 + 4*86400},
+				Coverage: []string{"hourly"}, Tiers: []string{"TIER1"}, Estimate: 52, Requests: 12, Trades: 11500, Basis: "default", Duration: 24 * time.Second, Rate: 0.5,
+				Builds: []planner.Build{{Interval: 60, Span: ohlc.Span{Start: jan2020, End: jan2020 + 2*86400}}, {Interval: 1440, Span: ohlc.Span{Start: jan2020, End: jan2020 + 4*86400}}}},
+		},
+		Deferred: []planner.Gap{
+			{Series: ohlc.Series{Pair: "ETHUSD", Interval: 1440}, Span: ohlc.Span{Start: jan2020 + 4*86400, End: jan2020 + 9*86400},
+				Coverage: []string{"hourly"}, Tiers: []string{"TIER1"}, Reason: planner.ReasonDeferredBudget, Suggestion: "the next run continues"},
 		},
 		// A gap is written among the actions, as kind unfillable, and
 		// read back as a gap.
@@ -95,11 +104,14 @@ func TestDocument(t *testing.T) {
 	if d.PlannedAt != "2026-11-28T00:30:00Z" || !d.HasChanges || d.PlanDigest != samplePlan().Digest() {
 		t.Errorf("planned_at %q, has_changes %v, plan_digest %q", d.PlannedAt, d.HasChanges, d.PlanDigest)
 	}
-	wantSummary := Summary{Loads: 2, LoadCandles: 2275, Backfills: 1, BackfillCandles: 2184, Requests: 4, Unfillable: 1, UnfillableCandleSlots: 24, UnfillableKnown: 1}
+	wantSummary := Summary{Loads: 2, LoadCandles: 2275, Backfills: 1, BackfillCandles: 2184, Requests: 4, Unfillable: 1, UnfillableCandleSlots: 24, UnfillableKnown: 1,
+		Rebuilds: 1, RebuildCandles: 52, RebuildTrades: 11500, RebuildRequests: 12, RebuildSeconds: 24, Deferred: 1, DeferredCandles: 5}
 	if diff := cmp.Diff(wantSummary, d.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
 	wantTiers := []TierTotal{
+		// A rebuild counts its candles only, as a derive.
+		{Tier: "TIER1", Interval: 60, Candles: 52},
 		{Tier: "TIER1", Interval: 1440, Loads: 1, Candles: 91},
 		{Tier: "TIER2", Interval: 1440, Loads: 1, Candles: 91},
 		{Tier: "", Interval: 60, Loads: 1, Backfills: 1, Unfillable: 1, UnfillableKnown: 1, Candles: 4368},
@@ -163,12 +175,12 @@ func TestReadAcceptsNewerMinorVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A 1.x reader ignores the fields a later 1.y adds.
-	newer := strings.Replace(buf.String(), `"format_version": "`+FormatVersion+`",`, `"format_version": "1.4", "ignored": ["tier.TIER1"],`, 1)
+	newer := strings.Replace(buf.String(), `"format_version": "`+FormatVersion+`",`, `"format_version": "1.6", "ignored": ["tier.TIER1"],`, 1)
 	p, meta, err := Read(strings.NewReader(newer))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if meta.FormatVersion != "1.4" || len(p.Actions) != 4 || len(p.Gaps) != 1 {
+	if meta.FormatVersion != "1.6" || len(p.Actions) != 5 || len(p.Gaps) != 1 {
 		t.Errorf("format %q, %d actions, %d gaps", meta.FormatVersion, len(p.Actions), len(p.Gaps))
 	}
 }

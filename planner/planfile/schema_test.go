@@ -16,7 +16,7 @@ import (
 
 // docField is one row of the field table in docs/json-format.md:
 // | `actions[].span.start` | string | … |
-var docField = regexp.MustCompile("(?m)^\\| `([a-z_.\\[\\]]+)` \\| (string|integer|boolean|object|array) \\|")
+var docField = regexp.MustCompile("(?m)^\\| `([a-z_.\\[\\]]+)` \\| (string|integer|number|boolean|object|array) \\|")
 
 // TestDocumentedFields checks the JSON candlekeep writes against the
 // documentation: every field written is documented with its JSON type,
@@ -115,6 +115,9 @@ func walkJSON(prefix string, v any, out map[string]string) {
 		out[prefix] = "boolean"
 	case float64:
 		out[prefix] = "integer"
+		if v != float64(int64(v)) {
+			out[prefix] = "number" // the sample plan's fractions
+		}
 	case nil:
 		out[prefix] = "null"
 	}
