@@ -197,7 +197,7 @@ func (p *planner) requestsTime(n int) time.Duration {
 	if rate <= 0 {
 		return 0
 	}
-	return time.Duration(float64(n) / rate * float64(time.Second)).Round(time.Second)
+	return time.Duration(float64(n) / rate * float64(time.Second)).Round(time.Millisecond)
 }
 
 // spend takes a's requests from the budget. An action the budget does
