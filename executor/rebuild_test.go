@@ -2,6 +2,7 @@ package executor_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,6 +166,10 @@ func TestRebuildCrossChecksWhatTheSinkHolds(t *testing.T) {
 	got, err := sinks.Collect(ctx, f.sink, xbt60, span)
 	if err != nil {
 		t.Fatal(err)
+	}
+	recs, err := f.st.RunActions(ctx, res.RunID)
+	if err != nil || len(recs) != 1 || !strings.Contains(recs[0].Error, "cross-check: 1 of 5 candles") {
+		t.Errorf("action records %+v, %v: want the cross-check's finding stored", recs, err)
 	}
 	if got[2] != held[2] {
 		t.Errorf("the stored candle was overwritten: %+v, stored %+v", got[2], held[2])

@@ -68,6 +68,10 @@ const tortureConfig = `api {
   base_url   = env("KRAKEN_URL")
   rate_limit = "50/s"
   burst      = 5
+
+  rebuild {
+    max_requests = 100000
+  }
 }
 
 dump "minutes" {
@@ -99,6 +103,13 @@ coverage "daily" {
   intervals = ["1d"]
   from      = "2019-01-01"
   to        = "2021-01-01"
+}
+
+coverage "rebuilt" {
+  pairs     = ["SOLUSD"]
+  intervals = ["5m", "15m"]
+  from      = "2026-11-01"
+  to        = "2026-11-03"
 }
 
 coverage "recent" {

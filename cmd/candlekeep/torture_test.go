@@ -71,6 +71,7 @@ func TestTorture(t *testing.T) {
 	data := newTortureData(t, t.TempDir())
 	kraken := krakenfake.New(krakenfake.Options{Now: scriptNow, Tolerance: 100 * time.Millisecond})
 	t.Cleanup(kraken.Close)
+	data.addRebuilt(t, kraken)
 
 	t.Run("sqlite", func(t *testing.T) {
 		tortureRun(t, &tortureRig{
