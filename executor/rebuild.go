@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/feefifofunds/candlekeep/internal/failpoint"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/sinks"
 	"github.com/feefifofunds/candlekeep/sources/krakenapi"
@@ -93,6 +94,7 @@ func (l *load) rebuild(ctx context.Context, writers *writerPool) error {
 		if err := r.flush(stateCtx, state.ActionRunning); err != nil {
 			return l.fail(stateCtx, err)
 		}
+		failpoint.Hit("rebuild.page")
 	}
 	r.built = tape.Advance(r.built, r.stream.Reached())
 	if err := r.flush(stateCtx, state.ActionRunning); err != nil {

@@ -77,7 +77,7 @@ func TestTorture(t *testing.T) {
 		tortureRun(t, &tortureRig{
 			bin: bin, data: data, krakenURL: kraken.URL(),
 			seed:       tortureSeed(t, tortureSeedSQLite),
-			failpoints: []string{"sqlite.batch.commit", "sqlite.batch.committed", "state.record"},
+			failpoints: []string{"sqlite.batch.commit", "sqlite.batch.committed", "state.record", "rebuild.page"},
 			newRound: func(t *testing.T, round int) (string, tortureSink) {
 				dir := t.TempDir()
 				return dir, sqliteTortureSink{path: filepath.Join(dir, ".candlekeep", "candles.db")}
@@ -90,7 +90,7 @@ func TestTorture(t *testing.T) {
 		rig := &tortureRig{
 			bin: bin, data: data, krakenURL: kraken.URL(),
 			seed:       tortureSeed(t, tortureSeedQuestDB),
-			failpoints: []string{"questdb.flush", "questdb.flush.acked", "state.record"},
+			failpoints: []string{"questdb.flush", "questdb.flush.acked", "state.record", "rebuild.page"},
 			env:        []string{"QDB_ADDR=" + qdb.Addr()},
 		}
 		rig.newRound = func(t *testing.T, round int) (string, tortureSink) {
@@ -231,8 +231,11 @@ func (rig *tortureRig) killPointAt(name string, rng *rand.Rand) tortureKillPoint
 		return tortureKillPoint{Delay: time.Duration(100+rng.IntN(1400)) * time.Millisecond}
 	}
 	maxHit := 12
-	if name == "state.record" {
+	switch name {
+	case "state.record":
 		maxHit = 5
+	case "rebuild.page":
+		maxHit = 40 // a rebuild of the torture's tape reads about 50 pages
 	}
 	return tortureKillPoint{Failpoint: name, Hit: 1 + rng.IntN(maxHit)}
 }

@@ -18,6 +18,7 @@
 //	questdb.flush            a request encoded, before it is sent
 //	questdb.flush.acked      after QuestDB acknowledged a request, before the writer returns
 //	state.record             inside a state Record transaction, before commit
+//	rebuild.page             a rebuild's page of trades written (and maybe checkpointed), before the next request
 package failpoint
 
 // EnvVar names the environment variable that arms a failpoint in a build
