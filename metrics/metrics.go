@@ -98,7 +98,8 @@ func (r *Run) Finished(now time.Time, d time.Duration, exit int, outcome string)
 	}
 }
 
-// Written sets the candles written from a source ("csv", "api").
+// Written sets the candles written from a source ("csv", "api",
+// "trades").
 func (r *Run) Written(source string, n int64) { r.written.WithLabelValues(source).Set(float64(n)) }
 
 // Actions sets how many actions of a kind ended with an outcome (done,

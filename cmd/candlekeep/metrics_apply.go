@@ -59,8 +59,11 @@ func (t *applyTally) end(k planner.Kind, outcome string) {
 }
 
 func sourceOf(k planner.Kind) string {
-	if k == planner.BackfillAPI {
+	switch k {
+	case planner.BackfillAPI:
 		return "api"
+	case planner.RebuildTrades:
+		return "trades"
 	}
 	return "csv"
 }
@@ -109,7 +112,7 @@ func (t *applyTally) record(run *metrics.Run, cfg *config.Config, p *planner.Pla
 			}
 		}
 	}
-	for _, kind := range []planner.Kind{planner.LoadCSV, planner.BackfillAPI, planner.Derive} {
+	for _, kind := range []planner.Kind{planner.LoadCSV, planner.BackfillAPI, planner.Derive, planner.RebuildTrades} {
 		ended := 0
 		for _, outcome := range []string{"done", "failed", "interrupted"} {
 			n := t.ended[kind][outcome]

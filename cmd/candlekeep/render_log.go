@@ -64,7 +64,11 @@ func (v *logView) summary(res executor.Result, unfillable int) {
 	case len(res.Failures) > 0:
 		level, msg = slog.LevelError, "apply failed"
 	}
-	v.log.Log(context.Background(), level, msg, "run_id", res.RunID, "loads", res.Done[planner.LoadCSV], "backfills", res.Done[planner.BackfillAPI],
-		"failed", len(res.Failures), "skipped", res.Skipped, "rows", res.Rows,
+	attrs := []any{"run_id", res.RunID, "loads", res.Done[planner.LoadCSV], "backfills", res.Done[planner.BackfillAPI]}
+	if n := res.Done[planner.RebuildTrades]; n > 0 {
+		attrs = append(attrs, "rebuilds", n)
+	}
+	attrs = append(attrs, "failed", len(res.Failures), "skipped", res.Skipped, "rows", res.Rows,
 		"duration_ms", res.Duration.Milliseconds(), "unfillable_gaps", unfillable)
+	v.log.Log(context.Background(), level, msg, attrs...)
 }

@@ -75,7 +75,11 @@ func renderMarkdownIn(w io.Writer, p *planner.Plan, o markdownOptions) error {
 	var out strings.Builder
 	out.Grow(o.limit)
 	out.WriteString(head.String())
-	writeSections(&out, markdownSections(list), o.limit-head.Len(), o.planFile)
+	sections := markdownSections(list)
+	if d, ok := deferredMarkdownSection(p.Deferred); ok {
+		sections = append(sections, d)
+	}
+	writeSections(&out, sections, o.limit-head.Len(), o.planFile)
 	return writeAll(w, out.String())
 }
 
@@ -134,6 +138,7 @@ func markdownVerdict(p *planner.Plan) string {
 		parts = append(parts, fmt.Sprintf("%s API %s (%s candles, %s %s)", count(int64(s.Backfills)), plural(s.Backfills, "backfill", "backfills"),
 			count(s.BackfillCandles), count(int64(s.Requests)), plural(s.Requests, "request", "requests")))
 	}
+	parts = append(parts, rebuildVerdict(s)...)
 	if s.Unfillable > 0 {
 		parts = append(parts, gaps)
 	}

@@ -103,6 +103,9 @@ func markdownSections(actions []planner.Action) []mdSection {
 			})}},
 		})
 	}
+	if r, ok := rebuildMarkdownSection(actions); ok {
+		out = append(out, r)
+	}
 	if len(fresh) > 0 {
 		word := "unfillable"
 		if len(known) > 0 {
