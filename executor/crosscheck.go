@@ -7,6 +7,7 @@ import (
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/sinks"
+	"github.com/feefifofunds/candlekeep/state"
 )
 
 // Tolerances of the cross-check: Kraken writes volumes in 8 decimals and
@@ -88,5 +89,5 @@ func (c *crossCheck) summary() string {
 	if c.differ == 0 {
 		return ""
 	}
-	return fmt.Sprintf("cross-check: %d of %d candles the sink held differ from the rebuilt ones (kept as stored); first: %s", c.differ, c.compared, c.first)
+	return state.CrossCheckNote + fmt.Sprintf("%d of %d candles the sink held differ from the rebuilt ones (kept as stored); first: %s", c.differ, c.compared, c.first)
 }

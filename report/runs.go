@@ -1,6 +1,8 @@
 package report
 
 import (
+	"strings"
+
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
 )
@@ -11,6 +13,10 @@ type RunRef struct {
 	Status    state.RunStatus // the run's, whatever its other series did
 	StartedAt int64           // Unix seconds
 	Outcome   Outcome
+	// CrossCheck is, when a rebuild in that run found candles the sink
+	// held differing from the ones it rebuilt, what it stored
+	// (state.CrossCheckNote…); "" otherwise.
+	CrossCheck string
 }
 
 // Outcome is how a series fared in a run: the worst of its actions there.
@@ -66,11 +72,18 @@ func lastRuns(runs []state.Run, actions []state.ActionRecord) map[ohlc.Series]*R
 		if !ok {
 			continue
 		}
+		note := ""
+		if a.Status == state.ActionDone && strings.HasPrefix(a.Error, state.CrossCheckNote) {
+			note = a.Error
+		}
 		switch cur := out[a.Series]; {
 		case cur == nil || run.ID > cur.ID:
-			out[a.Series] = &RunRef{ID: run.ID, Status: run.Status, StartedAt: run.StartedAt.Unix(), Outcome: outcome}
+			out[a.Series] = &RunRef{ID: run.ID, Status: run.Status, StartedAt: run.StartedAt.Unix(), Outcome: outcome, CrossCheck: note}
 		case run.ID == cur.ID:
 			cur.Outcome = worse(cur.Outcome, outcome)
+			if cur.CrossCheck == "" {
+				cur.CrossCheck = note
+			}
 		}
 	}
 	return out

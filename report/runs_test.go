@@ -48,6 +48,17 @@ func TestLastRuns(t *testing.T) {
 			{RunID: 1, Series: xbt, Status: state.ActionDone},
 			{RunID: 3, Series: xbt, Status: state.ActionSkipped},
 		}, want: ref(1, state.RunSucceeded, OutcomeSucceeded)},
+		{name: "a rebuild's cross-check finding comes with the run", actions: []state.ActionRecord{
+			{RunID: 3, Series: xbt, Status: state.ActionDone},
+			{RunID: 3, Series: xbt, Status: state.ActionDone, Error: state.CrossCheckNote + "1 of 5 candles differ"},
+		}, want: func() *RunRef {
+			r := ref(3, state.RunInterrupted, OutcomeSucceeded)
+			r.CrossCheck = state.CrossCheckNote + "1 of 5 candles differ"
+			return r
+		}()},
+		{name: "a failed action's error is no cross-check", actions: []state.ActionRecord{
+			{RunID: 2, Series: xbt, Status: state.ActionFailed, Error: state.CrossCheckNote + "not one"},
+		}, want: ref(2, state.RunFailed, OutcomeFailed)},
 		{name: "a run no longer listed does not count", actions: []state.ActionRecord{
 			{RunID: 9, Series: xbt, Status: state.ActionFailed},
 		}},

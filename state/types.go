@@ -29,6 +29,11 @@ const (
 	SourceTrades Source = "trades"
 )
 
+// CrossCheckNote begins the message a completed rebuild stores in its
+// action record when candles the sink already held differ from the ones
+// it rebuilt; report shows it with the series' last run.
+const CrossCheckNote = "cross-check: "
+
 // DerivedFrom is the source of candles aggregated from a shorter
 // interval's: "derived:60". The interval is kept so that a reload of that
 // source can tell which derived spans it makes stale.

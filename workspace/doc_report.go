@@ -42,6 +42,9 @@ type ReportRun struct {
 	Status    string        `json:"status"`
 	Outcome   string        `json:"outcome"`
 	StartedAt ohlc.JSONTime `json:"started_at"`
+	// CrossCheck is a rebuild's finding of stored candles differing from
+	// rebuilt ones; absent when none.
+	CrossCheck string `json:"cross_check,omitempty"`
 }
 
 // ReportDocument is report's JSON document of rows.
@@ -72,7 +75,7 @@ func ReportDocument(rep *report.Report, rows []report.Row) ReportDoc {
 			j.StalestSeries = StalestSeries(r)
 		}
 		if r.LastRun != nil {
-			j.LastRun = &ReportRun{ID: r.LastRun.ID, Status: string(r.LastRun.Status), Outcome: string(r.LastRun.Outcome), StartedAt: ohlc.JSONTime(time.Unix(r.LastRun.StartedAt, 0))}
+			j.LastRun = &ReportRun{ID: r.LastRun.ID, Status: string(r.LastRun.Status), Outcome: string(r.LastRun.Outcome), StartedAt: ohlc.JSONTime(time.Unix(r.LastRun.StartedAt, 0)), CrossCheck: r.LastRun.CrossCheck}
 		}
 		out.Rows = append(out.Rows, j)
 	}

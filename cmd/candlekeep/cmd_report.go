@@ -155,7 +155,12 @@ func lastRunLabel(r *report.RunRef) string {
 	if r == nil {
 		return "-"
 	}
-	return fmt.Sprintf("#%d %s %s", r.ID, r.Outcome, stamp(time.Unix(r.StartedAt, 0)))
+	label := fmt.Sprintf("#%d %s %s", r.ID, r.Outcome, stamp(time.Unix(r.StartedAt, 0)))
+	if r.CrossCheck != "" {
+		// The finding itself is in the JSON and in `state show`.
+		label += ", cross-check differs"
+	}
+	return label
 }
 
 // The report's columns, named alike in text, markdown and HTML, each the
