@@ -202,8 +202,9 @@ func (p *planner) requestsTime(n int) time.Duration {
 
 // spend takes a's requests from the budget. An action the budget does
 // not fully pay for is cut at a boundary of its longest interval where
-// the budget runs out, estimated in proportion; the rest of every build
-// is returned as deferred gaps.
+// the budget runs out, estimated in proportion (at least one candle of
+// that interval while any budget is left); the rest of every build is
+// returned as deferred gaps.
 func (p *planner) spend(a Action, budget int) (Action, []Gap, int) {
 	if a.Requests <= budget {
 		return a, nil, budget - a.Requests
@@ -213,7 +214,12 @@ func (p *planner) spend(a Action, budget int) (Action, []Gap, int) {
 	if budget > 0 {
 		part := float64(budget) / float64(a.Requests)
 		cut = longest.AlignDown(a.Span.Start + int64(part*float64(a.Span.Seconds())))
-		cut = max(cut, a.Span.Start)
+		if cut <= a.Span.Start {
+			// What is left of the budget buys less than one candle of
+			// the longest interval: it buys one, so a run always
+			// progresses.
+			cut = min(longest.AlignDown(a.Span.Start)+longest.Seconds(), a.Span.End)
+		}
 	}
 	rest := ohlc.Span{Start: cut, End: a.Span.End}
 	var deferred []Gap

@@ -86,11 +86,14 @@ func TestComputeRebuild(t *testing.T) {
 			wantDeferred: []Gap{deferred(xbt1440, span(t, "2024-01-03", "2024-01-05"), "50")},
 		},
 		{
-			name: "no budget left defers everything",
-			cfg:  withRebuild(configOf(hourly, daily), 10),
+			name: "a budget too small for a day still buys one",
+			cfg:  withRebuild(configOf(hourly, daily), 1),
+			wantActions: []Action{rebuild(span(t, "2024-01-01", "2024-01-02"), 24000, 24,
+				Build{Interval: 60, Span: span(t, "2024-01-01", "2024-01-02")},
+				Build{Interval: 1440, Span: span(t, "2024-01-01", "2024-01-02")})},
 			wantDeferred: []Gap{
-				deferred(xbt60, span(t, "2024-01-01", "2024-01-03"), "10"),
-				deferred(xbt1440, span(t, "2024-01-01", "2024-01-05"), "10"),
+				deferred(xbt60, span(t, "2024-01-02", "2024-01-03"), "1"),
+				deferred(xbt1440, span(t, "2024-01-02", "2024-01-05"), "1"),
 			},
 		},
 	}
@@ -107,6 +110,28 @@ func TestComputeRebuild(t *testing.T) {
 				t.Errorf("gaps = %v, want none: rebuilds fill what is older than the API window", plan.Gaps)
 			}
 		})
+	}
+}
+
+// TestRebuildBudgetSpentInPlanOrder: the first pair's rebuild takes the
+// whole budget, the next pair's is deferred whole.
+func TestRebuildBudgetSpentInPlanOrder(t *testing.T) {
+	both := block(t, "hourly", 60, "2024-01-01", "2024-01-03")
+	both.Pairs = []string{"ETHUSD", "XBTUSD"}
+	plan := Compute(Input{Config: withRebuild(configOf(both), 48), Inventory: inventory(), Now: at(t, "2026-05-15 10:17")})
+	var got []string
+	for _, a := range plan.Actions {
+		got = append(got, string(a.Kind)+" "+a.Series.String()+" "+a.Span.String())
+	}
+	for _, g := range plan.Deferred {
+		got = append(got, string(g.Reason)+" "+g.Series.String()+" "+g.Span.String())
+	}
+	want := []string{
+		"rebuild_trades ETHUSD/60 [2024-01-01, 2024-01-03)",
+		"deferred_budget XBTUSD/60 [2024-01-01, 2024-01-03)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("plan (-want +got):\n%s", diff)
 	}
 }
 
