@@ -29,7 +29,19 @@ func rebuildFixture(t *testing.T) (*apiFixture, *krakenapi.Client, ohlc.Span) {
 	f := newAPIFixture(t, span.End+3600)
 	// Bursts of 1500 trades inside one second: more than one answer's
 	// worth at one instant.
-	f.kraken.SetTape("XBTUSD", krakenfake.GenerateTape(krakenfake.TapeSpec{Start: start - 3600, End: span.End + 1800, Seed: 7, Gap: 20, Bursts: 4}))
+	tape := krakenfake.GenerateTape(krakenfake.TapeSpec{Start: start - 3600, End: span.End + 1800, Seed: 7, Gap: 20, Bursts: 4})
+	perSecond := map[int64]int{}
+	busiest := 0
+	for _, tr := range tape {
+		if s := tr.Time / 1e9; span.Contains(s) {
+			perSecond[s]++
+			busiest = max(busiest, perSecond[s])
+		}
+	}
+	if busiest <= krakenfake.MaxTrades {
+		t.Fatalf("the busiest second of the span holds %d trades: the tape must hold more than one answer in a second", busiest)
+	}
+	f.kraken.SetTape("XBTUSD", tape)
 	client := krakenapi.New(krakenapi.Options{BaseURL: f.kraken.URL(), Limiter: rate.NewLimiter(rate.Inf, 1), Backoff: time.Millisecond, MaxBackoff: time.Millisecond})
 	f.ex.API, f.ex.Trades = client, client
 	return f, client, span
