@@ -96,15 +96,20 @@ func renderDeferred(w io.Writer, p *planner.Plan, st style) {
 
 // rebuildProgressLine is a running rebuild's progress: "XBTUSD/60
 // [2024-01-01, 2024-01-05): trades to 2024-01-02 13:00, 40,213 trades
-// (1,830/s), 41 requests, 37 candles, ETA 1m3s".
+// (1,830/s), 41 requests, 37 candles (1/s), ETA 1m3s".
 func rebuildProgressLine(e executor.RebuildProgress) string {
-	rate := int64(0)
-	if s := e.Elapsed.Seconds(); s > 0 {
-		rate = int64(float64(e.Trades) / s)
+	trades, rows := perSecond(e.Trades, e.Elapsed), perSecond(e.Rows, e.Elapsed)
+	return fmt.Sprintf("%s: trades to %s, %s trades (%s/s), %d %s, %s %s (%s/s), ETA %s", actionTitle(e.Action), ohlc.FormatTime(e.Reached),
+		count(e.Trades), count(trades), e.Requests, plural(e.Requests, "request", "requests"), count(e.Rows),
+		plural(int(min(e.Rows, 2)), "candle", "candles"), count(rows), seconds(e.Left))
+}
+
+// perSecond is n over d, per second; 0 for no time.
+func perSecond(n int64, d time.Duration) int64 {
+	if d <= 0 {
+		return 0
 	}
-	return fmt.Sprintf("%s: trades to %s, %s trades (%s/s), %d %s, %s %s, ETA %s", actionTitle(e.Action), ohlc.FormatTime(e.Reached),
-		count(e.Trades), count(rate), e.Requests, plural(e.Requests, "request", "requests"), count(e.Rows),
-		plural(int(min(e.Rows, 2)), "candle", "candles"), seconds(e.Left))
+	return int64(float64(n) / d.Seconds())
 }
 
 // crossCheckLine reports what a rebuild found comparing candles the sink

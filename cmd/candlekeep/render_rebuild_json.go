@@ -14,6 +14,7 @@ type jsonRebuildProgress struct {
 	TradesPS  int64  `json:"trades_per_second"`
 	Requests  int    `json:"requests"`
 	Rows      int64  `json:"rows"`
+	RowsPS    int64  `json:"rows_per_second"`
 	Reached   string `json:"reached"`
 	ElapsedMS int64  `json:"elapsed_ms"`
 	ETAMS     int64  `json:"eta_ms"`
@@ -33,12 +34,8 @@ type jsonCrossCheck struct {
 func (v *jsonEventView) handleRebuild(at string, ev executor.Event) {
 	switch e := ev.(type) {
 	case executor.RebuildProgress:
-		var perSecond int64
-		if s := e.Elapsed.Seconds(); s > 0 {
-			perSecond = int64(float64(e.Trades) / s)
-		}
 		v.write(jsonRebuildProgress{Type: "rebuild_progress", Time: at, Index: e.Index, Series: e.Action.Series.String(),
-			Trades: e.Trades, TradesPS: perSecond, Requests: e.Requests, Rows: e.Rows, Reached: ohlc.JSONTimeOf(e.Reached),
+			Trades: e.Trades, TradesPS: perSecond(e.Trades, e.Elapsed), Requests: e.Requests, Rows: e.Rows, RowsPS: perSecond(e.Rows, e.Elapsed), Reached: ohlc.JSONTimeOf(e.Reached),
 			ElapsedMS: e.Elapsed.Milliseconds(), ETAMS: e.Left.Milliseconds()})
 	case executor.CrossChecked:
 		v.write(jsonCrossCheck{Type: "cross_check", Time: at, Index: e.Index, Series: e.Action.Series.String(),

@@ -25,7 +25,7 @@ func TestRebuildWords(t *testing.T) {
 		{rebuildIntervals(testRebuild), "5, 15"},
 		{rebuildProgressLine(executor.RebuildProgress{Action: testRebuild, Trades: 12000, Requests: 13, Rows: 400, Reached: 1795780800,
 			Elapsed: 4 * time.Second, Left: 6 * time.Second}),
-			"XBTUSD/5 [2026-11-27, 2026-11-28): trades to 2026-11-27 12:00, 12,000 trades (3,000/s), 13 requests, 400 candles, ETA 6.0s"},
+			"XBTUSD/5 [2026-11-27, 2026-11-28): trades to 2026-11-27 12:00, 12,000 trades (3,000/s), 13 requests, 400 candles (100/s), ETA 6.0s"},
 		{crossCheckLine(executor.CrossChecked{Action: testRebuild, Compared: 5, Differ: 1, First: "XBTUSD/5 at 2026-11-27 00:10: stored 3 trades, rebuilt 4"}),
 			"XBTUSD/5 [2026-11-27, 2026-11-28): cross-check: 1 of 5 candles the sink held differ from the rebuilt ones (kept as stored); first: XBTUSD/5 at 2026-11-27 00:10: stored 3 trades, rebuilt 4"},
 	}
@@ -45,7 +45,7 @@ func TestJSONEventsRebuild(t *testing.T) {
 	v.handle(executor.CrossChecked{Index: 2, Action: testRebuild, Compared: 5, Differ: 0})
 	const at = `"time":"2026-11-28T01:02:03Z"`
 	want := []string{
-		`{"type":"rebuild_progress",` + at + `,"index":2,"series":"XBTUSD/5","trades":12000,"trades_per_second":3000,"requests":13,"rows":400,"reached":"2026-11-27T12:00:00Z","elapsed_ms":4000,"eta_ms":6000}`,
+		`{"type":"rebuild_progress",` + at + `,"index":2,"series":"XBTUSD/5","trades":12000,"trades_per_second":3000,"requests":13,"rows":400,"rows_per_second":100,"reached":"2026-11-27T12:00:00Z","elapsed_ms":4000,"eta_ms":6000}`,
 		`{"type":"cross_check",` + at + `,"index":2,"series":"XBTUSD/5","compared":5,"differ":0}`,
 	}
 	if diff := cmp.Diff(want, strings.Split(strings.TrimSpace(out.String()), "\n")); diff != "" {
