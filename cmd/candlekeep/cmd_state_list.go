@@ -15,7 +15,7 @@ import (
 )
 
 // inspectSources is the order sources are listed in.
-var inspectSources = []state.Source{state.SourceCSV, state.SourceAPI}
+var inspectSources = []state.Source{state.SourceCSV, state.SourceAPI, state.SourceTrades}
 
 // listedSpans is how many spans a text row shows before summarising the
 // rest: a series patched by many backfills would otherwise fill a screen.
