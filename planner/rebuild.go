@@ -57,9 +57,11 @@ func (p *planner) groupRebuilds(actions []Action) ([]Action, []Gap) {
 	byPair := map[string][]Action{}
 	var pairs []string
 	kept := actions[:0:0]
-	for _, a := range actions {
+	var was []int // each kept action's index in actions; -1 for a rebuild
+	for i, a := range actions {
 		if a.Kind != RebuildTrades {
 			kept = append(kept, a)
+			was = append(was, i)
 			continue
 		}
 		if _, ok := byPair[a.Series.Pair]; !ok {
@@ -81,11 +83,12 @@ func (p *planner) groupRebuilds(actions []Action) ([]Action, []Gap) {
 				deferred = append(deferred, left...)
 				if !a.Span.Empty() {
 					kept = append(kept, a)
+					was = append(was, -1)
 				}
 			}
 		}
 	}
-	slices.SortStableFunc(kept, compareActions)
+	kept = sortKeepingAfter(kept, was, len(actions))
 	slices.SortStableFunc(deferred, func(a, b Gap) int {
 		if c := a.Series.Compare(b.Series); c != 0 {
 			return c
@@ -93,6 +96,37 @@ func (p *planner) groupRebuilds(actions []Action) ([]Action, []Gap) {
 		return cmp.Compare(a.Span.Start, b.Span.Start)
 	})
 	return kept, deferred
+}
+
+// sortKeepingAfter sorts actions by rule 6 and renumbers their After
+// lists, which name positions in the list before (was[i] is action i's
+// position there, of n); rebuilds wait for nothing and nothing waits for
+// a rebuild piece, so none is lost.
+func sortKeepingAfter(actions []Action, was []int, n int) []Action {
+	order := make([]int, len(actions))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return compareActions(actions[a], actions[b]) })
+	now := make([]int, n)
+	out := make([]Action, len(actions))
+	for to, from := range order {
+		out[to] = actions[from]
+		if w := was[from]; w >= 0 {
+			now[w] = to
+		}
+	}
+	for i := range out {
+		if len(out[i].After) == 0 {
+			continue
+		}
+		after := make([]int, len(out[i].After))
+		for j, k := range out[i].After {
+			after[j] = now[k]
+		}
+		out[i].After = after
+	}
+	return out
 }
 
 // intervalGroups splits one pair's rebuilds into groups of intervals

@@ -135,6 +135,23 @@ func TestRebuildBudgetSpentInPlanOrder(t *testing.T) {
 	}
 }
 
+// TestSortKeepingAfter: merging rebuilds moves actions; a derive's After
+// still names the action it waits for.
+func TestSortKeepingAfter(t *testing.T) {
+	eth, xbt := ohlc.Series{Pair: "ETHUSD", Interval: 60}, ohlc.Series{Pair: "XBTUSD", Interval: 60}
+	xbtDay := ohlc.Series{Pair: "XBTUSD", Interval: 1440}
+	actions := []Action{
+		{Kind: LoadCSV, Series: xbt, Span: ohlc.Span{Start: 0, End: 10}},                    // was 0
+		{Kind: Derive, Series: xbtDay, Span: ohlc.Span{Start: 0, End: 10}, After: []int{0}}, // was 2
+		{Kind: RebuildTrades, Series: eth, Span: ohlc.Span{Start: 0, End: 10}},              // new
+	}
+	got := sortKeepingAfter(actions, []int{0, 2, -1}, 3)
+	want := []Action{actions[2], actions[0], {Kind: Derive, Series: xbtDay, Span: ohlc.Span{Start: 0, End: 10}, After: []int{1}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sorted (-want +got):\n%s", diff)
+	}
+}
+
 func TestIntervalGroups(t *testing.T) {
 	var rebuilds []Action
 	for _, iv := range []ohlc.Interval{60, 10080, 1440, 21600, 5} {
