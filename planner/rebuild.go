@@ -169,8 +169,8 @@ func intervalGroups(rebuilds []Action) [][]Action {
 // mergeRebuilds turns one interval group's rebuilds into one action per
 // contiguous stretch of their union: the action's span is the stretch,
 // its series the finest interval in it, and each interval builds the hull
-// of its own pieces inside it (candles between them are written again,
-// which the sinks' upserts make harmless).
+// of its own pieces inside it (candles between them that the sink holds
+// are compared with the rebuilt ones and kept: the cross-check).
 func mergeRebuilds(pair string, group []Action) []Action {
 	var all ohlc.SpanSet
 	for _, a := range group {
