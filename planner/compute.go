@@ -16,6 +16,7 @@ type planner struct {
 	dumps      []*dump.Dump
 	candidates map[ohlc.Series][]candidate
 	files      map[snapshot.FileKey]snapshot.FileRecord
+	covered    map[ohlc.Series]ohlc.SpanSet // state's coverage, every source
 
 	now            int64
 	publishedUntil int64 // end of the newest quarter Kraken has published
@@ -39,6 +40,9 @@ type seriesWork struct {
 	// provisional are covered candles the last fetch got too soon after
 	// their close to be final; a backfill fetches them again.
 	provisional ohlc.SpanSet
+	// deriveFrom are the shorter intervals its coverage blocks allow
+	// deriving it from, in preference order.
+	deriveFrom []ohlc.Interval
 }
 
 func compute(in Input) *Plan {
@@ -88,7 +92,7 @@ func compute(in Input) *Plan {
 
 	for k, s := range series {
 		want := desired[s]
-		w := &seriesWork{series: s, gaps: gaps[k]}
+		w := &seriesWork{series: s, gaps: gaps[k], deriveFrom: want.DeriveFrom}
 		if p.apiEnabled && in.State != nil {
 			w.provisional = p.provisional(s, want.Spans, in.State.APICoverage[s])
 		}
@@ -137,6 +141,7 @@ func newPlanner(in Input) *planner {
 	}
 	if in.State != nil {
 		p.files = in.State.Files
+		p.covered = in.State.Coverage
 	}
 	if in.Inventory != nil {
 		for _, d := range in.Inventory.Dumps {
@@ -156,7 +161,7 @@ func newPlanner(in Input) *planner {
 	if p.apiEnabled {
 		p.fillers = append(p.fillers, p.fillFromAPI)
 	}
-	p.fillers = append(p.fillers, p.reportUnfillable)
+	p.fillers = append(p.fillers, p.fillByDeriving, p.reportUnfillable)
 	return p
 }
 
