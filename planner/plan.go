@@ -237,6 +237,8 @@ type Summary struct {
 	Backfills             int
 	BackfillCandles       int64
 	Requests              int // API requests of all backfills
+	Derives               int
+	DeriveCandles         int64
 	Unfillable            int
 	UnfillableCandleSlots int64
 	// UnfillableKnown counts the unfillable gaps state already recorded
@@ -309,6 +311,9 @@ func (p *Plan) Summary() Summary {
 			s.Backfills++
 			s.BackfillCandles += a.Estimate
 			s.Requests += a.Requests
+		case Derive:
+			s.Derives++
+			s.DeriveCandles += a.Estimate
 		}
 	}
 	for _, g := range p.Gaps {

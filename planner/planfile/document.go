@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.4"
+const FormatVersion = "1.5"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -70,11 +70,15 @@ type Sink struct {
 
 // Summary counts the plan's actions (planner.Summary).
 type Summary struct {
-	Loads                 int   `json:"loads"`
-	LoadCandles           int64 `json:"load_candles"`
-	Backfills             int   `json:"backfills"`
-	BackfillCandles       int64 `json:"backfill_candles"`
-	Requests              int   `json:"requests"`
+	Loads           int   `json:"loads"`
+	LoadCandles     int64 `json:"load_candles"`
+	Backfills       int   `json:"backfills"`
+	BackfillCandles int64 `json:"backfill_candles"`
+	Requests        int   `json:"requests"`
+	// Derives counts the derive actions, and DeriveCandles their
+	// estimated candles (since 1.5).
+	Derives               int   `json:"derives"`
+	DeriveCandles         int64 `json:"derive_candles"`
 	Unfillable            int   `json:"unfillable"`
 	UnfillableCandleSlots int64 `json:"unfillable_candle_slots"`
 	// UnfillableKnown counts the unfillable gaps state already recorded
@@ -90,14 +94,17 @@ type Summary struct {
 // for through several tiers counts in each; pairs listed directly in a
 // coverage block count under the tier "".
 type TierTotal struct {
-	Tier       string `json:"tier"`
-	Interval   int    `json:"interval"`
-	Loads      int    `json:"loads"`
-	Backfills  int    `json:"backfills"`
-	Unfillable int    `json:"unfillable"`
+	Tier      string `json:"tier"`
+	Interval  int    `json:"interval"`
+	Loads     int    `json:"loads"`
+	Backfills int    `json:"backfills"`
+	// Derives counts the derive actions (since 1.5).
+	Derives    int `json:"derives"`
+	Unfillable int `json:"unfillable"`
 	// UnfillableKnown counts those state already recorded (since 1.1).
 	UnfillableKnown int `json:"unfillable_known"`
-	// Candles is the estimated candles the loads and backfills add.
+	// Candles is the estimated candles the loads, backfills and derives
+	// add.
 	Candles int64 `json:"candles"`
 }
 
@@ -179,6 +186,7 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 		Summary: Summary{
 			Loads: s.Loads, LoadCandles: s.LoadCandles,
 			Backfills: s.Backfills, BackfillCandles: s.BackfillCandles, Requests: s.Requests,
+			Derives: s.Derives, DeriveCandles: s.DeriveCandles,
 			Unfillable: s.Unfillable, UnfillableCandleSlots: s.UnfillableCandleSlots,
 			UnfillableKnown: s.UnfillableKnown,
 			Lost:            s.Lost, LostCandleSlots: s.LostCandleSlots,
@@ -288,6 +296,7 @@ func TierTotals(p *planner.Plan) []TierTotal {
 				t.Backfills++
 				t.Candles += a.Estimate
 			case planner.Derive:
+				t.Derives++
 				t.Candles += a.Estimate
 			case planner.Unfillable:
 				t.Unfillable++
