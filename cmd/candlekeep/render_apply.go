@@ -113,8 +113,11 @@ func (v *applyView) handle(ev executor.Event) {
 			v.progress.ended(e.Index)
 		}
 		verb := "loaded"
-		if e.Action.Kind == planner.BackfillAPI {
+		switch e.Action.Kind {
+		case planner.BackfillAPI:
 			verb = "backfilled"
+		case planner.Derive:
+			verb = "derived"
 		}
 		short := ""
 		if len(e.Short) > 0 {
