@@ -118,10 +118,10 @@ type Action struct {
 	Source           *Source `json:"source,omitempty"`
 	EstimatedCandles int64   `json:"estimated_candles"`
 	Requests         int     `json:"requests"`
-	// From is, for derive, the interval it aggregates from (since 1.3).
+	// From is, for derive, the interval it aggregates from (since 1.4).
 	From int `json:"from,omitempty"`
 	// After are the positions in actions of the actions this one waits
-	// for (since 1.3; absent when none).
+	// for (since 1.4; absent when none).
 	After      []int  `json:"after,omitempty"`
 	Reason     string `json:"reason,omitempty"`
 	Suggestion string `json:"suggestion,omitempty"`
