@@ -100,6 +100,7 @@ type jsonSummary struct {
 	RunID       int64  `json:"run_id"`
 	Loads       int    `json:"loads"`
 	Backfills   int    `json:"backfills"`
+	Derives     int    `json:"derives"`
 	Failed      int    `json:"failed"`
 	Skipped     int    `json:"skipped"`
 	Rows        int64  `json:"rows"`
@@ -158,7 +159,7 @@ func (v *jsonEventView) summary(res executor.Result, unfillable int) {
 	}
 	v.write(jsonSummary{
 		Type: "summary", Time: ohlc.JSONTimeOf(v.now().Unix()), Status: status, RunID: res.RunID,
-		Loads: res.Done[planner.LoadCSV], Backfills: res.Done[planner.BackfillAPI], Failed: len(res.Failures), Skipped: res.Skipped,
+		Loads: res.Done[planner.LoadCSV], Backfills: res.Done[planner.BackfillAPI], Derives: res.Done[planner.Derive], Failed: len(res.Failures), Skipped: res.Skipped,
 		Rows: res.Rows, DurationMS: res.Duration.Milliseconds(), Interrupted: res.Interrupted,
 		Unfillable: unfillable,
 	})

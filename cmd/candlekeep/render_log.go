@@ -65,6 +65,6 @@ func (v *logView) summary(res executor.Result, unfillable int) {
 		level, msg = slog.LevelError, "apply failed"
 	}
 	v.log.Log(context.Background(), level, msg, "run_id", res.RunID, "loads", res.Done[planner.LoadCSV], "backfills", res.Done[planner.BackfillAPI],
-		"failed", len(res.Failures), "skipped", res.Skipped, "rows", res.Rows,
+		"derives", res.Done[planner.Derive], "failed", len(res.Failures), "skipped", res.Skipped, "rows", res.Rows,
 		"duration_ms", res.Duration.Milliseconds(), "unfillable_gaps", unfillable)
 }
