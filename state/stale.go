@@ -19,9 +19,21 @@ import (
 // candles. It runs in the transaction that records the new coverage, so
 // no state records a derived span whose source changed under it.
 func retireDerived(ctx context.Context, tx bun.Tx, sink int64, series ohlc.Series, span ohlc.Span) error {
+	// Only intervals series divides can be derived from it; naming them
+	// lets the coverage index seek instead of scanning the pair's rows,
+	// as every record of every load runs this.
+	var targets []int
+	for _, iv := range ohlc.Intervals {
+		if iv > series.Interval && iv%series.Interval == 0 {
+			targets = append(targets, int(iv))
+		}
+	}
+	if len(targets) == 0 {
+		return nil
+	}
 	var rows []coverageRow
 	if err := tx.NewSelect().Model(&rows).
-		Where("sink_id = ? AND pair = ? AND source = ?", sink, series.Pair, string(DerivedFrom(series.Interval))).
+		Where("sink_id = ? AND pair = ? AND interval_min IN (?) AND source = ?", sink, series.Pair, bun.In(targets), string(DerivedFrom(series.Interval))).
 		Where("start_ts < ? AND end_ts > ?", span.End, span.Start).
 		Scan(ctx); err != nil {
 		return fmt.Errorf("read derived coverage: %w", err)
