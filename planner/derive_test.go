@@ -95,6 +95,16 @@ func TestDerive(t *testing.T) {
 				derive(xbtWeek, span(t, "2026-01-01", "2026-01-29"), 1440)),
 		},
 		{
+			name: "stale: days state retired after their hours were reloaded are derived again, alone",
+			cfg:  configOf(deriving(block(t, "daily", 1440, "2026-01-01", "2026-02-01"), 60)),
+			state: covered(map[ohlc.Series]ohlc.SpanSet{
+				xbt60:   {span(t, "2026-01-01", "2026-02-01")},
+				xbt1440: {span(t, "2026-01-01", "2026-01-10"), span(t, "2026-01-12", "2026-02-01")},
+			}),
+			want: askedBy([]string{"daily"}, tiers,
+				derive(xbt1440, span(t, "2026-01-10", "2026-01-12"), 60)),
+		},
+		{
 			name: "without derive_from the gap stays unfillable",
 			cfg:  configOf(block(t, "halfdays", 720, "2026-01-01", "2026-01-02")),
 			state: covered(map[ohlc.Series]ohlc.SpanSet{
