@@ -239,6 +239,20 @@ coverage "recent" {
   lost_severity = "error"
 }
 
+coverage "halfdays" {
+  tiers     = ["TIER1"]
+  intervals = ["12h"]
+  from      = "2024-01-01"
+  # derive_from: optional; shorter intervals, in order of preference, that
+  # the block's candles are aggregated from where neither a dump nor the
+  # API fills them (12h candles after a dump's cutoff: the API does not
+  # serve them). Each must divide every interval of the block into whole
+  # candles (720 from 60 or 240; 10080 from 1440; not 21600 from 10080).
+  # Only whole candles whose source is covered, or loaded by the same
+  # plan, are derived. Absent or [] (default): never derived.
+  derive_from = [60, 240]
+}
+
 # gaps: how long `candlekeep gc` keeps resolved gap records (filled or no
 # longer wanted) before deleting them. Open gaps are never deleted. At
 # most one block; retention is required in it, a duration longer than zero.

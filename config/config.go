@@ -119,7 +119,11 @@ type Coverage struct {
 	// late do to the exit status: error fails apply and check, warn
 	// only reports them; empty means the default (see Lost).
 	LostSeverity Severity
-	DeclRange    hcl.Range
+	// DeriveFrom are the shorter intervals, in preference order, the
+	// block's intervals may be aggregated from where nothing loads them
+	// (derive_from); nil means never derived.
+	DeriveFrom []ohlc.Interval
+	DeclRange  hcl.Range
 }
 
 // Freshness is a coverage block's freshness {} block.

@@ -19,6 +19,7 @@ var (
 	coverageSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "tiers"}, {Name: "pairs"}, {Name: "intervals", Required: true},
 		{Name: "from"}, {Name: "to"}, {Name: "lookback"}, {Name: "lost_severity"},
+		{Name: "derive_from"},
 	}, Blocks: []hcl.BlockHeaderSchema{{Type: "freshness"}}}
 
 	altname    = regexp.MustCompile(`^[A-Z0-9]+$`)
@@ -133,6 +134,9 @@ func (d *decoder) coverage(b *hcl.Block, tiers map[string]Tier, tierNames []stri
 	c.Window = d.window(b, attrs)
 	c.Freshness = d.freshness(content.Blocks.OfType("freshness"))
 	c.LostSeverity = d.lostSeverity(attrs)
+	if attr := attrs["derive_from"]; attr != nil {
+		c.DeriveFrom = d.deriveFrom(attr, c.Intervals)
+	}
 	return c, !d.diags[before:].HasErrors()
 }
 
@@ -182,28 +186,36 @@ func (d *decoder) intervals(attr *hcl.Attribute) []ohlc.Interval {
 	}
 	var out []ohlc.Interval
 	for _, e := range elems {
-		var text string
-		switch {
-		case e.Val.IsNull():
-			d.errorf(e.Range, "Invalid interval", "An interval must not be null.")
-			continue
-		case e.Val.Type() == cty.Number:
-			text = e.Val.AsBigFloat().Text('f', -1)
-		case e.Val.Type() == cty.String:
-			text = e.Val.AsString()
-		default:
-			d.errorf(e.Range, "Invalid interval", "An interval is a number of minutes (60) or a length (\"1h\"), not a %s.", e.Val.Type().FriendlyName())
-			continue
+		if iv, ok := d.interval(e); ok {
+			out = append(out, iv)
 		}
-		iv, err := ohlc.ParseInterval(text)
-		if err != nil {
-			d.errorf(e.Range, "Invalid interval", "%s", capitalize(err.Error()))
-			continue
-		}
-		out = append(out, iv)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// interval evaluates one list element as an interval, diagnosing it at
+// its own range.
+func (d *decoder) interval(e element) (ohlc.Interval, bool) {
+	var text string
+	switch {
+	case e.Val.IsNull():
+		d.errorf(e.Range, "Invalid interval", "An interval must not be null.")
+		return 0, false
+	case e.Val.Type() == cty.Number:
+		text = e.Val.AsBigFloat().Text('f', -1)
+	case e.Val.Type() == cty.String:
+		text = e.Val.AsString()
+	default:
+		d.errorf(e.Range, "Invalid interval", "An interval is a number of minutes (60) or a length (\"1h\"), not a %s.", e.Val.Type().FriendlyName())
+		return 0, false
+	}
+	iv, err := ohlc.ParseInterval(text)
+	if err != nil {
+		d.errorf(e.Range, "Invalid interval", "%s", capitalize(err.Error()))
+		return 0, false
+	}
+	return iv, true
 }
 
 // window decodes from/to or lookback.

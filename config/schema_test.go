@@ -49,6 +49,8 @@ func TestSchemaReference(t *testing.T) {
 			{Name: "recent", Tiers: []string{"TIER1", "TIER2"}, Pairs: []string{"ADAUSD", "DOTUSD", "ETHUSD", "SOLUSD", "XBTUSD"},
 				Intervals: []ohlc.Interval{5, 15}, Window: Window{ToNow: true, Lookback: 30 * day},
 				Freshness: Freshness{WarnAfter: 2 * time.Hour, ErrorAfter: 26 * time.Hour}, LostSeverity: SeverityError},
+			{Name: "halfdays", Tiers: []string{"TIER1"}, Pairs: []string{"ETHUSD", "XBTUSD"},
+				Intervals: []ohlc.Interval{720}, Window: Window{From: 1704067200, ToNow: true}, DeriveFrom: []ohlc.Interval{60, 240}},
 		},
 		API: API{Enabled: true, BaseURL: "https://api.kraken.com", RateLimit: 50.0 / 60, Burst: 1,
 			MaxRetries: 8, Timeout: time.Minute, Margin: 20, Settle: time.Hour,

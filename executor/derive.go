@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/feefifofunds/candlekeep/internal/failpoint"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
 )
@@ -28,6 +29,7 @@ func (l *load) derive(ctx context.Context, writers *writerPool) error {
 	defer writers.put(w)
 	var batch []ohlc.Candle
 	err = l.e.Sink.ReadCandles(ctx, src, l.a.Span, func(page []ohlc.Candle) error {
+		failpoint.Hit("executor.derive.page")
 		if ctx.Err() != nil {
 			return ErrInterrupted
 		}

@@ -94,7 +94,7 @@ func (l *load) rebuild(ctx context.Context, writers *writerPool) error {
 		if err := r.flush(stateCtx, state.ActionRunning); err != nil {
 			return l.fail(stateCtx, err)
 		}
-		failpoint.Hit("rebuild.page")
+		failpoint.Hit("executor.rebuild.page")
 	}
 	r.built = tape.Advance(r.built, r.stream.Reached())
 	if err := r.flush(stateCtx, state.ActionRunning); err != nil {

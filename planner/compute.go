@@ -17,6 +17,7 @@ type planner struct {
 	dumps      []*dump.Dump
 	candidates map[ohlc.Series][]candidate
 	files      map[snapshot.FileKey]snapshot.FileRecord
+	covered    map[ohlc.Series]ohlc.SpanSet // state's coverage, every source
 
 	now            int64
 	publishedUntil int64 // end of the newest quarter Kraken has published
@@ -44,6 +45,9 @@ type seriesWork struct {
 	// provisional are covered candles the last fetch got too soon after
 	// their close to be final; a backfill fetches them again.
 	provisional ohlc.SpanSet
+	// deriveFrom are the shorter intervals its coverage blocks allow
+	// deriving it from, in preference order.
+	deriveFrom []ohlc.Interval
 }
 
 func compute(in Input) *Plan {
@@ -93,7 +97,7 @@ func compute(in Input) *Plan {
 
 	for k, s := range series {
 		want := desired[s]
-		w := &seriesWork{series: s, gaps: gaps[k]}
+		w := &seriesWork{series: s, gaps: gaps[k], deriveFrom: want.DeriveFrom}
 		if p.apiEnabled && in.State != nil {
 			w.provisional = p.provisional(s, want.Spans, in.State.APICoverage[s])
 		}
@@ -148,6 +152,7 @@ func newPlanner(in Input) *planner {
 	}
 	if in.State != nil {
 		p.files = in.State.Files
+		p.covered = in.State.Coverage
 	}
 	if in.Inventory != nil {
 		for _, d := range in.Inventory.Dumps {
@@ -167,6 +172,7 @@ func newPlanner(in Input) *planner {
 	if p.apiEnabled {
 		p.fillers = append(p.fillers, p.fillFromAPI)
 	}
+	p.fillers = append(p.fillers, p.fillByDeriving)
 	if p.rebuilds() {
 		p.fillers = append(p.fillers, p.fillFromTrades)
 	}

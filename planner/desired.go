@@ -13,6 +13,10 @@ type Want struct {
 	Spans    ohlc.SpanSet
 	Coverage []string // coverage block names, sorted, deduplicated
 	Tiers    []string // tier names, sorted, deduplicated; empty when only listed directly
+	// DeriveFrom are the shorter intervals the series may be derived
+	// from: every asking block's derive_from, the first block's
+	// preferences first, each once.
+	DeriveFrom []ohlc.Interval
 }
 
 // Desired is planning rule 1: every series the configuration names, with
@@ -46,6 +50,11 @@ func Desired(cfg *config.Config, now int64) map[ohlc.Series]Want {
 				w := out[s]
 				w.Coverage = append(w.Coverage, block.Name)
 				w.Tiers = append(w.Tiers, tiers...)
+				for _, from := range block.DeriveFrom {
+					if !slices.Contains(w.DeriveFrom, from) {
+						w.DeriveFrom = append(w.DeriveFrom, from)
+					}
+				}
 				out[s] = w
 				if sp := WindowSpan(block.Window, iv, now); !sp.Empty() {
 					spans[s] = append(spans[s], sp)

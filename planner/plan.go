@@ -256,6 +256,8 @@ type Summary struct {
 	Backfills       int
 	BackfillCandles int64
 	Requests        int // API requests of all backfills
+	Derives         int
+	DeriveCandles   int64
 	// Rebuilds counts rebuild_trades actions, with their estimated
 	// candles, trades, requests and duration (at one pair's rate).
 	Rebuilds              int
@@ -337,6 +339,9 @@ func (p *Plan) Summary() Summary {
 			s.Backfills++
 			s.BackfillCandles += a.Estimate
 			s.Requests += a.Requests
+		case Derive:
+			s.Derives++
+			s.DeriveCandles += a.Estimate
 		case RebuildTrades:
 			s.Rebuilds++
 			s.RebuildCandles += a.Estimate

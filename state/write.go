@@ -58,6 +58,9 @@ func recordTx(ctx context.Context, tx bun.Tx, sink int64, p Progress, now time.T
 		if err := mergeCoverage(ctx, tx, sink, p.Series, p.Source, p.Covered); err != nil {
 			return err
 		}
+		if err := retireDerived(ctx, tx, sink, p.Series, p.Covered); err != nil {
+			return err
+		}
 	}
 	if p.File != nil {
 		if err := upsertFile(ctx, tx, sink, *p.File, now); err != nil {

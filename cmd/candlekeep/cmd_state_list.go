@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,8 +15,29 @@ import (
 	"github.com/feefifofunds/candlekeep/workspace"
 )
 
-// inspectSources is the order sources are listed in.
-var inspectSources = []state.Source{state.SourceCSV, state.SourceAPI, state.SourceTrades}
+// inspectSources lists a series' coverage sources in order: csv, api,
+// trades, then the derived ones ("derived:60") by name.
+func inspectSources(cov map[state.Source]ohlc.SpanSet) []state.Source {
+	out := make([]state.Source, 0, len(cov))
+	for src := range cov {
+		out = append(out, src)
+	}
+	rank := func(s state.Source) int {
+		switch s {
+		case state.SourceCSV:
+			return 0
+		case state.SourceAPI:
+			return 1
+		case state.SourceTrades:
+			return 2
+		}
+		return 3
+	}
+	slices.SortFunc(out, func(a, b state.Source) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a, b))
+	})
+	return out
+}
 
 // listedSpans is how many spans a text row shows before summarising the
 // rest: a series patched by many backfills would otherwise fill a screen.
@@ -67,11 +89,8 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SERIES\tSOURCE\tSPANS\tCOVERED\tCOVERED SPANS")
 	for _, s := range series {
-		for _, src := range inspectSources {
-			set, ok := coverage[s][src]
-			if !ok {
-				continue
-			}
+		for _, src := range inspectSources(coverage[s]) {
+			set := coverage[s][src]
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s, src, count(int64(len(set))), lengthOf(set.Seconds()), briefSpans(set))
 		}
 	}

@@ -60,7 +60,7 @@ func writeSeriesText(env *cliEnv, rec *workspace.SeriesRecords) error {
 		fmt.Fprintln(w, "  none")
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, src := range inspectSources {
+	for _, src := range inspectSources(rec.Coverage) {
 		for _, sp := range rec.Coverage[src] {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", src, sp, lengthOf(sp.Seconds()))
 		}

@@ -81,6 +81,7 @@ func TestScripts(t *testing.T) {
 			"evidence":       cmdEvidence,
 			"status":         cmdStatus,
 			"sinkcandle":     cmdSinkCandle,
+			"sinkmatches":    cmdSinkMatches,
 			"promtool":       cmdPromtool,
 		},
 	})

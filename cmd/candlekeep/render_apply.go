@@ -118,6 +118,8 @@ func (v *applyView) handle(ev executor.Event) {
 			verb = "backfilled"
 		case planner.RebuildTrades:
 			verb = "rebuilt"
+		case planner.Derive:
+			verb = "derived"
 		}
 		short := ""
 		if len(e.Short) > 0 {

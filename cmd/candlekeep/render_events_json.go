@@ -100,6 +100,7 @@ type jsonSummary struct {
 	RunID       int64  `json:"run_id"`
 	Loads       int    `json:"loads"`
 	Backfills   int    `json:"backfills"`
+	Derives     int    `json:"derives"`
 	Rebuilds    int    `json:"rebuilds,omitempty"`
 	Failed      int    `json:"failed"`
 	Skipped     int    `json:"skipped"`
@@ -161,7 +162,7 @@ func (v *jsonEventView) summary(res executor.Result, unfillable int) {
 	}
 	v.write(jsonSummary{
 		Type: "summary", Time: ohlc.JSONTimeOf(v.now().Unix()), Status: status, RunID: res.RunID,
-		Loads: res.Done[planner.LoadCSV], Backfills: res.Done[planner.BackfillAPI], Rebuilds: res.Done[planner.RebuildTrades], Failed: len(res.Failures), Skipped: res.Skipped,
+		Loads: res.Done[planner.LoadCSV], Backfills: res.Done[planner.BackfillAPI], Derives: res.Done[planner.Derive], Rebuilds: res.Done[planner.RebuildTrades], Failed: len(res.Failures), Skipped: res.Skipped,
 		Rows: res.Rows, DurationMS: res.Duration.Milliseconds(), Interrupted: res.Interrupted,
 		Unfillable: unfillable,
 	})

@@ -40,7 +40,7 @@ func TestJSONEventsShortAndFailed(t *testing.T) {
 		`{"type":"action_finished",` + at + `,"index":3,"series":"XBTUSD/60","rows":20,"duration_ms":1500,"short":[{"start":"2026-11-27T20:00:00Z","end":"2026-11-28T00:00:00Z"}]}`,
 		`{"type":"action_failed",` + at + `,"index":4,"series":"XBTUSD/60","rows":7,"error":"write: disk full","interrupted":false}`,
 		`{"type":"action_failed",` + at + `,"index":5,"series":"XBTUSD/60","rows":0,"error":"` + executor.ErrInterrupted.Error() + `","interrupted":true}`,
-		`{"type":"summary",` + at + `,"status":"interrupted","run_id":9,"loads":0,"backfills":1,"failed":1,"skipped":2,"rows":27,"duration_ms":2000,"interrupted":true,"unfillable":0}`,
+		`{"type":"summary",` + at + `,"status":"interrupted","run_id":9,"loads":0,"backfills":1,"derives":0,"failed":1,"skipped":2,"rows":27,"duration_ms":2000,"interrupted":true,"unfillable":0}`,
 	}
 	got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	if diff := cmp.Diff(want, got); diff != "" {

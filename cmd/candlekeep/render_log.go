@@ -64,7 +64,7 @@ func (v *logView) summary(res executor.Result, unfillable int) {
 	case len(res.Failures) > 0:
 		level, msg = slog.LevelError, "apply failed"
 	}
-	attrs := []any{"run_id", res.RunID, "loads", res.Done[planner.LoadCSV], "backfills", res.Done[planner.BackfillAPI]}
+	attrs := []any{"run_id", res.RunID, "loads", res.Done[planner.LoadCSV], "backfills", res.Done[planner.BackfillAPI], "derives", res.Done[planner.Derive]}
 	if n := res.Done[planner.RebuildTrades]; n > 0 {
 		attrs = append(attrs, "rebuilds", n)
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -138,6 +139,9 @@ func markdownVerdict(p *planner.Plan) string {
 		parts = append(parts, fmt.Sprintf("%s API %s (%s candles, %s %s)", count(int64(s.Backfills)), plural(s.Backfills, "backfill", "backfills"),
 			count(s.BackfillCandles), count(int64(s.Requests)), plural(s.Requests, "request", "requests")))
 	}
+	if s.Derives > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s (%s candles)", count(int64(s.Derives)), plural(s.Derives, "derive", "derives"), count(s.DeriveCandles)))
+	}
 	parts = append(parts, rebuildVerdict(s)...)
 	if s.Unfillable > 0 {
 		parts = append(parts, gaps)
@@ -153,8 +157,9 @@ type tierRow struct {
 	tier                     string
 	interval                 ohlc.Interval
 	loads, backfills, unfill int
+	derives                  int
 	unfillKnown              int   // of unfill, the gaps state already recorded
-	candles                  int64 // estimated candles written by loads and backfills
+	candles                  int64 // estimated candles written by loads, backfills and derives
 }
 
 // tierRows are the plan's per-tier totals, the same as in the JSON plan
@@ -170,23 +175,32 @@ func tierRows(actions []planner.Action) []tierRow {
 		if tier == "" {
 			tier = noTier
 		}
-		rows[i] = tierRow{tier: tier, interval: ohlc.Interval(t.Interval), loads: t.Loads, backfills: t.Backfills, unfill: t.Unfillable, unfillKnown: t.UnfillableKnown, candles: t.Candles}
+		rows[i] = tierRow{tier: tier, interval: ohlc.Interval(t.Interval), loads: t.Loads, backfills: t.Backfills, derives: t.Derives, unfill: t.Unfillable, unfillKnown: t.UnfillableKnown, candles: t.Candles}
 	}
 	return rows
 }
 
 // writeTierTable writes the summary table in at most budget bytes: only a
 // configuration with thousands of tiers could need more, and then the
-// table says how many rows it left out rather than break the cap.
+// table says how many rows it left out rather than break the cap. The
+// derives column appears only in a plan that derives, as most do not.
 func writeTierTable(b *strings.Builder, actions []planner.Action, budget int) {
-	const header = "| Tier | Interval | `+` CSV loads | `~` API backfills | `!` Unfillable gaps | Candles (est.) |\n|---|---|--:|--:|--:|--:|\n"
 	rows := tierRows(actions)
+	derives := slices.ContainsFunc(rows, func(r tierRow) bool { return r.derives > 0 })
+	header := "| Tier | Interval | `+` CSV loads | `~` API backfills | `!` Unfillable gaps | Candles (est.) |\n|---|---|--:|--:|--:|--:|\n"
+	if derives {
+		header = "| Tier | Interval | `+` CSV loads | `~` API backfills | `=` Derives | `!` Unfillable gaps | Candles (est.) |\n|---|---|--:|--:|--:|--:|--:|\n"
+	}
 	known := anyKnown(actions)
 	used := len(header)
 	b.WriteString(header)
 	for i, r := range rows {
-		line := fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", escapeMarkdown(r.tier), r.interval.Label(),
-			count(int64(r.loads)), count(int64(r.backfills)), unfillableCell(r.unfill, r.unfillKnown, known), count(r.candles))
+		derived := ""
+		if derives {
+			derived = " " + count(int64(r.derives)) + " |"
+		}
+		line := fmt.Sprintf("| %s | %s | %s | %s |%s %s | %s |\n", escapeMarkdown(r.tier), r.interval.Label(),
+			count(int64(r.loads)), count(int64(r.backfills)), derived, unfillableCell(r.unfill, r.unfillKnown, known), count(r.candles))
 		if used+len(line) > budget-80 {
 			fmt.Fprintf(b, "\n… %s more tier rows not shown.\n", count(int64(len(rows)-i)))
 			return

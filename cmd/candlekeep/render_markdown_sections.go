@@ -46,13 +46,15 @@ func (s mdSection) rows() int {
 
 // markdownSections sorts a plan's actions into the comment's folds.
 func markdownSections(actions []planner.Action) []mdSection {
-	var loads, backfills, fresh, known []planner.Action
+	var loads, backfills, derives, fresh, known []planner.Action
 	for _, a := range actions {
 		switch {
 		case a.Kind == planner.LoadCSV:
 			loads = append(loads, a)
 		case a.Kind == planner.BackfillAPI:
 			backfills = append(backfills, a)
+		case a.Kind == planner.Derive:
+			derives = append(derives, a)
 		case a.Kind == planner.Unfillable && a.Known:
 			known = append(known, a)
 		case a.Kind == planner.Unfillable:
@@ -102,6 +104,9 @@ func markdownSections(actions []planner.Action) []mdSection {
 				return fmt.Sprintf("%s | %s | %d", strings.Join(spans, "<br>"), count(n), req), n
 			})}},
 		})
+	}
+	if len(derives) > 0 {
+		out = append(out, deriveSection(derives))
 	}
 	if r, ok := rebuildMarkdownSection(actions); ok {
 		out = append(out, r)

@@ -131,6 +131,7 @@ func TestMarkdownVerdict(t *testing.T) {
 	load := planner.Action{Kind: planner.LoadCSV, Series: xbt, Estimate: 47311}
 	backfill := planner.Action{Kind: planner.BackfillAPI, Series: xbt, Estimate: 710, Requests: 1}
 	gap := planner.Action{Kind: planner.Unfillable, Series: xbt}
+	derive := planner.Action{Kind: planner.Derive, Series: ohlc.Series{Pair: "XBTUSD", Interval: 720}, From: 60, Estimate: 60}
 	tests := []struct {
 		name    string
 		actions []planner.Action
@@ -141,6 +142,7 @@ func TestMarkdownVerdict(t *testing.T) {
 		{"everything", []planner.Action{load, backfill, backfill, gap},
 			"**candlekeep plan:** 1 CSV load (47,311 candles), 2 API backfills (1,420 candles, 2 requests), 1 unfillable gap."},
 		{"backfill only", []planner.Action{backfill}, "**candlekeep plan:** 1 API backfill (710 candles, 1 request)."},
+		{"derives", []planner.Action{load, derive, derive}, "**candlekeep plan:** 1 CSV load (47,311 candles), 2 derives (120 candles)."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

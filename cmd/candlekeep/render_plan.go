@@ -58,6 +58,9 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 		if s.Backfills > 0 {
 			fmt.Fprintf(w, "  %s backfill from Kraken's REST API\n", st.green("~"))
 		}
+		if s.Derives > 0 {
+			fmt.Fprintf(w, "  %s derive from a shorter interval the sink holds\n", st.green("="))
+		}
 		if s.Rebuilds > 0 {
 			fmt.Fprintf(w, "  %s rebuild from Kraken's trade history\n", st.green("^"))
 		}
@@ -72,7 +75,7 @@ func renderPlan(w io.Writer, p *planner.Plan, st style) {
 		for j < len(list) && list[j].Series == list[i].Series {
 			j++
 		}
-		renderSeries(w, list[i:j], width, st)
+		renderSeries(w, p.Actions, list[i:j], width, st)
 		i = j
 	}
 	renderDeferred(w, p, st)
@@ -89,7 +92,9 @@ func spanWidth(actions []planner.Action) int {
 	return width
 }
 
-func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
+// renderSeries writes one series' part of the listing; all are the
+// plan's actions, which a derive's After indexes.
+func renderSeries(w io.Writer, all, actions []planner.Action, width int, st style) {
 	a := actions[0]
 	var from []string
 	for _, c := range a.Coverage {
@@ -116,7 +121,7 @@ func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
 			}
 			fmt.Fprintf(w, "  %s backfill_api %-*s  Kraken REST API, up to %s candles, %d %s%s\n", st.green("~"), width, a.Span, count(a.Estimate), a.Requests, plural(a.Requests, "request", "requests"), prov)
 		case planner.Derive:
-			fmt.Fprintf(w, "  %s derive       %-*s  from %s, ~%s candles%s\n", st.green("="), width, a.Span, ohlc.Series{Pair: a.Series.Pair, Interval: a.From}, count(a.Estimate), waitsFor(a))
+			fmt.Fprintf(w, "  %s derive       %-*s  from %s, ~%s candles%s\n", st.green("="), width, a.Span, ohlc.Series{Pair: a.Series.Pair, Interval: a.From}, count(a.Estimate), waitsFor(all, a))
 		case planner.RebuildTrades:
 			renderRebuildAction(w, a, width, st)
 		case planner.Unfillable:
@@ -135,17 +140,17 @@ func renderSeries(w io.Writer, actions []planner.Action, width int, st style) {
 	fmt.Fprintln(w)
 }
 
-// waitsFor names the actions a derive waits for, as plan positions
-// counted from 1.
-func waitsFor(a planner.Action) string {
-	if len(a.After) == 0 {
+// waitsFor names the actions a derive waits for: the one by its kind and
+// span (the listing is not numbered), several by their count.
+func waitsFor(all []planner.Action, a planner.Action) string {
+	switch {
+	case len(a.After) == 0:
 		return ""
+	case len(a.After) == 1 && a.After[0] < len(all):
+		dep := all[a.After[0]]
+		return fmt.Sprintf(", after %s %s %s", dep.Kind, dep.Series, dep.Span)
 	}
-	n := make([]string, len(a.After))
-	for i, k := range a.After {
-		n[i] = fmt.Sprintf("#%d", k+1)
-	}
-	return ", after " + strings.Join(n, ", ")
+	return fmt.Sprintf(", after %d actions of %s", len(a.After), ohlc.Series{Pair: a.Series.Pair, Interval: a.From})
 }
 
 // planSummary is the one-line count: "Plan: 3 CSV loads (1,234,567
@@ -155,6 +160,9 @@ func planSummary(p *planner.Plan, st style) string {
 	backfills := fmt.Sprintf("%d API %s", s.Backfills, plural(s.Backfills, "backfill", "backfills"))
 	if s.Backfills > 0 {
 		backfills += fmt.Sprintf(" (up to %s candles, %d %s)", count(s.BackfillCandles), s.Requests, plural(s.Requests, "request", "requests"))
+	}
+	if s.Derives > 0 {
+		backfills += fmt.Sprintf(", %d %s (%s candles)", s.Derives, plural(s.Derives, "derive", "derives"), count(s.DeriveCandles))
 	}
 	return fmt.Sprintf("%s %d CSV %s (%s candles), %s%s, %s.",
 		st.bold("Plan:"), s.Loads, plural(s.Loads, "load", "loads"), count(s.LoadCandles),

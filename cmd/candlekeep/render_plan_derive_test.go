@@ -16,9 +16,10 @@ func TestRenderDerive(t *testing.T) {
 	a := planner.Action{Kind: planner.Derive, Series: ohlc.Series{Pair: "XBTUSD", Interval: 720}, From: 60,
 		Span: ohlc.Span{Start: 1601510400, End: 1601596800}, Estimate: 2, After: []int{0}, Coverage: []string{"half-days"}}
 	var b strings.Builder
-	renderSeries(&b, []planner.Action{a}, len(a.Span.String()), style{})
+	load := planner.Action{Kind: planner.LoadCSV, Series: ohlc.Series{Pair: "XBTUSD", Interval: 60}, Span: a.Span}
+	renderSeries(&b, []planner.Action{load, a}, []planner.Action{a}, len(a.Span.String()), style{})
 	lines := strings.Split(b.String(), "\n")
-	want := "  = derive       " + a.Span.String() + "  from XBTUSD/60, ~2 candles, after #1"
+	want := "  = derive       " + a.Span.String() + "  from XBTUSD/60, ~2 candles, after load_csv XBTUSD/60 " + a.Span.String()
 	if diff := cmp.Diff(want, lines[1]); diff != "" {
 		t.Errorf("derive line (-want +got):\n%s", diff)
 	}

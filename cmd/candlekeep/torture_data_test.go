@@ -91,6 +91,16 @@ coverage "minutes" {
   to        = "2024-03-15"
 }
 
+# Four-hour candles no dump or API answer holds: derived from the minutes,
+# after their loads.
+coverage "fourhours" {
+  pairs       = ["XBTUSD", "ETHUSD"]
+  intervals   = ["4h"]
+  from        = "2024-01-01"
+  to          = "2024-03-15"
+  derive_from = [1]
+}
+
 coverage "storj" {
   pairs     = ["STORJUSD"]
   intervals = ["1h"]
@@ -146,7 +156,9 @@ func newTortureData(t *testing.T, dir string) *tortureData {
 			t.Fatal(err)
 		}
 		writeTortureFile(t, filepath.Join(d.MinutesDir, f.pair+"_1.csv"), data)
-		d.add(t, f.pair, 1, "2024-01-01", "2024-03-15", parseTortureCSV(t, data))
+		minutes := parseTortureCSV(t, data)
+		d.add(t, f.pair, 1, "2024-01-01", "2024-03-15", minutes)
+		d.add(t, f.pair, 240, "2024-01-01", "2024-03-15", tortureAggregate(minutes, 240*60))
 	}
 	storj := mustRead(t, filepath.Join(hourly, "STORJUSD_60.csv"))
 	writeTortureFile(t, filepath.Join(d.MinutesDir, "STORJUSD_60.csv"), storj)
@@ -167,6 +179,30 @@ func newTortureData(t *testing.T, dir string) *tortureData {
 		d.add(t, pair, 60, "2026-11-10", time.Unix(scriptNow, 0).UTC().Format(time.RFC3339), krakenAnswer(t, 3600))
 	}
 	return d
+}
+
+// tortureAggregate is what deriving must make of source candles, worked
+// out apart from ohlc.Aggregator: per slot of step seconds, the first
+// open, the highest high, the lowest low, the last close, volume and
+// trades summed in time order; candles without trades add nothing.
+func tortureAggregate(src []tortureCandle, step int64) []tortureCandle {
+	var out []tortureCandle
+	for _, c := range src {
+		if c.Trades == 0 {
+			continue
+		}
+		slot := c.Time - c.Time%step
+		if n := len(out); n > 0 && out[n-1].Time == slot {
+			p := &out[n-1]
+			p.High, p.Low, p.Close = max(p.High, c.High), min(p.Low, c.Low), c.Close
+			p.Volume += c.Volume
+			p.Trades += c.Trades
+			continue
+		}
+		c.Time, c.VWAP = slot, nil
+		out = append(out, c)
+	}
+	return out
 }
 
 func (d *tortureData) add(t *testing.T, pair string, interval ohlc.Interval, from, to string, all []tortureCandle) {

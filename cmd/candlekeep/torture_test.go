@@ -24,11 +24,13 @@ import (
 // -tags failpoints, and kills them with SIGKILL again and again, each time
 // either at an exact point of the write path (a failpoint: inside a sink
 // batch before its commit, after the sink's commit before state heard of
-// it, inside the state transaction before its commit) or from outside
-// after a random delay. After every kill, state must claim no candle the
-// sink lacks; once an apply completes, the sink must hold every wanted
-// candle exactly once with its source's values, state's coverage must
-// match the sink, no run may be left running and the lock must be free.
+// it, inside the state transaction before its commit, while a derive reads
+// its source back) or from outside after a random delay. After every kill,
+// state must claim no candle the sink lacks (derived ones included); once
+// an apply completes, the sink must hold every wanted candle exactly once
+// with its source's values (derived ones equal to the aggregation of their
+// source), state's coverage must match the sink, no run may be left
+// running and the lock must be free.
 //
 // Where the kills land comes from a seeded generator. CI runs fixed seeds
 // (tortureSeedSQLite and tortureSeedQuestDB), so it is reproducible; the
@@ -77,7 +79,7 @@ func TestTorture(t *testing.T) {
 		tortureRun(t, &tortureRig{
 			bin: bin, data: data, krakenURL: kraken.URL(),
 			seed:       tortureSeed(t, tortureSeedSQLite),
-			failpoints: []string{"sqlite.batch.commit", "sqlite.batch.committed", "state.record", "rebuild.page"},
+			failpoints: []string{"sqlite.batch.commit", "sqlite.batch.committed", "state.record", "executor.rebuild.page", "executor.derive.page"},
 			newRound: func(t *testing.T, round int) (string, tortureSink) {
 				dir := t.TempDir()
 				return dir, sqliteTortureSink{path: filepath.Join(dir, ".candlekeep", "candles.db")}
@@ -90,7 +92,7 @@ func TestTorture(t *testing.T) {
 		rig := &tortureRig{
 			bin: bin, data: data, krakenURL: kraken.URL(),
 			seed:       tortureSeed(t, tortureSeedQuestDB),
-			failpoints: []string{"questdb.flush", "questdb.flush.acked", "state.record", "rebuild.page"},
+			failpoints: []string{"questdb.flush", "questdb.flush.acked", "state.record", "executor.rebuild.page", "executor.derive.page"},
 			env:        []string{"QDB_ADDR=" + qdb.Addr()},
 		}
 		rig.newRound = func(t *testing.T, round int) (string, tortureSink) {
@@ -234,7 +236,7 @@ func (rig *tortureRig) killPointAt(name string, rng *rand.Rand) tortureKillPoint
 	switch name {
 	case "state.record":
 		maxHit = 5
-	case "rebuild.page":
+	case "executor.rebuild.page":
 		maxHit = 40 // a rebuild of the torture's tape reads about 50 pages
 	}
 	return tortureKillPoint{Failpoint: name, Hit: 1 + rng.IntN(maxHit)}

@@ -73,11 +73,15 @@ type Sink struct {
 
 // Summary counts the plan's actions (planner.Summary).
 type Summary struct {
-	Loads                 int   `json:"loads"`
-	LoadCandles           int64 `json:"load_candles"`
-	Backfills             int   `json:"backfills"`
-	BackfillCandles       int64 `json:"backfill_candles"`
-	Requests              int   `json:"requests"`
+	Loads           int   `json:"loads"`
+	LoadCandles     int64 `json:"load_candles"`
+	Backfills       int   `json:"backfills"`
+	BackfillCandles int64 `json:"backfill_candles"`
+	Requests        int   `json:"requests"`
+	// Derives counts the derive actions, and DeriveCandles their
+	// estimated candles (since 1.5).
+	Derives               int   `json:"derives"`
+	DeriveCandles         int64 `json:"derive_candles"`
 	Unfillable            int   `json:"unfillable"`
 	UnfillableCandleSlots int64 `json:"unfillable_candle_slots"`
 	// UnfillableKnown counts the unfillable gaps state already recorded
@@ -102,14 +106,17 @@ type Summary struct {
 // for through several tiers counts in each; pairs listed directly in a
 // coverage block count under the tier "".
 type TierTotal struct {
-	Tier       string `json:"tier"`
-	Interval   int    `json:"interval"`
-	Loads      int    `json:"loads"`
-	Backfills  int    `json:"backfills"`
-	Unfillable int    `json:"unfillable"`
+	Tier      string `json:"tier"`
+	Interval  int    `json:"interval"`
+	Loads     int    `json:"loads"`
+	Backfills int    `json:"backfills"`
+	// Derives counts the derive actions (since 1.5).
+	Derives    int `json:"derives"`
+	Unfillable int `json:"unfillable"`
 	// UnfillableKnown counts those state already recorded (since 1.1).
 	UnfillableKnown int `json:"unfillable_known"`
-	// Candles is the estimated candles the loads and backfills add.
+	// Candles is the estimated candles the loads, backfills and derives
+	// add.
 	Candles int64 `json:"candles"`
 }
 
@@ -123,10 +130,10 @@ type Action struct {
 	Source           *Source `json:"source,omitempty"`
 	EstimatedCandles int64   `json:"estimated_candles"`
 	Requests         int     `json:"requests"`
-	// From is, for derive, the interval it aggregates from (since 1.3).
+	// From is, for derive, the interval it aggregates from (since 1.4).
 	From int `json:"from,omitempty"`
 	// After are the positions in actions of the actions this one waits
-	// for (since 1.3; absent when none).
+	// for (since 1.4; absent when none).
 	After      []int  `json:"after,omitempty"`
 	Reason     string `json:"reason,omitempty"`
 	Suggestion string `json:"suggestion,omitempty"`
@@ -194,6 +201,7 @@ func NewDocument(p *planner.Plan, meta Meta) *Document {
 		Summary: Summary{
 			Loads: s.Loads, LoadCandles: s.LoadCandles,
 			Backfills: s.Backfills, BackfillCandles: s.BackfillCandles, Requests: s.Requests,
+			Derives: s.Derives, DeriveCandles: s.DeriveCandles,
 			Unfillable: s.Unfillable, UnfillableCandleSlots: s.UnfillableCandleSlots,
 			UnfillableKnown: s.UnfillableKnown,
 			Lost:            s.Lost, LostCandleSlots: s.LostCandleSlots,
@@ -307,7 +315,10 @@ func TierTotals(p *planner.Plan) []TierTotal {
 			case planner.BackfillAPI:
 				t.Backfills++
 				t.Candles += a.Estimate
-			case planner.Derive, planner.RebuildTrades:
+			case planner.Derive:
+				t.Derives++
+				t.Candles += a.Estimate
+			case planner.RebuildTrades:
 				t.Candles += a.Estimate
 			case planner.Unfillable:
 				t.Unfillable++

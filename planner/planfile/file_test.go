@@ -104,7 +104,8 @@ func TestDocument(t *testing.T) {
 	if d.PlannedAt != "2026-11-28T00:30:00Z" || !d.HasChanges || d.PlanDigest != samplePlan().Digest() {
 		t.Errorf("planned_at %q, has_changes %v, plan_digest %q", d.PlannedAt, d.HasChanges, d.PlanDigest)
 	}
-	wantSummary := Summary{Loads: 2, LoadCandles: 2275, Backfills: 1, BackfillCandles: 2184, Requests: 4, Unfillable: 1, UnfillableCandleSlots: 24, UnfillableKnown: 1,
+	wantSummary := Summary{Loads: 2, LoadCandles: 2275, Backfills: 1, BackfillCandles: 2184, Requests: 4, Derives: 1, DeriveCandles: 91,
+		Unfillable: 1, UnfillableCandleSlots: 24, UnfillableKnown: 1,
 		Rebuilds: 1, RebuildCandles: 52, RebuildTrades: 11500, RebuildRequests: 12, RebuildSeconds: 24, Deferred: 1, DeferredCandles: 5}
 	if diff := cmp.Diff(wantSummary, d.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
@@ -115,8 +116,7 @@ func TestDocument(t *testing.T) {
 		{Tier: "TIER1", Interval: 1440, Loads: 1, Candles: 91},
 		{Tier: "TIER2", Interval: 1440, Loads: 1, Candles: 91},
 		{Tier: "", Interval: 60, Loads: 1, Backfills: 1, Unfillable: 1, UnfillableKnown: 1, Candles: 4368},
-		// A derive counts its candles only: the table has no column for it yet.
-		{Tier: "", Interval: 1440, Candles: 91},
+		{Tier: "", Interval: 1440, Derives: 1, Candles: 91},
 	}
 	if diff := cmp.Diff(wantTiers, d.Tiers); diff != "" {
 		t.Errorf("tier totals (-want +got):\n%s", diff)
@@ -175,12 +175,12 @@ func TestReadAcceptsNewerMinorVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A 1.x reader ignores the fields a later 1.y adds.
-	newer := strings.Replace(buf.String(), `"format_version": "`+FormatVersion+`",`, `"format_version": "1.6", "ignored": ["tier.TIER1"],`, 1)
+	newer := strings.Replace(buf.String(), `"format_version": "`+FormatVersion+`",`, `"format_version": "1.9", "ignored": ["tier.TIER1"],`, 1)
 	p, meta, err := Read(strings.NewReader(newer))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if meta.FormatVersion != "1.6" || len(p.Actions) != 5 || len(p.Gaps) != 1 {
+	if meta.FormatVersion != "1.9" || len(p.Actions) != 5 || len(p.Gaps) != 1 {
 		t.Errorf("format %q, %d actions, %d gaps", meta.FormatVersion, len(p.Actions), len(p.Gaps))
 	}
 }
