@@ -25,7 +25,9 @@ type Drift struct {
 // the sink one calendar month at a time over the spans where loaded files
 // had rows. It writes nothing. Coverage from the API is not checked: its
 // answers may hold only filler candles, so an empty stretch proves nothing.
-func DetectDrift(ctx context.Context, sink sinks.Sink, snap *state.Snapshot) ([]Drift, error) {
+// progress, if not nil, is told after each month how many of how many
+// have been read: a drift check of years of minutes takes a while.
+func DetectDrift(ctx context.Context, sink sinks.Sink, snap *state.Snapshot, progress func(checked, total int)) ([]Drift, error) {
 	if s, ok := sink.(sinks.Settler); ok {
 		if err := s.Settle(ctx); err != nil {
 			return nil, err
@@ -56,7 +58,7 @@ func DetectDrift(ctx context.Context, sink sinks.Sink, snap *state.Snapshot) ([]
 	slices.Sort(months)
 
 	missing := map[ohlc.Series]ohlc.SpanSet{}
-	for _, m := range months {
+	for i, m := range months {
 		month := ohlc.Span{Start: m, End: nextMonth(m)}
 		stats, err := sink.ReadBack(ctx, month)
 		if err != nil {
@@ -71,6 +73,9 @@ func DetectDrift(ctx context.Context, sink sinks.Sink, snap *state.Snapshot) ([]
 			if len(part) > 0 && !held[series] {
 				missing[series] = ohlc.Union(missing[series], part)
 			}
+		}
+		if progress != nil {
+			progress(i+1, len(months))
 		}
 	}
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	_ "modernc.org/sqlite"
@@ -27,8 +28,18 @@ func TestDriftFindsAndForgetsWhatTheSinkLost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if drifts, err := executor.DetectDrift(ctx, f.sink, snap); err != nil || len(drifts) != 0 {
+	var checked []int
+	total := 0
+	if drifts, err := executor.DetectDrift(ctx, f.sink, snap, func(n, of int) { checked, total = append(checked, n), of }); err != nil || len(drifts) != 0 {
 		t.Fatalf("drift right after apply: %+v, %v", drifts, err)
+	}
+	// Progress counts every month of the loaded span once, in order.
+	months := 0
+	for m := time.Unix(from, 0).UTC(); m.Unix() < to; m = m.AddDate(0, 1, 0) {
+		months++
+	}
+	if total != months || len(checked) != months || checked[0] != 1 || checked[len(checked)-1] != months {
+		t.Errorf("progress: %d calls, last %v of %d", len(checked), checked[len(checked)-1:], total)
 	}
 
 	lost := ohlc.Span{Start: mustTime("2019-06-01"), End: mustTime("2019-08-01")}
@@ -41,7 +52,7 @@ func TestDriftFindsAndForgetsWhatTheSinkLost(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	drifts, err := executor.DetectDrift(ctx, f.sink, snap)
+	drifts, err := executor.DetectDrift(ctx, f.sink, snap, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,9 @@ func (s *Session) refreshed(ctx context.Context, snap *state.Snapshot) (_ *state
 		return nil, err
 	}
 	defer closeWith(&err, sink)
-	drifts, err := executor.DetectDrift(ctx, sink, snap)
+	drifts, err := executor.DetectDrift(ctx, sink, snap, func(checked, total int) {
+		s.emit(DriftProgress{Checked: checked, Total: total})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -223,6 +225,11 @@ type Refreshed struct {
 	Sink   ohlc.SinkIdentity
 }
 
-func (DumpWarning) sessionEvent() {}
+// DriftProgress is how far plan -refresh has read the sink back: Checked
+// of Total calendar months.
+type DriftProgress struct{ Checked, Total int }
+
+func (DriftProgress) sessionEvent() {}
+func (DumpWarning) sessionEvent()   {}
 func (DumpIgnored) sessionEvent() {}
 func (Refreshed) sessionEvent()   {}

@@ -68,7 +68,7 @@ func runRefresh(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return fmt.Errorf("read state: %w", err)
 	}
-	drifts, err := executor.DetectDrift(ctx, sink, snap)
+	drifts, err := executor.DetectDrift(ctx, sink, snap, driftMeter(env.stderr, isTerminal(env.stderr)))
 	if err != nil {
 		return err
 	}

@@ -29,9 +29,14 @@ func openSession(ctx context.Context, env *cliEnv, cf *configFlags, now int64, w
 // sessionView shows what a session notices: dump warnings on stderr, what
 // plan -refresh found on stdout.
 func sessionView(env *cliEnv, cfg *config.Config, noColor bool) func(workspace.Event) {
+	meter := driftMeter(env.stderr, isTerminal(env.stderr))
 	return func(e workspace.Event) {
 		warn := style{enabled: colorFor(env.stderr, noColor, env.environ)}
 		switch e := e.(type) {
+		case workspace.DriftProgress:
+			if meter != nil {
+				meter(e.Checked, e.Total)
+			}
 		case workspace.DumpWarning:
 			fmt.Fprintf(env.stderr, "%s dump %q: %s\n", warn.yellow("Warning:"), e.Dump, e.Text)
 		case workspace.DumpIgnored:

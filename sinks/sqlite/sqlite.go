@@ -151,10 +151,15 @@ func (s *Sink) NewWriter(ctx context.Context) (sinks.Writer, error) {
 
 // ReadBack reports count, first and last candle per series inside span,
 // sorted by series.
+//
+// It walks the primary key (pair, interval, ts) instead of filtering on ts:
+// a skip-scan finds each series with a seek or two, and each series'
+// candles in span are one range of the key. A plain `WHERE ts >= ? AND ts < ?
+// GROUP BY pair, interval` scans the whole table, and a drift check asks
+// once per month: minutes on a few million rows. This reads what lies in
+// span plus two seeks per series.
 func (s *Sink) ReadBack(ctx context.Context, span ohlc.Span) ([]sinks.SeriesStats, error) {
-	q := `SELECT pair, interval, count(*), min(ts), max(ts) FROM ` + s.quoted +
-		` WHERE ts >= ? AND ts < ? GROUP BY pair, interval ORDER BY pair, interval`
-	rows, err := s.db.QueryContext(ctx, q, span.Start, span.End)
+	rows, err := s.db.QueryContext(ctx, readBackSQL(s.quoted), span.Start, span.End)
 	if err != nil {
 		return nil, fmt.Errorf("read back %s: %w", s.path, err)
 	}
@@ -173,6 +178,28 @@ func (s *Sink) ReadBack(ctx context.Context, span ohlc.Span) ([]sinks.SeriesStat
 		return nil, fmt.Errorf("read back %s: %w", s.path, err)
 	}
 	return out, nil
+}
+
+// readBackSQL is ReadBack's query on table t: ?1 and ?2 are the span.
+// The pairs are found by skip-scan (the least pair after the last), the
+// intervals of each pair the same way, each a seek in the primary key;
+// then each series' candles in the span are one range of the key.
+func readBackSQL(t string) string {
+	in := func(agg string) string {
+		return `(SELECT ` + agg + ` FROM ` + t + ` c WHERE c.pair = k.pair AND c.interval = k.interval AND c.ts >= ?1 AND c.ts < ?2)`
+	}
+	return `WITH RECURSIVE
+	p(pair) AS (
+		SELECT min(pair) FROM ` + t + `
+		UNION ALL
+		SELECT (SELECT min(pair) FROM ` + t + ` c WHERE c.pair > p.pair) FROM p WHERE p.pair IS NOT NULL),
+	k(pair, interval) AS (
+		SELECT pair, (SELECT min(interval) FROM ` + t + ` c WHERE c.pair = p.pair) FROM p WHERE p.pair IS NOT NULL
+		UNION ALL
+		SELECT pair, (SELECT min(interval) FROM ` + t + ` c WHERE c.pair = k.pair AND c.interval > k.interval) FROM k WHERE k.interval IS NOT NULL)
+	SELECT pair, interval, n, ` + in("min(ts)") + `, ` + in("max(ts)") + ` FROM (
+		SELECT pair, interval, ` + in("count(*)") + ` AS n FROM k WHERE interval IS NOT NULL) AS k
+	WHERE n > 0 ORDER BY pair, interval`
 }
 
 // Candles returns the stored candles of one series inside span, oldest
