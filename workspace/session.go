@@ -231,5 +231,5 @@ type DriftProgress struct{ Checked, Total int }
 
 func (DriftProgress) sessionEvent() {}
 func (DumpWarning) sessionEvent()   {}
-func (DumpIgnored) sessionEvent() {}
-func (Refreshed) sessionEvent()   {}
+func (DumpIgnored) sessionEvent()   {}
+func (Refreshed) sessionEvent()     {}
