@@ -173,6 +173,10 @@ api {
     # least 1; what the budget leaves out is deferred to the next run.
     # Default 3600 (one hour at "1/s").
     max_requests = 1800
+    # max_duration: a second budget, the time one run may spend on
+    # rebuilds: the requests one pair makes in it at pair_rate_limit.
+    # The smaller of the two budgets wins. Default: none.
+    max_duration = "30m"
     # pair_rate_limit: request rate of one pair's rebuild, at most
     # rate_limit, which stays the ceiling over all pairs together.
     # Default: rate_limit.

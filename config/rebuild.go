@@ -1,6 +1,9 @@
 package config
 
 import (
+	"math"
+	"time"
+
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -25,6 +28,10 @@ type Rebuild struct {
 	// MaxRequests is the budget of trade requests per run; what it leaves
 	// out is deferred to the next run. Default 3600.
 	MaxRequests int
+	// MaxDuration, if set, is a second budget per run: the requests one
+	// pair's rebuild makes in that time at its rate (see Budget). 0 is
+	// none.
+	MaxDuration time.Duration
 	// PairRateLimit is the request rate of one pair's rebuild, in
 	// requests per second; the api block's rate_limit is the ceiling
 	// over all pairs together. 0 (the default) is rate_limit: see
@@ -49,8 +56,22 @@ func (r Rebuild) PairRate(ceiling float64) float64 {
 	return ceiling
 }
 
+// Budget is the requests one run may make, and which setting bounds
+// them: max_requests, or max_duration at a pair's rate when that allows
+// fewer. Rebuilds of different pairs running side by side finish sooner
+// than the budget's duration; it counts them one after another.
+func (r Rebuild) Budget(ceiling float64) (requests int, by string) {
+	requests, by = r.MaxRequests, "max_requests"
+	if r.MaxDuration > 0 {
+		if n := int(math.Floor(r.MaxDuration.Seconds() * r.PairRate(ceiling))); n < requests {
+			requests, by = n, "max_duration"
+		}
+	}
+	return requests, by
+}
+
 var rebuildSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-	{Name: "enabled"}, {Name: "max_requests"}, {Name: "pair_rate_limit"}, {Name: "trades_per_day"},
+	{Name: "enabled"}, {Name: "max_requests"}, {Name: "max_duration"}, {Name: "pair_rate_limit"}, {Name: "trades_per_day"},
 }}
 
 // rebuild decodes the api block's rebuild block; ceiling is the api
@@ -75,6 +96,18 @@ func (d *decoder) rebuild(blocks hcl.Blocks, ceiling float64) Rebuild {
 				"max_requests is the trade requests one run may make, at least 1, not %d; to stop rebuilding, set enabled = false.", n)
 		} else {
 			r.MaxRequests = n
+		}
+	}
+	if s, attr, ok := d.str(attrs, "max_duration"); ok {
+		dur, err := ParseDuration(s)
+		switch {
+		case err != nil:
+			d.errorf(attr.Expr.Range(), "Invalid max_duration", "%s", capitalize(err.Error()))
+		case dur <= 0:
+			d.errorf(attr.Expr.Range(), "Invalid max_duration",
+				"max_duration is how long one run may spend on rebuilds, more than 0, not %q; to stop rebuilding, set enabled = false.", s)
+		default:
+			r.MaxDuration = dur
 		}
 	}
 	if s, attr, ok := d.str(attrs, "pair_rate_limit"); ok {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -72,7 +73,7 @@ func (p *planner) groupRebuilds(actions []Action) ([]Action, []Gap) {
 	if len(pairs) == 0 {
 		return actions, nil
 	}
-	budget := p.rebuild.MaxRequests
+	budget, _ := p.rebuild.Budget(p.apiRate)
 	var deferred []Gap
 	for _, pair := range pairs {
 		for _, group := range intervalGroups(byPair[pair]) {
@@ -261,7 +262,7 @@ func (p *planner) spend(a Action, budget int) (Action, []Gap, int) {
 		if left := b.Span.Intersect(rest); !left.Empty() {
 			deferred = append(deferred, Gap{Series: ohlc.Series{Pair: a.Series.Pair, Interval: b.Interval}, Span: left,
 				Coverage: a.Coverage, Tiers: a.Tiers, Reason: ReasonDeferredBudget,
-				Suggestion: fmt.Sprintf("the rebuild's request budget (max_requests = %d) is spent; the next run continues", p.rebuild.MaxRequests)})
+				Suggestion: p.budgetSpent()})
 		}
 	}
 	a.Span.End = cut
@@ -278,4 +279,19 @@ func (p *planner) spend(a Action, budget int) (Action, []Gap, int) {
 	a.Series.Interval = builds[0].Interval
 	p.estimate(&a)
 	return a, deferred, max(0, budget-a.Requests)
+}
+
+// budgetSpent says which budget a deferred gap waits on.
+func (p *planner) budgetSpent() string {
+	if _, by := p.rebuild.Budget(p.apiRate); by == "max_duration" {
+		d := p.rebuild.MaxDuration.String() // "1h30m0s" reads "1h30m", "1h0m0s" "1h"
+		if strings.HasSuffix(d, "m0s") {
+			d = strings.TrimSuffix(d, "0s")
+		}
+		if strings.HasSuffix(d, "h0m") {
+			d = strings.TrimSuffix(d, "0m")
+		}
+		return fmt.Sprintf("the rebuild's time budget (max_duration = %s) is spent; the next run continues", d)
+	}
+	return fmt.Sprintf("the rebuild's request budget (max_requests = %d) is spent; the next run continues", p.rebuild.MaxRequests)
 }

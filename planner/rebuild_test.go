@@ -86,6 +86,19 @@ func TestComputeRebuild(t *testing.T) {
 			wantDeferred: []Gap{deferred(xbt1440, span(t, "2024-01-03", "2024-01-05"), "50")},
 		},
 		{
+			name: "a time budget allowing fewer requests cuts the same way",
+			cfg: func() *config.Config {
+				cfg := withRebuild(configOf(hourly, daily), 1000)
+				cfg.API.Rebuild.MaxDuration = 50 * time.Second // 50 requests at 1/s
+				return cfg
+			}(),
+			wantActions: []Action{rebuild(span(t, "2024-01-01", "2024-01-03"), 48000, 48,
+				Build{Interval: 60, Span: span(t, "2024-01-01", "2024-01-03")},
+				Build{Interval: 1440, Span: span(t, "2024-01-01", "2024-01-03")})},
+			wantDeferred: []Gap{{Series: xbt1440, Span: span(t, "2024-01-03", "2024-01-05"), Coverage: []string{"daily", "hourly"}, Tiers: []string{"TIER1"},
+				Reason: ReasonDeferredBudget, Suggestion: "the rebuild's time budget (max_duration = 50s) is spent; the next run continues"}},
+		},
+		{
 			name: "a budget too small for a day still buys one",
 			cfg:  withRebuild(configOf(hourly, daily), 1),
 			wantActions: []Action{rebuild(span(t, "2024-01-01", "2024-01-02"), 24000, 24,
