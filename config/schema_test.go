@@ -54,7 +54,7 @@ func TestSchemaReference(t *testing.T) {
 		},
 		API: API{Enabled: true, BaseURL: "https://api.kraken.com", RateLimit: 50.0 / 60, Burst: 1,
 			MaxRetries: 8, Timeout: time.Minute, Margin: 20, Settle: time.Hour,
-			Rebuild: Rebuild{Enabled: true, MaxRequests: 1800, PairRateLimit: 0.5, TradesPerDay: 50000}},
+			Rebuild: Rebuild{Enabled: true, MaxRequests: 1800, MaxDuration: 30 * time.Minute, PairRateLimit: 0.5, TradesPerDay: 50000}},
 		Retention: Retention{Gaps: 60 * 24 * time.Hour, Runs: DefaultRunRetention},
 		Variables: map[string]string{"history_from": "2020-01-01", "recent_days": "30", "extra_pairs": `["dotusd"]`},
 	}
