@@ -11,8 +11,8 @@ import (
 	"github.com/feefifofunds/candlekeep/state"
 )
 
-// ErrAPISkipped is the error of a backfill not made because another one of
-// the run found Kraken's API unreachable as a whole (a name that does not
+// ErrAPISkipped is the error of a backfill or rebuild not made because
+// another one of the run found Kraken's API unreachable as a whole (a name that does not
 // resolve, a refused connection, TLS failing): asking again for every
 // series would repeat the same failure, retries and all.
 var ErrAPISkipped = errors.New("skipped: Kraken's API is unreachable")
