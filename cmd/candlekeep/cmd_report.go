@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -157,8 +158,8 @@ func lastRunLabel(r *report.RunRef) string {
 	}
 	label := fmt.Sprintf("#%d %s %s", r.ID, r.Outcome, stamp(time.Unix(r.StartedAt, 0)))
 	if r.CrossCheck != "" {
-		// The finding itself is in the JSON and in `state show`.
-		label += ", cross-check differs"
+		// The finding is listed under the table.
+		label += ", cross-check differs (below)"
 	}
 	return label
 }
@@ -197,7 +198,33 @@ func writeReportText(w io.Writer, rep *report.Report, rows []report.Row, bySerie
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.Tier, r.Interval.Label(), r.SeriesCount, counts, stalest(r), age, lastRunLabel(r.LastRun))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	writeCrossChecks(w, rows)
+	return nil
+}
+
+// writeCrossChecks lists what rebuilds found differing from the candles
+// the sink held, one line per row whose last run found any: the table
+// only marks them.
+func writeCrossChecks(w io.Writer, rows []report.Row) {
+	first := true
+	for _, r := range rows {
+		if r.LastRun == nil || r.LastRun.CrossCheck == "" {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, "Cross-check (rebuilt from trades against candles the sink held, kept as stored):")
+			first = false
+		}
+		name := r.Tier + " " + r.Interval.Label()
+		if r.Series != (ohlc.Series{}) {
+			name = r.Series.String()
+		}
+		fmt.Fprintf(w, "  %s, run #%d: %s\n", name, r.LastRun.ID, strings.TrimPrefix(r.LastRun.CrossCheck, state.CrossCheckNote))
+	}
 }
 
 // newestCandle is a row's newest candle: a series' own, or for a group

@@ -70,6 +70,7 @@ func TestScripts(t *testing.T) {
 			"kraken":         cmdKraken,
 			"rebuildcheck":   cmdRebuildCheck,
 			"sinkdelete":     cmdSinkDelete,
+			"sinkset":        cmdSinkSet,
 			"questdb":        cmdQuestDB,
 			"jsonlines":      cmdJSONLines,
 			"jsonvalid":      cmdJSONValid,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"database/sql"
 	"os"
 	"path/filepath"
@@ -137,6 +138,27 @@ func cmdSinkDelete(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	if n, _ := res.RowsAffected(); n == 0 {
 		ts.Fatalf("sinkdelete deleted nothing")
+	}
+}
+
+// cmdSinkSet changes one column of one stored candle, as a sink edited
+// by hand would be: sinkset DB PAIR INTERVAL TIME COLUMN VALUE.
+func cmdSinkSet(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 6 {
+		ts.Fatalf("usage: sinkset DB PAIR INTERVAL TIME COLUMN VALUE")
+	}
+	at, err := ohlc.ParseTime(args[3])
+	ts.Check(err)
+	if !slices.Contains([]string{"open", "high", "low", "close", "volume", "trades", "vwap"}, args[4]) {
+		ts.Fatalf("sinkset: %q is not a candle column", args[4])
+	}
+	db, err := sql.Open("sqlite", "file:"+ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer db.Close()
+	res, err := db.Exec("UPDATE candles SET "+args[4]+" = ? WHERE pair = ? AND interval = ? AND ts = ?", args[5], args[1], args[2], at)
+	ts.Check(err)
+	if n, _ := res.RowsAffected(); n != 1 {
+		ts.Fatalf("sinkset changed %d candles, want 1", n)
 	}
 }
 
