@@ -1,10 +1,10 @@
 package main
 
 import (
-	"slices"
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
