@@ -154,7 +154,7 @@ func (v *applyView) handle(ev executor.Event) {
 	case executor.CrossChecked:
 		v.line("%s", crossCheckLine(e))
 	case executor.APIUnreachable:
-		v.line("%s %v", v.st.red(v.st.bold("Kraken's API is unreachable; the remaining API backfills are skipped:")), e.Err)
+		v.line("%s %v", v.st.red(v.st.bold("Kraken's API is unreachable; the remaining API backfills and rebuilds are skipped:")), e.Err)
 	case executor.RunFinished:
 		if v.bar != nil {
 			_ = v.bar.Finish()
