@@ -332,7 +332,7 @@ func actionRecord(i int, a planner.Action) state.ActionRecord {
 func unfillableGaps(plan *planner.Plan) []state.Gap {
 	var gaps []state.Gap
 	for _, g := range plan.Gaps {
-		gaps = append(gaps, state.Gap{Series: g.Series, Span: g.Span, Status: state.GapUnfillable, Reason: string(g.Reason), Suggestion: g.Suggestion})
+		gaps = append(gaps, state.Gap{Series: g.Series, Span: g.Span, Status: state.GapUnfillable, Reason: string(g.Reason), Suggestion: g.Suggestion.Encode()})
 	}
 	return gaps
 }

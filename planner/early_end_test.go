@@ -38,7 +38,7 @@ func TestFileEndingEarlyIsNotNoTrades(t *testing.T) {
 		}
 		got := plan.Listing()
 		for k := range got {
-			got[k].Coverage, got[k].Tiers, got[k].Estimate, got[k].Suggestion = nil, nil, 0, ""
+			got[k].Coverage, got[k].Tiers, got[k].Estimate, got[k].Suggestion = nil, nil, 0, Suggestion{}
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("trust %v: actions (-want +got):\n%s", trust, diff)

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/feefifofunds/candlekeep/config"
@@ -118,7 +120,41 @@ func load(s ohlc.Series, sp ohlc.Span, src *CSVSource, estimate int64) Action {
 }
 
 func gap(s ohlc.Series, sp ohlc.Span, r Reason, suggestion string) Action {
-	return Action{Kind: Unfillable, Series: s, Span: sp, Reason: r, Suggestion: suggestion}
+	return Action{Kind: Unfillable, Series: s, Span: sp, Reason: r, Suggestion: suggested(suggestion)}
+}
+
+// suggested is the suggestion the views phrase as text, so that tables
+// of expected gaps read as a person reads the plan.
+func suggested(text string) Suggestion {
+	if text == "" {
+		return Suggestion{}
+	}
+	if m := regexp.MustCompile(`^no Kraken download holds \d+-minute candles(; only| and the REST API serves only the latest 720: older)`).FindStringSubmatch(text); m != nil {
+		if m[1] == "; only" {
+			return Suggestion{Fix: FixAPIOnly}
+		}
+		return Suggestion{Fix: FixNever}
+	}
+	if m := regexp.MustCompile(`^(.*) in dump "(.*)" failed to load: (.*); replace the file$`).FindStringSubmatch(text); m != nil {
+		return Suggestion{Fix: FixReplaceFile, Member: m[1], Dump: m[2], Error: m[3]}
+	}
+	zip, rest, _ := strings.Cut(text, " → ")
+	if m := regexp.MustCompile(`^(\S+), once Kraken publishes it \(some weeks after (\S+)\)(; the REST API does not serve)?`).FindStringSubmatch(rest); m != nil {
+		after, err := ohlc.ParseTime(m[2])
+		if err != nil {
+			panic(err)
+		}
+		return Suggestion{Fix: FixAwaitZip, Zip: zip, Member: m[1], PublishedAfter: after, NotInAPI: m[3] != ""}
+	}
+	member, how, _ := strings.Cut(rest, ": ")
+	member = strings.TrimSuffix(member, " (full history)")
+	if dir, ok := strings.CutPrefix(how, "copy the file into dump folder "); ok {
+		return Suggestion{Fix: FixCopyFile, Zip: zip, Member: member, Dump: dir}
+	}
+	if how != "add the zip as a dump" {
+		panic("unknown suggestion: " + text)
+	}
+	return Suggestion{Fix: FixAddZip, Zip: zip, Member: member}
 }
 
 // askedBy sets who asked for every action.

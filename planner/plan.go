@@ -102,7 +102,7 @@ type Action struct {
 	// kind Unfillable in a listing (Plan.Listing); an action to run has
 	// none.
 	Reason     Reason
-	Suggestion string
+	Suggestion Suggestion
 	Known      bool
 	Lost       ohlc.Span
 }
@@ -118,7 +118,7 @@ type Gap struct {
 	// Reason and Suggestion explain the gap and name the download that
 	// would fill it.
 	Reason     Reason
-	Suggestion string
+	Suggestion Suggestion
 	// Known marks a gap state has already recorded as unfillable: the
 	// same series, and a span within a recorded unfillable gap's. It
 	// tells what a change adds from what was already missing.

@@ -262,7 +262,7 @@ func (p *planner) spend(a Action, budget int) (Action, []Gap, int) {
 		if left := b.Span.Intersect(rest); !left.Empty() {
 			deferred = append(deferred, Gap{Series: ohlc.Series{Pair: a.Series.Pair, Interval: b.Interval}, Span: left,
 				Coverage: a.Coverage, Tiers: a.Tiers, Reason: ReasonDeferredBudget,
-				Suggestion: p.budgetSpent()})
+				Suggestion: Suggestion{Fix: FixNextRun, Budget: p.budgetSpent()}})
 		}
 	}
 	a.Span.End = cut
@@ -281,7 +281,8 @@ func (p *planner) spend(a Action, budget int) (Action, []Gap, int) {
 	return a, deferred, max(0, budget-a.Requests)
 }
 
-// budgetSpent says which budget a deferred gap waits on.
+// budgetSpent names the setting whose budget a deferred gap waits on, as
+// written in the configuration: "max_requests = 3600".
 func (p *planner) budgetSpent() string {
 	if _, by := p.rebuild.Budget(p.apiRate); by == "max_duration" {
 		d := p.rebuild.MaxDuration.String() // "1h30m0s" reads "1h30m", "1h0m0s" "1h"
@@ -291,7 +292,7 @@ func (p *planner) budgetSpent() string {
 		if strings.HasSuffix(d, "h0m") {
 			d = strings.TrimSuffix(d, "0m")
 		}
-		return fmt.Sprintf("the rebuild's time budget (max_duration = %s) is spent; the next run continues", d)
+		return fmt.Sprintf("max_duration = %q", d)
 	}
-	return fmt.Sprintf("the rebuild's request budget (max_requests = %d) is spent; the next run continues", p.rebuild.MaxRequests)
+	return fmt.Sprintf("max_requests = %d", p.rebuild.MaxRequests)
 }

@@ -37,7 +37,7 @@ func TestComputeRebuild(t *testing.T) {
 	}
 	deferred := func(s ohlc.Series, sp ohlc.Span, budget string) Gap {
 		return Gap{Series: s, Span: sp, Coverage: []string{"daily", "hourly"}, Tiers: []string{"TIER1"}, Reason: ReasonDeferredBudget,
-			Suggestion: "the rebuild's request budget (max_requests = " + budget + ") is spent; the next run continues"}
+			Suggestion: Suggestion{Fix: FixNextRun, Budget: "max_requests = " + budget}}
 	}
 	tests := []struct {
 		name         string
@@ -96,7 +96,7 @@ func TestComputeRebuild(t *testing.T) {
 				Build{Interval: 60, Span: span(t, "2024-01-01", "2024-01-03")},
 				Build{Interval: 1440, Span: span(t, "2024-01-01", "2024-01-03")})},
 			wantDeferred: []Gap{{Series: xbt1440, Span: span(t, "2024-01-03", "2024-01-05"), Coverage: []string{"daily", "hourly"}, Tiers: []string{"TIER1"},
-				Reason: ReasonDeferredBudget, Suggestion: "the rebuild's time budget (max_duration = 50s) is spent; the next run continues"}},
+				Reason: ReasonDeferredBudget, Suggestion: Suggestion{Fix: FixNextRun, Budget: `max_duration = "50s"`}}},
 		},
 		{
 			name: "a budget too small for a day still buys one",

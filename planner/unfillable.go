@@ -26,28 +26,26 @@ func (p *planner) reportUnfillable(w *seriesWork, dst []Action) []Action {
 	w.gaps = nil
 	start := len(dst)
 	out := dst
-	add := func(sp ohlc.Span, r Reason, suggestion string) {
+	add := func(sp ohlc.Span, r Reason, suggestion Suggestion) {
 		out = append(out, Action{Kind: Unfillable, Series: w.series, Span: sp, Reason: r, Suggestion: suggestion})
 	}
 	if !w.series.Interval.InCSV() {
-		msg := fmt.Sprintf("no Kraken download holds %d-minute candles; only the REST API serves them, and only the latest 720",
-			int(w.series.Interval))
+		fix := FixAPIOnly
 		if p.apiEnabled {
 			// Rule 4 took the API window; what is left is older.
-			msg = fmt.Sprintf("no Kraken download holds %d-minute candles and the REST API serves only the latest 720: older ones can never be filled",
-				int(w.series.Interval))
+			fix = FixNever
 		}
 		for _, sp := range gaps {
-			add(sp, ReasonNotInCSV, msg)
+			add(sp, ReasonNotInCSV, Suggestion{Fix: fix})
 		}
 		return out
 	}
 
 	for _, b := range w.blocked {
 		part := ohlc.Intersect(gaps, ohlc.SpanSet{b.span})
-		msg := fmt.Sprintf("%s in dump %q failed to load: %s; replace the file", b.member.Path, b.member.Dump, b.err)
+		fix := Suggestion{Fix: FixReplaceFile, Member: b.member.Path, Dump: b.member.Dump, Error: fmt.Sprint(b.err)}
 		for _, sp := range part {
-			add(sp, ReasonFileFailed, msg)
+			add(sp, ReasonFileFailed, fix)
 		}
 		gaps = ohlc.Difference(gaps, part)
 	}
@@ -63,8 +61,8 @@ func (p *planner) reportUnfillable(w *seriesWork, dst []Action) []Action {
 // would fill: before the newest configured full-history cutoff, the full
 // history; after it, one quarterly zip per quarter; from the first quarter
 // not yet published, a not-published piece per quarter.
-func (p *planner) classify(s ohlc.Series, sp ohlc.Span, add func(ohlc.Span, Reason, string)) {
-	reason, unpublishedNote := p.downloadReason(s.Interval)
+func (p *planner) classify(s ohlc.Series, sp ohlc.Span, add func(ohlc.Span, Reason, Suggestion)) {
+	reason := p.downloadReason(s.Interval)
 	published := s.Interval.AlignDown(p.publishedUntil)
 	quarterlyFrom := published
 	if p.hasFullDump {
@@ -72,34 +70,34 @@ func (p *planner) classify(s ohlc.Series, sp ohlc.Span, add func(ohlc.Span, Reas
 	}
 	file := fmt.Sprintf("%s_%d.csv", s.Pair, int(s.Interval))
 	if full := sp.Intersect(ohlc.Span{Start: sp.Start, End: quarterlyFrom}); !full.Empty() {
-		add(full, reason, fmt.Sprintf("%s → %s (full history): add the zip as a dump", FullHistoryZip, file))
+		add(full, reason, Suggestion{Fix: FixAddZip, Zip: FullHistoryZip, Member: file})
 	}
 	eachQuarter(sp.Intersect(ohlc.Span{Start: quarterlyFrom, End: published}), func(q, part ohlc.Span) {
-		where := "add the zip as a dump"
+		fix := Suggestion{Fix: FixAddZip, Zip: quarterZip(q), Member: file}
 		if dir := p.quarterFolder(q); dir != "" {
-			where = "copy the file into dump folder " + dir
+			fix.Fix, fix.Dump = FixCopyFile, dir
 		}
-		add(part, reason, fmt.Sprintf("%s → %s: %s", quarterZip(q), file, where))
+		add(part, reason, fix)
 	})
 	eachQuarter(sp.Intersect(ohlc.Span{Start: published, End: sp.End}), func(q, part ohlc.Span) {
-		add(part, ReasonNotPublished, fmt.Sprintf("%s → %s, once Kraken publishes it (some weeks after %s)%s",
-			quarterZip(q), file, ohlc.FormatTime(q.End), unpublishedNote))
+		add(part, ReasonNotPublished, Suggestion{Fix: FixAwaitZip, Zip: quarterZip(q), Member: file, PublishedAfter: q.End,
+			NotInAPI: reason == ReasonNotInAPI})
 	})
 }
 
 // downloadReason is why a published download is needed for a piece no
 // dump holds: the API is disabled, the interval is not served by it, or
-// the piece is older than its window (rule 4 took the rest). The note is
-// added to not-published suggestions of an interval the API never serves,
+// the piece is older than its window (rule 4 took the rest).
+// Not-published suggestions of an interval the API never serves say so,
 // so nobody waits for a backfill that cannot come.
-func (p *planner) downloadReason(iv ohlc.Interval) (Reason, string) {
+func (p *planner) downloadReason(iv ohlc.Interval) Reason {
 	switch {
 	case !p.apiEnabled:
-		return ReasonNoDump, ""
+		return ReasonNoDump
 	case !iv.InAPI():
-		return ReasonNotInAPI, fmt.Sprintf("; the REST API does not serve %d-minute candles", int(iv))
+		return ReasonNotInAPI
 	}
-	return ReasonOlderThanAPIWindow, ""
+	return ReasonOlderThanAPIWindow
 }
 
 // quarterFolder is the configured quarterly folder dump of quarter q, if

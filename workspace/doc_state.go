@@ -3,6 +3,8 @@ package workspace
 import (
 	"context"
 	"fmt"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/planner/planfile"
 	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -106,8 +108,12 @@ func SeriesDocument(rec *SeriesRecords) SeriesDoc {
 func toGapJSON(g state.Gap) GapDoc {
 	out := GapDoc{
 		Series: g.Series.String(), Start: ohlc.JSONTime(time.Unix(g.Span.Start, 0)), End: ohlc.JSONTime(time.Unix(g.Span.End, 0)),
-		Status: string(g.Status), Reason: g.Reason, Suggestion: g.Suggestion, Attempts: g.Attempts, LastError: g.LastError,
+		Status: string(g.Status), Reason: g.Reason, Attempts: g.Attempts, LastError: g.LastError,
 		DetectedAt: ohlc.JSONTime(g.DetectedAt),
+	}
+	if g.Suggestion != "" {
+		s := planner.DecodeSuggestion(g.Suggestion)
+		out.Suggestion, out.Fill = planfile.SuggestionText(g.Series, s), &s
 	}
 	if !g.ResolvedAt.IsZero() {
 		r := ohlc.JSONTime(g.ResolvedAt)
@@ -118,16 +124,17 @@ func toGapJSON(g state.Gap) GapDoc {
 
 // GapDoc is one gap record in `state gaps -json`.
 type GapDoc struct {
-	Series     string         `json:"series"`
-	Start      ohlc.JSONTime  `json:"start"`
-	End        ohlc.JSONTime  `json:"end"`
-	Status     string         `json:"status"`
-	Reason     string         `json:"reason,omitempty"`
-	Suggestion string         `json:"suggestion,omitempty"`
-	Attempts   int            `json:"attempts"`
-	LastError  string         `json:"last_error,omitempty"`
-	DetectedAt ohlc.JSONTime  `json:"detected_at"`
-	ResolvedAt *ohlc.JSONTime `json:"resolved_at,omitempty"`
+	Series     string              `json:"series"`
+	Start      ohlc.JSONTime       `json:"start"`
+	End        ohlc.JSONTime       `json:"end"`
+	Status     string              `json:"status"`
+	Reason     string              `json:"reason,omitempty"`
+	Suggestion string              `json:"suggestion,omitempty"`
+	Fill       *planner.Suggestion `json:"fill,omitempty"`
+	Attempts   int                 `json:"attempts"`
+	LastError  string              `json:"last_error,omitempty"`
+	DetectedAt ohlc.JSONTime       `json:"detected_at"`
+	ResolvedAt *ohlc.JSONTime      `json:"resolved_at,omitempty"`
 }
 
 // GapsDocument is `state gaps -json`.

@@ -87,7 +87,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 		actions, _ := lostActions(cfg, lost)
 		for _, a := range actions {
 			doc.Lost = append(doc.Lost, workspace.CheckLost{Series: a.Series.String(), Start: ohlc.JSONTimeOf(a.Lost.Start), End: ohlc.JSONTimeOf(a.Lost.End),
-				Candles: a.Lost.Candles(a.Series.Interval), Severity: string(lostSeverity(cfg, a)), Fill: a.Suggestion})
+				Candles: a.Lost.Candles(a.Series.Interval), Severity: string(lostSeverity(cfg, a)), Fill: fillText(a)})
 		}
 		err = writeJSON(env.stdout, doc)
 	} else {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/feefifofunds/candlekeep/planner"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -105,7 +106,7 @@ func runStateGaps(ctx context.Context, env *cliEnv, args []string) (err error) {
 		case g.LastError != "" && g.Status == state.GapFailed:
 			notes = append(notes, fmt.Sprintf("  %s %s: %s", g.Series, g.Span, g.LastError))
 		case g.Suggestion != "" && g.Status != state.GapFilled:
-			notes = append(notes, fmt.Sprintf("  %s %s: %s", g.Series, g.Span, g.Suggestion))
+			notes = append(notes, fmt.Sprintf("  %s %s: %s", g.Series, g.Span, suggestionText(g.Series, planner.DecodeSuggestion(g.Suggestion))))
 		}
 	}
 	if len(notes) > 0 {

@@ -113,12 +113,11 @@ func unfillableGroups(p *planner.Plan) []unfillableGroup {
 // the download ("Kraken_OHLCVT_Q4_2026.zip, once Kraken publishes it"),
 // shared by every pair of a tier.
 func fillOf(a planner.Action) string {
-	download, rest, ok := strings.Cut(a.Suggestion, " → ")
-	if !ok {
-		return a.Suggestion
+	switch a.Suggestion.Fix {
+	case planner.FixAddZip, planner.FixCopyFile:
+		return a.Suggestion.Zip
+	case planner.FixAwaitZip:
+		return a.Suggestion.Zip + " once Kraken publishes it"
 	}
-	if _, when, ok := strings.Cut(rest, ", once "); ok {
-		return download + " once " + strings.SplitN(when, " (", 2)[0]
-	}
-	return download
+	return fillText(a)
 }

@@ -66,8 +66,8 @@ func renderLost(w io.Writer, cfg *config.Config, p *planner.Plan, st style) bool
 	for _, a := range lost {
 		fmt.Fprintf(w, "  %s %s  %s %s (lost_severity = %q)\n", st.red("✗"), a.Series, a.Lost,
 			count(a.Lost.Candles(a.Series.Interval))+" "+plural(int(min(a.Lost.Candles(a.Series.Interval), 2)), "candle", "candles"), lostSeverity(cfg, a))
-		if a.Suggestion != "" {
-			fmt.Fprintf(w, "      %s\n", st.dim("fill: "+a.Suggestion))
+		if a.Suggestion != (planner.Suggestion{}) {
+			fmt.Fprintf(w, "      %s\n", st.dim("fill: "+fillText(a)))
 		}
 	}
 	fmt.Fprintln(w, "Kraken's trade history can rebuild them too. Run apply more often than the shortest interval's API window (59 hours for 5-minute candles); see 'candlekeep state gaps'.")
@@ -83,7 +83,7 @@ func logLost(log *slog.Logger, cfg *config.Config, p *planner.Plan) bool {
 			level = slog.LevelError
 		}
 		log.Log(context.Background(), level, "candles lost", "series", a.Series.String(), "span", a.Lost.String(),
-			"candles", a.Lost.Candles(a.Series.Interval), "fill", a.Suggestion)
+			"candles", a.Lost.Candles(a.Series.Interval), "fill", fillText(a))
 	}
 	return fatal
 }
@@ -108,7 +108,7 @@ func writeLostJSON(w io.Writer, cfg *config.Config, p *planner.Plan) {
 		_ = enc.Encode(jsonLost{
 			Type: "candles_lost", Time: time.Now().UTC().Format(time.RFC3339), Series: a.Series.String(),
 			Span: a.Lost.JSON(), Candles: a.Lost.Candles(a.Series.Interval),
-			Severity: string(lostSeverity(cfg, a)), Fill: a.Suggestion,
+			Severity: string(lostSeverity(cfg, a)), Fill: fillText(a),
 		})
 	}
 }

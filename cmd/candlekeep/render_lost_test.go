@@ -22,7 +22,7 @@ func TestLostJSONEvents(t *testing.T) {
 	day := int64(86400)
 	p := &planner.Plan{Actions: []planner.Action{
 		{Kind: planner.Unfillable, Series: ohlc.Series{Pair: "XBTUSD", Interval: 5}, Coverage: []string{"fast"},
-			Span: ohlc.Span{Start: 0, End: 3 * day}, Lost: ohlc.Span{Start: day, End: day + 3600}, Suggestion: "Kraken_OHLCVT_Q1_2026.zip → XBTUSD_5.csv"},
+			Span: ohlc.Span{Start: 0, End: 3 * day}, Lost: ohlc.Span{Start: day, End: day + 3600}, Suggestion: planner.Suggestion{Fix: planner.FixAddZip, Zip: "Kraken_OHLCVT_Q1_2026.zip", Member: "XBTUSD_5.csv"}},
 		{Kind: planner.Unfillable, Series: ohlc.Series{Pair: "ETHUSD", Interval: 5}, Coverage: []string{"slow"},
 			Span: ohlc.Span{Start: 0, End: day}}, // unfillable, nothing lost: no line
 		{Kind: planner.Unfillable, Series: ohlc.Series{Pair: "ADAUSD", Interval: 15}, Coverage: []string{"slow"},
@@ -45,7 +45,7 @@ func TestLostJSONEvents(t *testing.T) {
 		got = append(got, l)
 	}
 	want := []line{
-		{Type: "candles_lost", Series: "XBTUSD/5", Severity: "error", Fill: "Kraken_OHLCVT_Q1_2026.zip → XBTUSD_5.csv",
+		{Type: "candles_lost", Series: "XBTUSD/5", Severity: "error", Fill: "Kraken_OHLCVT_Q1_2026.zip → XBTUSD_5.csv: add the zip as a dump",
 			Span: ohlc.JSONSpan{Start: "1970-01-02T00:00:00Z", End: "1970-01-02T01:00:00Z"}, Candles: 12},
 		{Type: "candles_lost", Series: "ADAUSD/15", Severity: "warn",
 			Span: ohlc.JSONSpan{Start: "1970-01-01T00:00:00Z", End: "1970-01-01T00:30:00Z"}, Candles: 2},

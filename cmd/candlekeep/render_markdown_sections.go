@@ -216,11 +216,14 @@ func gapBlocks(gaps []planner.Action) []mdBlock {
 // series' own file name (ADAUSD_1440.csv) becomes "each series' file", so
 // that every gap the same download fills shares one sentence.
 func genericSuggestion(a planner.Action) string {
-	if a.Suggestion == "" {
+	sg := a.Suggestion
+	if sg == (planner.Suggestion{}) {
 		return ""
 	}
-	file := fmt.Sprintf("%s_%d.csv", a.Series.Pair, int(a.Series.Interval))
-	return escapeMarkdown(strings.Replace(a.Suggestion, file, "each series' file", 1))
+	if sg.Member == fmt.Sprintf("%s_%d.csv", a.Series.Pair, int(a.Series.Interval)) {
+		sg.Member = "each series' file"
+	}
+	return escapeMarkdown(suggestionText(a.Series, sg))
 }
 
 // compactSpan is a span as a reader writes it: 2019-01-01 → 2021-04-01.

@@ -30,7 +30,7 @@ func bigPlan(pairs int) *planner.Plan {
 				planner.Action{
 					Kind: planner.Unfillable, Series: s, Span: ohlc.Span{Start: 1601510400, End: 1609459200},
 					Tiers: tiers[i%4], Reason: planner.ReasonNoDump,
-					Suggestion: "Kraken_OHLCVT_Q4_2020.zip → " + s.Pair + "_" + iv.String() + ".csv: add the zip as a dump",
+					Suggestion: planner.Suggestion{Fix: planner.FixAddZip, Zip: "Kraken_OHLCVT_Q4_2020.zip", Member: s.Pair + "_" + iv.String() + ".csv"},
 				})
 		}
 	}
@@ -189,7 +189,7 @@ func TestMarkdownEscapesNamesInTables(t *testing.T) {
 	p := listed(&planner.Plan{Actions: []planner.Action{
 		{Kind: planner.LoadCSV, Series: s, Tiers: []string{"A|B"}, Estimate: 5,
 			CSV: &planner.CSVSource{Dump: "dump</details>", Member: "x|y.csv"}},
-		{Kind: planner.Unfillable, Series: s, Tiers: []string{"A|B"}, Reason: planner.ReasonNoDump, Suggestion: "get q|4.zip"},
+		{Kind: planner.Unfillable, Series: s, Tiers: []string{"A|B"}, Reason: planner.ReasonNoDump, Suggestion: planner.Suggestion{Fix: planner.FixText, Text: "get q|4.zip"}},
 	}})
 	var b strings.Builder
 	if err := renderMarkdown(&b, p, 0); err != nil {

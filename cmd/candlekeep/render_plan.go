@@ -130,8 +130,8 @@ func renderSeries(w io.Writer, all, actions []planner.Action, width int, st styl
 				mark = st.dim(mark)
 			}
 			fmt.Fprintf(w, "  %s unfillable   %-*s  %s%s\n", st.yellow("!"), width, a.Span, describeReason(a.Reason), mark)
-			if a.Suggestion != "" {
-				fmt.Fprintf(w, "                 %*s  %s\n", width, "", st.dim("fill: "+a.Suggestion))
+			if a.Suggestion != (planner.Suggestion{}) {
+				fmt.Fprintf(w, "                 %*s  %s\n", width, "", st.dim("fill: "+fillText(a)))
 			}
 		default:
 			fmt.Fprintf(w, "  ? %-11s %s\n", a.Kind, a.Span)

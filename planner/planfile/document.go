@@ -17,7 +17,7 @@ import (
 // FormatVersion is the version of the document this package writes. A new
 // field raises the minor version; anything a reader of the old version
 // would misread raises the major version, which readers refuse.
-const FormatVersion = "1.5"
+const FormatVersion = "1.6"
 
 // formatMajor is FormatVersion's major version.
 const formatMajor = 1
@@ -134,9 +134,12 @@ type Action struct {
 	From int `json:"from,omitempty"`
 	// After are the positions in actions of the actions this one waits
 	// for (since 1.4; absent when none).
-	After      []int  `json:"after,omitempty"`
-	Reason     string `json:"reason,omitempty"`
-	Suggestion string `json:"suggestion,omitempty"`
+	After  []int  `json:"after,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// Suggestion is what would fill the gap, in a sentence; Fill is the
+	// same as data (since 1.6).
+	Suggestion string              `json:"suggestion,omitempty"`
+	Fill       *planner.Suggestion `json:"fill,omitempty"`
 	// Known is, for unfillable only, whether state already recorded
 	// the gap (since 1.1).
 	Known *bool `json:"known,omitempty"`
@@ -260,11 +263,14 @@ func newAction(a planner.Action) Action {
 		After:            a.After,
 		From:             int(a.From),
 		Reason:           string(a.Reason),
-		Suggestion:       a.Suggestion,
+		Fill:             suggestionOf(a.Suggestion),
 		// Empty lists are [], not null, so consumers need not check.
 		Coverage: append([]string{}, a.Coverage...),
 		Tiers:    append([]string{}, a.Tiers...),
 		Rebuild:  newRebuild(a),
+	}
+	if out.Fill != nil {
+		out.Suggestion = SuggestionText(a.Series, a.Suggestion)
 	}
 	if a.Kind == planner.Unfillable {
 		out.Known = &a.Known
@@ -352,4 +358,12 @@ func formatOptionalTime(unix int64) string {
 		return ""
 	}
 	return formatTime(unix)
+}
+
+// suggestionOf is a suggestion as the document holds it: absent when none.
+func suggestionOf(s planner.Suggestion) *planner.Suggestion {
+	if s == (planner.Suggestion{}) {
+		return nil
+	}
+	return &s
 }

@@ -197,8 +197,15 @@ func (a Action) action() (planner.Action, error) {
 		Kind: kind, Series: series, Span: ohlc.Span{Start: start, End: end},
 		Coverage: nonEmpty(a.Coverage), Tiers: nonEmpty(a.Tiers),
 		Estimate: a.EstimatedCandles, Requests: a.Requests, After: a.After, From: ohlc.Interval(a.From),
-		Reason: planner.Reason(a.Reason), Suggestion: a.Suggestion,
-		Known: kind == planner.Unfillable && a.Known != nil && *a.Known,
+		Reason: planner.Reason(a.Reason),
+		Known:  kind == planner.Unfillable && a.Known != nil && *a.Known,
+	}
+	switch {
+	case a.Fill != nil:
+		out.Suggestion = *a.Fill
+	case a.Suggestion != "":
+		// Before 1.6 the sentence was all there was.
+		out.Suggestion = planner.Suggestion{Fix: planner.FixText, Text: a.Suggestion}
 	}
 	if l := a.Lost; l != nil && kind == planner.Unfillable {
 		if out.Lost.Start, err = parseTime("lost.start", l.Start); err != nil {

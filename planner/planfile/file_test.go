@@ -42,13 +42,13 @@ func samplePlan() *planner.Plan {
 		},
 		Deferred: []planner.Gap{
 			{Series: ohlc.Series{Pair: "ETHUSD", Interval: 1440}, Span: ohlc.Span{Start: jan2020 + 4*86400, End: jan2020 + 9*86400},
-				Coverage: []string{"hourly"}, Tiers: []string{"TIER1"}, Reason: planner.ReasonDeferredBudget, Suggestion: "the next run continues"},
+				Coverage: []string{"hourly"}, Tiers: []string{"TIER1"}, Reason: planner.ReasonDeferredBudget, Suggestion: planner.Suggestion{Fix: planner.FixNextRun, Budget: "max_requests = 7"}},
 		},
 		// A gap is written among the actions, as kind unfillable, and
 		// read back as a gap.
 		Gaps: []planner.Gap{
 			{Series: xbt60, Span: ohlc.Span{Start: jul2020, End: jul2020 + 86400},
-				Coverage: []string{"hourly"}, Reason: planner.ReasonNotPublished, Suggestion: "Kraken_OHLCVT_Q3_2020.zip → XBTUSD_60.csv: add the zip as a dump",
+				Coverage: []string{"hourly"}, Reason: planner.ReasonNotPublished, Suggestion: planner.Suggestion{Fix: planner.FixAddZip, Zip: "Kraken_OHLCVT_Q3_2020.zip", Member: "XBTUSD_60.csv"},
 				Known: true},
 		},
 		Warnings: []planner.Warning{
