@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/config"
@@ -40,7 +41,15 @@ func sessionView(env *cliEnv, cfg *config.Config, noColor bool) func(workspace.E
 		case workspace.DumpWarning:
 			fmt.Fprintf(env.stderr, "%s dump %q: %s\n", warn.yellow("Warning:"), e.Dump, e.Text)
 		case workspace.DumpIgnored:
-			fmt.Fprintf(env.stderr, "%s dump %q: ignored what is not a PAIR_INTERVAL.csv file: %s\n", warn.yellow("Warning:"), e.Dump, listSome(e.Names, 5))
+			other, apple := splitAppleDouble(e.Names)
+			if len(other) > 0 {
+				fmt.Fprintf(env.stderr, "%s dump %q: ignored what is not a PAIR_INTERVAL.csv file: %s\n", warn.yellow("Warning:"), e.Dump, listSome(other, 5))
+			}
+			if apple > 0 {
+				// Zips made on a Mac (Kraken's full archive among them)
+				// carry a resource twin of every file: one line says so.
+				fmt.Fprintf(env.stderr, "%s dump %q: ignored %s macOS metadata %s (__MACOSX/, ._*)\n", warn.yellow("Note:"), e.Dump, count(int64(apple)), plural(apple, "file", "files"))
+			}
 		case workspace.Refreshed:
 			if len(e.Drifts) > 0 {
 				renderDrift(env.stdout, cfg, e.Drifts, style{enabled: colorFor(env.stdout, noColor, env.environ)})
@@ -74,4 +83,18 @@ func listSome(names []string, n int) string {
 		return strings.Join(names, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
+// splitAppleDouble separates the macOS metadata files a zip made on a Mac
+// carries (__MACOSX/ folders, AppleDouble "._" twins) from the other
+// names, and counts them.
+func splitAppleDouble(names []string) (other []string, apple int) {
+	for _, n := range names {
+		if strings.HasPrefix(n, "__MACOSX/") || strings.Contains(n, "/__MACOSX/") || strings.HasPrefix(path.Base(n), "._") {
+			apple++
+			continue
+		}
+		other = append(other, n)
+	}
+	return other, apple
 }
