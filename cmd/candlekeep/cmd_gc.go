@@ -46,7 +46,7 @@ func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
 			return err
 		}
 		defer closeWith(&err, st)
-		res, err := collectGarbage(ctx, st, cfg, now, true)
+		res, err := workspace.CollectGarbage(ctx, st, cfg, now, true)
 		if err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func runGC(ctx context.Context, env *cliEnv, args []string) (err error) {
 	defer func() {
 		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))
 	}()
-	res, err := collectGarbage(ctx, st, cfg, now, *dryRun)
+	res, err := workspace.CollectGarbage(ctx, st, cfg, now, *dryRun)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func gcAfterApply(ctx context.Context, env *cliEnv, sess *workspace.Session, now
 	}
 	// Records are stamped with the real clock. A -now in the future (or a
 	// saved plan's clock) must not make the run just recorded look old.
-	res, err := collectGarbage(ctx, sess.State, sess.Config, min(now, time.Now().Unix()), false)
+	res, err := workspace.CollectGarbage(ctx, sess.State, sess.Config, min(now, time.Now().Unix()), false)
 	if err != nil {
 		warn := style{enabled: colorFor(env.stderr, noColor, env.environ)}
 		fmt.Fprintf(env.stderr, "%s %v (the apply itself succeeded)\n", warn.yellow("Warning:"), err)
@@ -95,30 +95,9 @@ func gcAfterApply(ctx context.Context, env *cliEnv, sess *workspace.Session, now
 	}
 }
 
-// collectGarbage deletes (or counts, on a dry run) what is older than the
-// configured retention at now (Unix seconds).
-func collectGarbage(ctx context.Context, st *state.Store, cfg *config.Config, now int64, dryRun bool) (state.GCResult, error) {
-	gaps, runs := retention(cfg)
-	at := time.Unix(now, 0).UTC()
-	return st.GC(ctx, at.Add(-gaps), at.Add(-runs), dryRun)
-}
-
-// retention is the configured retention of gap records and runs, with the
-// defaults for what is unset.
-func retention(cfg *config.Config) (gaps, runs time.Duration) {
-	gaps, runs = cfg.Retention.Gaps, cfg.Retention.Runs
-	if gaps <= 0 {
-		gaps = config.DefaultGapRetention
-	}
-	if runs <= 0 {
-		runs = config.DefaultRunRetention
-	}
-	return gaps, runs
-}
-
 // gcSummary says in one line what was, or would be, deleted.
 func gcSummary(res state.GCResult, cfg *config.Config, dryRun bool) string {
-	gaps, runs := retention(cfg)
+	gaps, runs := workspace.Retention(cfg)
 	if res.Empty() {
 		return fmt.Sprintf("gc: nothing to delete (no resolved gap records older than %s, no finished runs older than %s).", days(gaps), days(runs))
 	}

@@ -46,42 +46,21 @@ func runRefresh(ctx context.Context, env *cliEnv, args []string) (err error) {
 	defer func() {
 		err = errors.Join(err, lock.Unlock(context.WithoutCancel(ctx)))
 	}()
-	b, err := workspace.BindSink(ctx, cfg, st)
+	res, err := workspace.Refresh(ctx, cfg, st, driftMeter(env.stderr, isTerminal(env.stderr)))
 	if err != nil {
 		return err
-	}
-	if !b.Checked {
-		return fmt.Errorf("refresh reads the sink, which could not be reached: %w", b.Unchecked)
 	}
 	out := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
-	if !b.Identity.Exists() {
-		renderSinkNotes(env.stdout, b, out)
+	switch {
+	case !res.Sink.Identity.Exists():
+		renderSinkNotes(env.stdout, res.Sink, out)
 		fmt.Fprintln(env.stdout, out.green(out.bold("No changes."))+" State holds nothing for a table that does not exist.")
-		return nil
-	}
-	sink, err := workspace.OpenSinkReadOnly(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer closeWith(&err, sink)
-	snap, err := st.Snapshot(ctx)
-	if err != nil {
-		return fmt.Errorf("read state: %w", err)
-	}
-	drifts, err := executor.DetectDrift(ctx, sink, snap, driftMeter(env.stderr, isTerminal(env.stderr)))
-	if err != nil {
-		return err
-	}
-	if len(drifts) == 0 {
+	case len(res.Drifts) == 0:
 		fmt.Fprintln(env.stdout, out.green(out.bold("No changes."))+" The sink holds candles wherever state says files were loaded.")
-		return nil
+	default:
+		renderDrift(env.stdout, cfg, res.Drifts, out)
+		fmt.Fprintf(env.stdout, "State forgot %d %s; 'candlekeep plan' shows them loaded again.\n", len(res.Drifts), plural(len(res.Drifts), "span", "spans"))
 	}
-	renderDrift(env.stdout, cfg, drifts, out)
-	ex := &executor.Executor{State: st}
-	if err := ex.Forget(context.WithoutCancel(ctx), drifts); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.stdout, "State forgot %d %s; 'candlekeep plan' shows them loaded again.\n", len(drifts), plural(len(drifts), "span", "spans"))
 	return nil
 }
 
