@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -285,13 +284,7 @@ func (p *planner) spend(a Action, budget int) (Action, []Gap, int) {
 // written in the configuration: "max_requests = 3600".
 func (p *planner) budgetSpent() string {
 	if _, by := p.rebuild.Budget(p.apiRate); by == "max_duration" {
-		d := p.rebuild.MaxDuration.String() // "1h30m0s" reads "1h30m", "1h0m0s" "1h"
-		if strings.HasSuffix(d, "m0s") {
-			d = strings.TrimSuffix(d, "0s")
-		}
-		if strings.HasSuffix(d, "h0m") {
-			d = strings.TrimSuffix(d, "0m")
-		}
+		d := ohlc.FormatDuration(p.rebuild.MaxDuration, 3)
 		return fmt.Sprintf("max_duration = %q", d)
 	}
 	return fmt.Sprintf("max_requests = %d", p.rebuild.MaxRequests)

@@ -96,7 +96,7 @@ func TestComputeRebuild(t *testing.T) {
 				Build{Interval: 60, Span: span(t, "2024-01-01", "2024-01-03")},
 				Build{Interval: 1440, Span: span(t, "2024-01-01", "2024-01-03")})},
 			wantDeferred: []Gap{{Series: xbt1440, Span: span(t, "2024-01-03", "2024-01-05"), Coverage: []string{"daily", "hourly"}, Tiers: []string{"TIER1"},
-				Reason: ReasonDeferredBudget, Suggestion: Suggestion{Fix: FixNextRun, Budget: `max_duration = "50s"`}}},
+				Reason: ReasonDeferredBudget, Suggestion: Suggestion{Fix: FixNextRun, Budget: `max_duration = "50.0s"`}}},
 		},
 		{
 			name: "a budget too small for a day still buys one",

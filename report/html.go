@@ -314,20 +314,8 @@ func Percent(share float64) string {
 	return s
 }
 
-// Age renders how long before now t was: 3d4h, 5h, 12m.
-func Age(t, now int64) string {
-	d := time.Duration(now-t) * time.Second
-	switch {
-	case d < 0:
-		return "0m"
-	case d >= 48*time.Hour:
-		days := int64(d / (24 * time.Hour))
-		return fmt.Sprintf("%dd", days)
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh", int64(d/time.Hour))
-	}
-	return fmt.Sprintf("%dm", int64(d/time.Minute))
-}
+// Age renders how long before now t was: 3d4h, 5h12m, 12m.
+func Age(t, now int64) string { return ohlc.FormatSeconds(now-t, 2) }
 
 func endLabel(end, now int64) string {
 	if end == 0 {

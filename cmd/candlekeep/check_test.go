@@ -53,7 +53,7 @@ func TestCheckExitStatus(t *testing.T) {
 }
 
 func TestFormatAge(t *testing.T) {
-	for sec, want := range map[int64]string{0: "0", -5: "0", 59: "59s", 2700: "45m", 93600: "1d2h", 90061: "1d1h1m1s"} {
+	for sec, want := range map[int64]string{0: "0s", -5: "0s", 59: "59.0s", 2700: "45m", 93600: "1d2h", 90061: "1d1h"} {
 		if got := formatAge(sec); got != want {
 			t.Errorf("formatAge(%d) = %q, want %q", sec, got, want)
 		}

@@ -146,21 +146,5 @@ func colourStatus(sty style, status string) string {
 	return sty.green(status)
 }
 
-// formatAge renders seconds as days, hours, minutes and seconds: 0, 45m,
-// 1d2h.
-func formatAge(sec int64) string {
-	if sec <= 0 {
-		return "0"
-	}
-	var b strings.Builder
-	for _, u := range []struct {
-		unit string
-		secs int64
-	}{{"d", 86400}, {"h", 3600}, {"m", 60}, {"s", 1}} {
-		if n := sec / u.secs; n > 0 {
-			fmt.Fprintf(&b, "%d%s", n, u.unit)
-			sec -= n * u.secs
-		}
-	}
-	return b.String()
-}
+// formatAge renders an age: 0s, 45m, 1d2h.
+func formatAge(sec int64) string { return ohlc.FormatSeconds(sec, 2) }

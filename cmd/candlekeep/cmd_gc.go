@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"time"
 
 	"github.com/feefifofunds/candlekeep/config"
@@ -111,11 +111,5 @@ func gcSummary(res state.GCResult, cfg *config.Config, dryRun bool) string {
 		count(res.Actions), plural(int(res.Actions), "action", "actions"), days(runs))
 }
 
-// days renders a retention as the configuration writes it: 90d, or a Go
-// duration when it is not whole days.
-func days(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
-	}
-	return d.String()
-}
+// days renders a retention: 90d, 1d12h.
+func days(d time.Duration) string { return ohlc.FormatDuration(d, 2) }

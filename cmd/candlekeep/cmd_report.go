@@ -249,22 +249,8 @@ func stalest(r report.Row) string {
 	return "-"
 }
 
-// missingLabel renders missing time in days and hours.
-func missingLabel(sec int64) string {
-	if sec == 0 {
-		return "0"
-	}
-	d, h := sec/86400, sec%86400/3600
-	switch {
-	case d > 0 && h > 0:
-		return fmt.Sprintf("%dd%dh", d, h)
-	case d > 0:
-		return fmt.Sprintf("%dd", d)
-	case h > 0:
-		return fmt.Sprintf("%dh", h)
-	}
-	return fmt.Sprintf("%dm", sec/60)
-}
+// missingLabel renders missing time: 0s, 45m, 3d4h.
+func missingLabel(sec int64) string { return ohlc.FormatSeconds(sec, 2) }
 
 func writeReportMarkdown(w io.Writer, rep *report.Report, rows []report.Row, bySeries bool) {
 	fmt.Fprintf(w, "### Coverage as of %s\n\n", ohlc.FormatTime(rep.Now))

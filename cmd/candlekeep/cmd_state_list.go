@@ -110,17 +110,8 @@ func briefSpans(set ohlc.SpanSet) string {
 	return strings.Join(parts, " ")
 }
 
-// lengthOf renders a covered time in days and hours: 1,004d 3h.
-func lengthOf(seconds int64) string {
-	days, hours := seconds/86400, seconds%86400/3600
-	switch {
-	case days == 0:
-		return fmt.Sprintf("%dh", hours)
-	case hours == 0:
-		return count(days) + "d"
-	}
-	return fmt.Sprintf("%sd %dh", count(days), hours)
-}
+// lengthOf renders a covered time: 1004d3h.
+func lengthOf(seconds int64) string { return ohlc.FormatSeconds(seconds, 2) }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

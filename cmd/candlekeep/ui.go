@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"io"
 	"strconv"
 	"time"
@@ -89,9 +90,4 @@ func plural(n int, one, many string) string {
 }
 
 // seconds renders a duration for summaries: 4.2s, 1m12s.
-func seconds(d time.Duration) string {
-	if d < time.Minute {
-		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
-	}
-	return d.Round(time.Second).String()
-}
+func seconds(d time.Duration) string { return ohlc.FormatDuration(d, 2) }

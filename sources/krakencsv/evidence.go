@@ -107,11 +107,5 @@ func markEarlyEnds(members []Member) {
 	}
 }
 
-// formatLead words a duration in days.
-func formatLead(seconds int64) string {
-	days := seconds / 86400
-	if days == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", days)
-}
+// formatLead words a lead of whole days: 3d.
+func formatLead(seconds int64) string { return ohlc.FormatSeconds(seconds/86400*86400, 1) }

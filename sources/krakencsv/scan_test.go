@@ -219,7 +219,7 @@ func TestScanKindAndQuarter(t *testing.T) {
 		{name: "quarterly without a quarter", spec: DumpSpec{Kind: Quarterly}, wantErr: "is not named like Kraken_OHLCVT_Q1_2024.zip"},
 		// A declared quarter no row lies in would be covered as "no trades".
 		{name: "quarter without rows", folder: "x", spec: DumpSpec{Kind: Quarterly, Quarter: ohlc.Span{Start: 1704067200, End: 1711929600}}, wantErr: "the declared quarter 2024-01-01 00:00 → 2024-04-01 00:00 holds no row of any of its files (the newest candle ends 2021-04-01 00:00)"},
-		{name: "until far past the rows", file: "Kraken_OHLCVT.zip", spec: DumpSpec{Until: 1775001600}, wantErr: "until 2026-04-01 00:00 is 1826 days after the newest candle ends (2021-04-01 00:00)"},
+		{name: "until far past the rows", file: "Kraken_OHLCVT.zip", spec: DumpSpec{Until: 1775001600}, wantErr: "until 2026-04-01 00:00 is 1826d after the newest candle ends (2021-04-01 00:00)"},
 		{name: "unknown kind", file: "x.zip", spec: DumpSpec{Kind: "weekly"}, wantErr: `kind "weekly" is neither "full" nor "quarterly"`},
 	}
 	for i, tt := range tests {
