@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
@@ -145,7 +144,7 @@ type htmlRun struct {
 func runView(r state.Run) htmlRun {
 	v := htmlRun{ID: r.ID, Status: string(r.Status), Started: r.StartedAt.UTC().Format("2006-01-02 15:04"), Actions: r.Actions, Failed: r.Failed, Rows: thousands(r.RowsWritten), Duration: "-"}
 	if !r.FinishedAt.IsZero() {
-		v.Duration = r.FinishedAt.Sub(r.StartedAt).Round(time.Second).String()
+		v.Duration = ohlc.FormatDuration(r.FinishedAt.Sub(r.StartedAt), 2)
 	}
 	return v
 }
