@@ -3,7 +3,9 @@
 # Kraken_OHLCVT.zip shaped like the real one (bench/archive: PAIRS pairs ×
 # 7 intervals flat under master_q4/, an AppleDouble twin of each under
 # __MACOSX/, some intervals missing), planned cold (members profiled) and
-# warm (profiles cached in state), then applied into SQLite. Prints each
+# warm (profiles cached in state), then applied into SQLite and, with its
+# own state, into the QuestDB stand-in (bench/questdb-standin, counting
+# the rows it checks, storing none). Prints each
 # step's wall time, CPU (user + system, so 2 cores busy read as twice the
 # wall time), peak RSS, and apply's rows per second. Run from the
 # repository root:
@@ -18,6 +20,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 go build -o "$work/candlekeep" ./cmd/candlekeep
+go build -o "$work/questdb-standin" ./bench/questdb-standin
 go run ./bench/mkarchive -pairs "$pairs" -scale "$scale" -out "$work/Kraken_OHLCVT.zip" -hcl "$work/main.hcl"
 sed -i "s|path  = \".*Kraken_OHLCVT.zip\"|path  = \"Kraken_OHLCVT.zip\"|" "$work/main.hcl"
 cd "$work"
@@ -35,3 +38,21 @@ rows=$(sqlite3 .candlekeep/candles.db 'SELECT count(*) FROM candles' 2>/dev/null
 cat times.txt
 echo "sink: $rows rows; apply $(echo "$end - $start" | bc) s, $(echo "$rows / ($end - $start)" | bc) rows/s"
 ls -l Kraken_OHLCVT.zip .candlekeep/candles.db | awk '{print $5, $9}'
+
+# The same archive into the QuestDB stand-in, from a fresh state.
+mkdir qdb
+ln -s ../Kraken_OHLCVT.zip qdb/Kraken_OHLCVT.zip
+./questdb-standin -count-only > qdb/conf.txt 2> qdb/standin.txt &
+standin=$!
+while [ ! -s qdb/conf.txt ]; do sleep 0.1; done
+cp main.hcl qdb/main.hcl
+printf '\nsink "questdb" {\n  conf  = "%s"\n  table = "candles"\n}\n' "$(cat qdb/conf.txt)" >> qdb/main.hcl
+cd qdb
+start=$(date +%s.%N)
+timed "apply into QuestDB" ../candlekeep apply -auto-approve -no-color -now=2025-02-01 2>&1 | grep -E '^Apply'
+end=$(date +%s.%N)
+kill "$standin"
+wait "$standin" || true
+tail -1 times.txt
+cat standin.txt
+echo "apply into QuestDB $(echo "$end - $start" | bc) s, $(echo "$rows / ($end - $start)" | bc) rows/s"
