@@ -27,8 +27,10 @@ type applyView struct {
 	// terminal (journald), where there is no bar.
 	progress *progressLog
 	// active are the series of the actions running now, by action index,
-	// shown in the bar's description.
+	// shown in the bar's description; a rebuild's with its pace and ETA.
 	active map[int]string
+	// throttle is the bar's shortest time between two redraws.
+	throttle time.Duration
 	// brief logs actions when they end only (an unattended apply).
 	brief bool
 }
@@ -67,7 +69,7 @@ func (v *applyView) running(idx int, series string) {
 const maxBarNames = 3
 
 func newApplyView(w io.Writer, st style, tty bool) *applyView {
-	v := &applyView{w: w, st: st, tty: tty}
+	v := &applyView{w: w, st: st, tty: tty, throttle: 100 * time.Millisecond}
 	if !tty {
 		v.progress = newProgressLog(time.Now)
 	}
@@ -86,7 +88,7 @@ func (v *applyView) handle(ev executor.Event) {
 				progressbar.OptionShowIts(),
 				progressbar.OptionSetItsString("rows"),
 				progressbar.OptionSetPredictTime(true),
-				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionThrottle(v.throttle),
 				progressbar.OptionClearOnFinish(),
 			)
 		}
@@ -145,7 +147,7 @@ func (v *applyView) handle(ev executor.Event) {
 	case executor.RebuildProgress:
 		switch {
 		case v.bar != nil:
-			v.bar.Describe(rebuildProgressLine(e))
+			v.running(e.Index, rebuildBarText(e))
 		case v.progress != nil:
 			if v.progress.due(e.Index) {
 				v.line("%s", rebuildProgressLine(e))

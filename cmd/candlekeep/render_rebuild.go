@@ -104,6 +104,14 @@ func rebuildProgressLine(e executor.RebuildProgress) string {
 		plural(int(min(e.Rows, 2)), "candle", "candles"), count(rows), seconds(e.Left))
 }
 
+// rebuildBarText is a running rebuild in the progress bar's description,
+// beside the other running series: "XBTUSD/5 trades to 2026-11-27 12:00,
+// 3,000 trades/s, ETA 6.0s".
+func rebuildBarText(e executor.RebuildProgress) string {
+	return fmt.Sprintf("%s trades to %s, %s trades/s, ETA %s", e.Action.Series, ohlc.FormatTime(e.Reached),
+		count(perSecond(e.Trades, e.Elapsed)), seconds(e.Left))
+}
+
 // perSecond is n over d, per second; 0 for no time.
 func perSecond(n int64, d time.Duration) int64 {
 	if d <= 0 {
