@@ -42,7 +42,7 @@ func (v *logView) handle(ev executor.Event) {
 	case executor.ActionSkipped:
 		v.log.Warn("action skipped", "series", e.Action.Series.String(), "span", e.Action.Span.String(), "error", e.Err.Error())
 	case executor.APIUnreachable:
-		v.log.Error("api unreachable: the remaining API backfills are skipped", "error", e.Err.Error())
+		v.log.Error("api unreachable: the remaining API backfills and rebuilds are skipped", "error", e.Err.Error())
 	case executor.ActionFailed:
 		if errors.Is(e.Err, executor.ErrInterrupted) {
 			v.log.Warn("action stopped", "series", e.Action.Series.String(), "span", e.Action.Span.String(), "rows", e.Rows)
