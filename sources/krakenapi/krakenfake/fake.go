@@ -30,7 +30,7 @@ type Options struct {
 	// to 1 s − Tolerance, absorbing the scheduling jitter between a
 	// client's limiter and the server's clock (a request sent on time may
 	// arrive late, its successor on time). Default 100ms: on two cores
-	// busy with other tests a request was seen 25ms late, and the fake's
+	// busy with other tests a request arrived more than 25ms late, and the fake's
 	// answer "rate limit exceeded" then cost a retry a test counted;
 	// a client sending faster than its rate still shows, as the
 	// unlimited case of TestLimiterKeepsTheRate does. Negative means an exact 1 s
