@@ -63,19 +63,19 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 
 	// Metrics are published last, once the lock is released, for every
 	// outcome: a run that could not start is a failed run too.
-	var m applyMetrics
+	var m workspace.ApplyMetrics
 	if mf.enabled() {
-		m.run, m.tally = metrics.New("apply"), newApplyTally()
+		m.Start(metrics.New("apply"))
 		defer func() {
-			m.record()
-			err = mf.publish(ctx, env, m.run, now, started, m.interrupted, err)
+			m.Record()
+			err = mf.publish(ctx, env, m.Run, now, started, m.Interrupted, err)
 		}()
 	}
 	sess, err := openSession(ctx, env, &cf, now, true, sel)
 	if err != nil {
 		return err
 	}
-	m.cfg = sess.Config
+	m.Config = sess.Config
 	defer closeWith(&err, sess)
 	lock, err := takeLock(ctx, env, sess.State, "apply", *lockTimeout)
 	if err != nil {
@@ -89,7 +89,7 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return savedPlanHint(err)
 	}
-	m.plan = plan
+	m.Plan = plan
 	if !sess.Sink.Checked {
 		return fmt.Errorf("apply writes to the sink, which could not be reached: %w", sess.Sink.Unchecked)
 	}
@@ -134,20 +134,15 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 			if v, ok := view.(*applyView); ok {
 				v.brief = brief
 			}
-			if m.run != nil {
-				return m.tally.wrap(view.handle)
-			}
-			return view.handle
+			return m.Wrap(view.handle)
 		}})
 	stopNotice()
 	if err != nil {
 		return err
 	}
-	m.interrupted = res.Interrupted
-	if m.run != nil {
-		if err := m.freshness(context.WithoutCancel(ctx), sess.State, now); err != nil {
-			return err
-		}
+	m.Interrupted = res.Interrupted
+	if err := m.ReadFreshness(context.WithoutCancel(ctx), sess.State, now); err != nil {
+		return err
 	}
 	if *gcAfter && len(res.Failures) == 0 && !res.Interrupted {
 		// Deferred so its line follows the summary, and still runs

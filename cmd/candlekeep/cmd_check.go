@@ -52,7 +52,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if mf.enabled() {
 		run := metrics.New("check")
 		defer func() {
-			freshnessMetrics(run, results)
+			workspace.FreshnessMetrics(run, results)
 			err = mf.publish(ctx, env, run, now, started, false, err)
 		}()
 	}

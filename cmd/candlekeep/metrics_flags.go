@@ -5,13 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"slices"
 	"time"
 
-	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/metrics"
-	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // metricsFlags are -metrics-dir and -pushgateway of apply and check.
@@ -79,68 +75,4 @@ func outcomeOf(err error, interrupted bool) (int, string) {
 		return code, metrics.OutcomeLost
 	}
 	return code, metrics.OutcomeFailed
-}
-
-// tierIntervals are the configuration's tiers × intervals ("" for pairs
-// listed directly), so every gauge of a configured tier exists, at 0 when
-// nothing is missing: an alert on "> 0" then never sees an absent series.
-func tierIntervals(cfg *config.Config) []tierInterval {
-	var out []tierInterval
-	for _, c := range cfg.Coverage {
-		tiers := slices.Clone(c.Tiers)
-		if len(c.Tiers) == 0 || hasDirectPairs(cfg, c) {
-			tiers = append(tiers, "")
-		}
-		for _, t := range tiers {
-			for _, iv := range c.Intervals {
-				out = append(out, tierInterval{t, iv})
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b tierInterval) int {
-		if a.tier != b.tier {
-			if a.tier < b.tier {
-				return -1
-			}
-			return 1
-		}
-		return int(a.interval) - int(b.interval)
-	})
-	return slices.Compact(out)
-}
-
-type tierInterval struct {
-	tier     string
-	interval ohlc.Interval
-}
-
-// hasDirectPairs reports whether c lists pairs beyond its tiers'.
-func hasDirectPairs(cfg *config.Config, c config.Coverage) bool {
-	inTiers := map[string]bool{}
-	for _, t := range cfg.Tiers {
-		if slices.Contains(c.Tiers, t.Name) {
-			for _, p := range t.Pairs {
-				inTiers[p] = true
-			}
-		}
-	}
-	for _, p := range c.Pairs {
-		if !inTiers[p] {
-			return true
-		}
-	}
-	return false
-}
-
-// freshnessMetrics sets every checked series' age and thresholds.
-func freshnessMetrics(run *metrics.Run, results []workspace.Freshness) {
-	for _, r := range results {
-		age := time.Duration(r.Age) * time.Second
-		if r.CoveredUntil == 0 {
-			// Never loaded: as old as the window, which no threshold
-			// passes; the age of the start of time would overflow rules.
-			age = time.Duration(r.Expected-ohlc.KrakenFirstTrade) * time.Second
-		}
-		run.Freshness(r.Series.String(), r.Series.Pair, int(r.Series.Interval), age, r.WarnAfter, r.ErrorAfter)
-	}
 }

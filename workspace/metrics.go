@@ -1,9 +1,11 @@
-package main
+package workspace
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/executor"
@@ -11,7 +13,6 @@ import (
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/state"
-	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // applyTally counts what an apply did from its events, for the metrics.
@@ -130,33 +131,50 @@ func (t *applyTally) record(run *metrics.Run, cfg *config.Config, p *planner.Pla
 	}
 }
 
-// applyMetrics is what an apply publishes, gathered as it goes.
-type applyMetrics struct {
-	run         *metrics.Run // nil without -metrics-dir or -pushgateway
+// ApplyMetrics is what an apply publishes, gathered as it goes. The
+// zero value gathers nothing (no -metrics-dir or -pushgateway).
+type ApplyMetrics struct {
+	Run         *metrics.Run // nil when nothing is published
+	Config      *config.Config
+	Plan        *planner.Plan
+	Interrupted bool
 	tally       *applyTally
-	cfg         *config.Config
-	plan        *planner.Plan
-	interrupted bool
-	fresh       []workspace.Freshness
+	fresh       []Freshness
 }
 
-// freshness reads state after the run and keeps each checked series'
+// Start gathers the apply's metrics into run.
+func (m *ApplyMetrics) Start(run *metrics.Run) { m.Run, m.tally = run, newApplyTally() }
+
+// Wrap counts each event for the metrics, then hands it to next; next
+// itself when nothing is gathered.
+func (m *ApplyMetrics) Wrap(next func(executor.Event)) func(executor.Event) {
+	if m.Run == nil {
+		return next
+	}
+	return m.tally.wrap(next)
+}
+
+// ReadFreshness reads state after the run and keeps each checked series'
 // age, as check would measure it now.
-func (m *applyMetrics) freshness(ctx context.Context, st *state.Store, now int64) error {
+func (m *ApplyMetrics) ReadFreshness(ctx context.Context, st *state.Store, now int64) error {
+	if m.Run == nil {
+		return nil
+	}
 	snap, err := st.Snapshot(ctx)
 	if err != nil {
 		return fmt.Errorf("read state for metrics: %w", err)
 	}
-	m.fresh = workspace.CheckFreshness(m.cfg, snap.Coverage, now)
+	m.fresh = CheckFreshness(m.Config, snap.Coverage, now)
 	return nil
 }
 
-func (m *applyMetrics) record() {
-	if m.run == nil || m.cfg == nil {
+// Record sets the run's gauges from what was gathered.
+func (m *ApplyMetrics) Record() {
+	if m.Run == nil || m.Config == nil {
 		return
 	}
-	m.tally.record(m.run, m.cfg, m.plan)
-	freshnessMetrics(m.run, m.fresh)
+	m.tally.record(m.Run, m.Config, m.Plan)
+	FreshnessMetrics(m.Run, m.fresh)
 }
 
 // gapActions are the plan's unfillable gaps as listing actions.
@@ -166,4 +184,68 @@ func gapActions(p *planner.Plan) []planner.Action {
 		out[i] = g.Action()
 	}
 	return out
+}
+
+// tierIntervals are the configuration's tiers × intervals ("" for pairs
+// listed directly), so every gauge of a configured tier exists, at 0 when
+// nothing is missing: an alert on "> 0" then never sees an absent series.
+func tierIntervals(cfg *config.Config) []tierInterval {
+	var out []tierInterval
+	for _, c := range cfg.Coverage {
+		tiers := slices.Clone(c.Tiers)
+		if len(c.Tiers) == 0 || hasDirectPairs(cfg, c) {
+			tiers = append(tiers, "")
+		}
+		for _, t := range tiers {
+			for _, iv := range c.Intervals {
+				out = append(out, tierInterval{t, iv})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b tierInterval) int {
+		if a.tier != b.tier {
+			if a.tier < b.tier {
+				return -1
+			}
+			return 1
+		}
+		return int(a.interval) - int(b.interval)
+	})
+	return slices.Compact(out)
+}
+
+type tierInterval struct {
+	tier     string
+	interval ohlc.Interval
+}
+
+// hasDirectPairs reports whether c lists pairs beyond its tiers'.
+func hasDirectPairs(cfg *config.Config, c config.Coverage) bool {
+	inTiers := map[string]bool{}
+	for _, t := range cfg.Tiers {
+		if slices.Contains(c.Tiers, t.Name) {
+			for _, p := range t.Pairs {
+				inTiers[p] = true
+			}
+		}
+	}
+	for _, p := range c.Pairs {
+		if !inTiers[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// FreshnessMetrics sets every checked series' age and thresholds.
+func FreshnessMetrics(run *metrics.Run, results []Freshness) {
+	for _, r := range results {
+		age := time.Duration(r.Age) * time.Second
+		if r.CoveredUntil == 0 {
+			// Never loaded: as old as the window, which no threshold
+			// passes; the age of the start of time would overflow rules.
+			age = time.Duration(r.Expected-ohlc.KrakenFirstTrade) * time.Second
+		}
+		run.Freshness(r.Series.String(), r.Series.Pair, int(r.Series.Interval), age, r.WarnAfter, r.ErrorAfter)
+	}
 }
