@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/feefifofunds/candlekeep/state"
 	"io"
 	"os"
 	"strings"
@@ -12,13 +13,8 @@ import (
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/report"
-	"github.com/feefifofunds/candlekeep/state"
 	"github.com/feefifofunds/candlekeep/workspace"
 )
-
-// reportRuns is how many recent runs report reads to name the last run
-// that touched each series: enough for a daily schedule, cheap to read.
-const reportRuns = 50
 
 func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	fs := newFlagSet(env, "report", "report [-by=tier|series] [-format=text|markdown|json|html | -json] [-o FILE] [-now=TIME] [-since=TIME] [-target=…] [-exclude=…]")
@@ -76,7 +72,7 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	// Without a state store nothing is covered yet; report that rather
 	// than create the store.
 	if workspace.StateExists(cfg) {
-		if err := readReportState(ctx, &in); err != nil {
+		if err := workspace.ReadReportState(ctx, &in); err != nil {
 			return err
 		}
 	}
@@ -117,34 +113,6 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	// Relative to -chdir, as plan -out is.
 	if err := os.WriteFile(resolvePath(env, *outPath), buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("write report: %w", err)
-	}
-	return nil
-}
-
-// readReportState reads what the report needs, without the lock: a
-// snapshot is one read transaction, the rest is informational.
-func readReportState(ctx context.Context, in *report.Input) (err error) {
-	st, _, err := workspace.OpenBoundState(ctx, in.Config)
-	if err != nil {
-		return err
-	}
-	defer closeWith(&err, st)
-	if in.Snapshot, err = st.Snapshot(ctx); err != nil {
-		return fmt.Errorf("read state: %w", err)
-	}
-	in.Gaps, err = st.Gaps(ctx, state.GapFilter{Statuses: []state.GapStatus{state.GapOpen, state.GapUnfillable, state.GapFailed}})
-	if err != nil {
-		return fmt.Errorf("read gaps: %w", err)
-	}
-	if in.Runs, err = st.Runs(ctx, reportRuns); err != nil {
-		return err
-	}
-	for _, r := range in.Runs {
-		actions, err := st.RunActions(ctx, r.ID)
-		if err != nil {
-			return err
-		}
-		in.Actions = append(in.Actions, actions...)
 	}
 	return nil
 }

@@ -1,0 +1,41 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/feefifofunds/candlekeep/report"
+	"github.com/feefifofunds/candlekeep/state"
+)
+
+// ReportRuns is how many recent runs report reads to name the last run
+// that touched each series: enough for a daily schedule, cheap to read.
+const ReportRuns = 50
+
+// ReadReportState reads what the report needs, without the lock: a
+// snapshot is one read transaction, the rest is informational.
+func ReadReportState(ctx context.Context, in *report.Input) (err error) {
+	st, _, err := OpenBoundState(ctx, in.Config)
+	if err != nil {
+		return err
+	}
+	defer closeWith(&err, st)
+	if in.Snapshot, err = st.Snapshot(ctx); err != nil {
+		return fmt.Errorf("read state: %w", err)
+	}
+	in.Gaps, err = st.Gaps(ctx, state.GapFilter{Statuses: []state.GapStatus{state.GapOpen, state.GapUnfillable, state.GapFailed}})
+	if err != nil {
+		return fmt.Errorf("read gaps: %w", err)
+	}
+	if in.Runs, err = st.Runs(ctx, ReportRuns); err != nil {
+		return err
+	}
+	for _, r := range in.Runs {
+		actions, err := st.RunActions(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		in.Actions = append(in.Actions, actions...)
+	}
+	return nil
+}
