@@ -60,7 +60,11 @@ func openZipMember(f *zip.File) (io.ReadCloser, error) {
 	default:
 		return nil, zip.ErrAlgorithm
 	}
-	return &memberReader{body: body, size: size, crc: f.CRC32, hash: crc32.NewIEEE()}, nil
+	var member io.ReadCloser = &memberReader{body: body, size: size, crc: f.CRC32, hash: crc32.NewIEEE()}
+	if f.Method == zip.Deflate && size >= readAheadFloor {
+		member = newReadAhead(member)
+	}
+	return member, nil
 }
 
 // memberReader checks a member's inflated bytes against its header: never
