@@ -15,9 +15,10 @@ type CheckDoc struct {
 
 // CheckLost is one stretch of candles lost since the last apply.
 type CheckLost struct {
-	Series   string `json:"series"`
-	Start    string `json:"start"`
-	End      string `json:"end"`
+	Series string `json:"series"`
+	// The span's start and end, at the top level as version 1.0 wrote
+	// them, in the one JSON form of a span.
+	ohlc.JSONSpan
 	Candles  int64  `json:"candles"`
 	Severity string `json:"severity"`
 	Fill     string `json:"fill"`

@@ -64,16 +64,17 @@ type FileDoc struct {
 }
 
 type ActionDoc struct {
-	RunID  int64         `json:"run_id"`
-	Seq    int           `json:"seq"`
-	Kind   string        `json:"kind"`
-	Start  ohlc.JSONTime `json:"start"`
-	End    ohlc.JSONTime `json:"end"`
-	Dump   string        `json:"dump,omitempty"`
-	Member string        `json:"member,omitempty"`
-	Status string        `json:"status"`
-	Rows   int64         `json:"rows"`
-	Error  string        `json:"error,omitempty"`
+	RunID int64  `json:"run_id"`
+	Seq   int    `json:"seq"`
+	Kind  string `json:"kind"`
+	// The span's start and end, at the top level, in the one JSON form
+	// of a span.
+	ohlc.JSONSpan
+	Dump   string `json:"dump,omitempty"`
+	Member string `json:"member,omitempty"`
+	Status string `json:"status"`
+	Rows   int64  `json:"rows"`
+	Error  string `json:"error,omitempty"`
 }
 
 func SeriesDocument(rec *SeriesRecords) SeriesDoc {
@@ -99,15 +100,15 @@ func SeriesDocument(rec *SeriesRecords) SeriesDoc {
 	}
 	for i, a := range rec.Actions {
 		out.Actions[i] = ActionDoc{RunID: a.RunID, Seq: a.Seq, Kind: a.Kind,
-			Start: ohlc.JSONTime(time.Unix(a.Span.Start, 0)), End: ohlc.JSONTime(time.Unix(a.Span.End, 0)),
-			Dump: a.Dump, Member: a.Member, Status: string(a.Status), Rows: a.Rows, Error: a.Error}
+			JSONSpan: a.Span.JSON(),
+			Dump:     a.Dump, Member: a.Member, Status: string(a.Status), Rows: a.Rows, Error: a.Error}
 	}
 	return out
 }
 
 func toGapJSON(g state.Gap) GapDoc {
 	out := GapDoc{
-		Series: g.Series.String(), Start: ohlc.JSONTime(time.Unix(g.Span.Start, 0)), End: ohlc.JSONTime(time.Unix(g.Span.End, 0)),
+		Series: g.Series.String(), JSONSpan: g.Span.JSON(),
 		Status: string(g.Status), Reason: g.Reason, Attempts: g.Attempts, LastError: g.LastError,
 		DetectedAt: ohlc.JSONTime(g.DetectedAt),
 	}
@@ -124,9 +125,10 @@ func toGapJSON(g state.Gap) GapDoc {
 
 // GapDoc is one gap record in `state gaps -json`.
 type GapDoc struct {
-	Series     string              `json:"series"`
-	Start      ohlc.JSONTime       `json:"start"`
-	End        ohlc.JSONTime       `json:"end"`
+	Series string `json:"series"`
+	// The span's start and end, at the top level, in the one JSON form
+	// of a span.
+	ohlc.JSONSpan
 	Status     string              `json:"status"`
 	Reason     string              `json:"reason,omitempty"`
 	Suggestion string              `json:"suggestion,omitempty"`

@@ -86,7 +86,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 		doc.CandlekeepVersion = candlekeepVersion()
 		actions, _ := lostActions(cfg, lost)
 		for _, a := range actions {
-			doc.Lost = append(doc.Lost, workspace.CheckLost{Series: a.Series.String(), Start: ohlc.JSONTimeOf(a.Lost.Start), End: ohlc.JSONTimeOf(a.Lost.End),
+			doc.Lost = append(doc.Lost, workspace.CheckLost{Series: a.Series.String(), JSONSpan: a.Lost.JSON(),
 				Candles: a.Lost.Candles(a.Series.Interval), Severity: string(lostSeverity(cfg, a)), Fill: fillText(a)})
 		}
 		err = writeJSON(env.stdout, doc)

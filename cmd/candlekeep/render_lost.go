@@ -106,7 +106,7 @@ func writeLostJSON(w io.Writer, cfg *config.Config, p *planner.Plan) {
 	enc := json.NewEncoder(w)
 	for _, a := range lost {
 		_ = enc.Encode(jsonLost{
-			Type: "candles_lost", Time: time.Now().UTC().Format(time.RFC3339), Series: a.Series.String(),
+			Type: "candles_lost", Time: ohlc.JSONTimeOf(time.Now().Unix()), Series: a.Series.String(),
 			Span: a.Lost.JSON(), Candles: a.Lost.Candles(a.Series.Interval),
 			Severity: string(lostSeverity(cfg, a)), Fill: fillText(a),
 		})

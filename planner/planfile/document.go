@@ -157,11 +157,9 @@ type Action struct {
 	Tiers    []string `json:"tiers"`
 }
 
-// Span is a half-open time range [start, end), both RFC 3339 in UTC.
-type Span struct {
-	Start string `json:"start"`
-	End   string `json:"end"`
-}
+// Span is a half-open time range [start, end), both RFC 3339 in UTC: the
+// one JSON form of a span every document writes.
+type Span = ohlc.JSONSpan
 
 // Source is the dump member a load_csv action reads.
 type Source struct {
@@ -350,7 +348,8 @@ func TierTotals(p *planner.Plan) []TierTotal {
 	return out
 }
 
-func formatTime(unix int64) string { return time.Unix(unix, 0).UTC().Format(time.RFC3339) }
+// formatTime is the one JSON form of a time every document writes.
+func formatTime(unix int64) string { return ohlc.JSONTimeOf(unix) }
 
 // formatOptionalTime is formatTime, or "" for 0 (none).
 func formatOptionalTime(unix int64) string {
