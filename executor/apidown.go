@@ -54,6 +54,22 @@ func (g *apiGate) judge(idx int, err error) error {
 // trippedBy says whether backfill idx found the API unreachable.
 func (g *apiGate) trippedBy(idx int) bool { return g != nil && g.first.Load() == int64(idx)+1 }
 
+// judgeAPI passes an API action's error through the run's gate: the first
+// action to find Kraken unreachable keeps its error and says so, once,
+// before the skipped lines of the actions in flight; a later one gets
+// ErrAPISkipped. Without a gate the error is returned as it is.
+func (l *load) judgeAPI(err error) error {
+	g := l.e.gate()
+	if g == nil {
+		return err
+	}
+	err = g.judge(l.idx, err)
+	if g.trippedBy(l.idx) {
+		l.emit(APIUnreachable{Index: l.idx, Err: err})
+	}
+	return err
+}
+
 // gate is the run's API gate, nil without an API.
 func (e *Executor) gate() *apiGate {
 	g, _ := e.API.(*apiGate)

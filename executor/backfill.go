@@ -33,15 +33,8 @@ func (l *load) backfill(ctx context.Context, writers *writerPool) error {
 	if err != nil {
 		if ctx.Err() != nil {
 			err = ErrInterrupted
-		} else if g := l.e.gate(); g != nil {
-			if err = g.judge(l.idx, err); errors.Is(err, ErrAPISkipped) {
-				return err // recorded as skipped by runAction, not failed
-			}
-			if g.trippedBy(l.idx) {
-				// Said first, before the skipped lines of the
-				// backfills in flight.
-				l.emit(APIUnreachable{Index: l.idx, Err: err})
-			}
+		} else if err = l.judgeAPI(err); errors.Is(err, ErrAPISkipped) {
+			return err // recorded as skipped by runAction, not failed
 		}
 		return l.fail(stateCtx, err)
 	}

@@ -83,15 +83,9 @@ func (l *load) rebuild(ctx context.Context, writers *writerPool) error {
 		if err != nil {
 			if ctx.Err() != nil {
 				err = ErrInterrupted
-			} else if g := l.e.gate(); g != nil {
-				// As a backfill: the first to find Kraken unreachable
-				// fails, one not yet under way is skipped.
-				if err = g.judge(l.idx, err); errors.Is(err, ErrAPISkipped) && r.trades == 0 {
-					return err
-				}
-				if g.trippedBy(l.idx) {
-					l.emit(APIUnreachable{Index: l.idx, Err: err})
-				}
+			} else if err = l.judgeAPI(err); errors.Is(err, ErrAPISkipped) && r.trades == 0 {
+				// As a backfill: one not yet under way is skipped.
+				return err
 			}
 			return r.stop(stateCtx, err)
 		}
