@@ -105,16 +105,8 @@ func (d *decoder) api(blocks []*hcl.Block) API {
 			a.MaxRetries = n
 		}
 	}
-	if s, attr, ok := d.str(attrs, "timeout"); ok {
-		dur, err := ParseDuration(s)
-		if err == nil && dur <= 0 {
-			err = fmt.Errorf("timeout %q must be longer than zero", s)
-		}
-		if err != nil {
-			d.errorf(attr.Expr.Range(), "Invalid timeout", "%s", capitalize(err.Error()))
-		} else {
-			a.Timeout = dur
-		}
+	if dur, _ := d.positiveDuration(attrs, "timeout"); dur > 0 {
+		a.Timeout = dur
 	}
 	if s, attr, ok := d.str(attrs, "settle"); ok {
 		// "0s" is allowed: every fetched candle final at once.

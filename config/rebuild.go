@@ -98,17 +98,8 @@ func (d *decoder) rebuild(blocks hcl.Blocks, ceiling float64) Rebuild {
 			r.MaxRequests = n
 		}
 	}
-	if s, attr, ok := d.str(attrs, "max_duration"); ok {
-		dur, err := ParseDuration(s)
-		switch {
-		case err != nil:
-			d.errorf(attr.Expr.Range(), "Invalid max_duration", "%s", capitalize(err.Error()))
-		case dur <= 0:
-			d.errorf(attr.Expr.Range(), "Invalid max_duration",
-				"max_duration is how long one run may spend on rebuilds, more than 0, not %q; to stop rebuilding, set enabled = false.", s)
-		default:
-			r.MaxDuration = dur
-		}
+	if dur, _ := d.positiveDuration(attrs, "max_duration"); dur > 0 {
+		r.MaxDuration = dur
 	}
 	if s, attr, ok := d.str(attrs, "pair_rate_limit"); ok {
 		rate, err := ParseRate(s)
