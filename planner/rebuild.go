@@ -52,7 +52,7 @@ func (p *planner) fillFromTrades(w *seriesWork, dst []Action) []Action {
 // action per contiguous stretch of trades, for every group of intervals
 // one tape can build (each divides the group's longest), estimates each,
 // and spends the request budget in plan order: what it does not reach is
-// returned as deferred gaps.
+// returned as deferred gaps, with spent as their suggestion.
 func (p *planner) groupRebuilds(actions []Action) ([]Action, []Gap) {
 	byPair := map[string][]Action{}
 	var pairs []string
@@ -72,14 +72,15 @@ func (p *planner) groupRebuilds(actions []Action) ([]Action, []Gap) {
 	if len(pairs) == 0 {
 		return actions, nil
 	}
-	budget, _ := p.rebuild.Budget(p.apiRate)
+	budget, by := p.rebuild.Budget(p.apiRate)
+	spent := Suggestion{Fix: FixNextRun, Budget: p.budgetSetting(by)}
 	var deferred []Gap
 	for _, pair := range pairs {
 		for _, group := range intervalGroups(byPair[pair]) {
 			for _, a := range mergeRebuilds(pair, group) {
 				p.estimate(&a)
 				var left []Gap
-				a, left, budget = p.spend(a, budget)
+				a, left, budget = p.spend(a, budget, spent)
 				deferred = append(deferred, left...)
 				if !a.Span.Empty() {
 					kept = append(kept, a)
@@ -238,8 +239,8 @@ func (p *planner) requestsTime(n int) time.Duration {
 // not fully pay for is cut at a boundary of its longest interval where
 // the budget runs out, estimated in proportion (at least one candle of
 // that interval while any budget is left); the rest of every build is
-// returned as deferred gaps.
-func (p *planner) spend(a Action, budget int) (Action, []Gap, int) {
+// returned as deferred gaps, with spent as their suggestion.
+func (p *planner) spend(a Action, budget int, spent Suggestion) (Action, []Gap, int) {
 	if a.Requests <= budget {
 		return a, nil, budget - a.Requests
 	}
@@ -261,7 +262,7 @@ func (p *planner) spend(a Action, budget int) (Action, []Gap, int) {
 		if left := b.Span.Intersect(rest); !left.Empty() {
 			deferred = append(deferred, Gap{Series: ohlc.Series{Pair: a.Series.Pair, Interval: b.Interval}, Span: left,
 				Coverage: a.Coverage, Tiers: a.Tiers, Reason: ReasonDeferredBudget,
-				Suggestion: Suggestion{Fix: FixNextRun, Budget: p.budgetSpent()}})
+				Suggestion: spent})
 		}
 	}
 	a.Span.End = cut
@@ -280,10 +281,10 @@ func (p *planner) spend(a Action, budget int) (Action, []Gap, int) {
 	return a, deferred, max(0, budget-a.Requests)
 }
 
-// budgetSpent names the setting whose budget a deferred gap waits on, as
-// written in the configuration: "max_requests = 3600".
-func (p *planner) budgetSpent() string {
-	if _, by := p.rebuild.Budget(p.apiRate); by == "max_duration" {
+// budgetSetting names the setting whose budget deferred gaps wait on,
+// as written in the configuration: "max_requests = 3600".
+func (p *planner) budgetSetting(by string) string {
+	if by == "max_duration" {
 		d := ohlc.FormatDuration(p.rebuild.MaxDuration, 3)
 		return fmt.Sprintf("max_duration = %q", d)
 	}
