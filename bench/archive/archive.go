@@ -11,6 +11,7 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/feefifofunds/candlekeep/bench/synth"
@@ -96,3 +97,29 @@ func add(zw *zip.Writer, name string, body []byte) error {
 // appleDouble is the head of an AppleDouble file as macOS's zip writes
 // beside each file: magic 0x00051607, version 2, filler, no entries.
 var appleDouble = append([]byte{0, 5, 0x16, 7, 0, 2, 0, 0}, []byte("Mac OS X        \x00\x00")...)
+
+// Config wants every pair of the archive at every interval over its
+// whole history, from the zip as a full-history dump; the API is off, so
+// what a pair lacks is reported, not fetched.
+func Config(zip string, pairs int) string {
+	names := make([]string, pairs)
+	for i := range names {
+		names[i] = fmt.Sprintf("%q", Pair(i))
+	}
+	return fmt.Sprintf(`dump "full" {
+  path  = %q
+  until = "2025-01-01"
+}
+
+api {
+  enabled = false
+}
+
+coverage "all" {
+  pairs     = [%s]
+  intervals = ["1m", "5m", "15m", "1h", "4h", "12h", "1d"]
+  from      = "2019-01-01"
+  to        = "2025-01-01"
+}
+`, zip, strings.Join(names, ", "))
+}

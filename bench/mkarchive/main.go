@@ -12,7 +12,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/feefifofunds/candlekeep/bench/archive"
 )
@@ -63,31 +62,5 @@ func run(in, out, hcl string, pairs int, scale float64) error {
 	if hcl == "" {
 		return nil
 	}
-	return os.WriteFile(hcl, []byte(Config(out, pairs)), 0o644)
-}
-
-// Config wants every pair of the archive at every interval over its
-// whole history, from the zip as a full-history dump; the API is off, so
-// what a pair lacks is reported, not fetched.
-func Config(zip string, pairs int) string {
-	names := make([]string, pairs)
-	for i := range names {
-		names[i] = fmt.Sprintf("%q", archive.Pair(i))
-	}
-	return fmt.Sprintf(`dump "full" {
-  path  = %q
-  until = "2025-01-01"
-}
-
-api {
-  enabled = false
-}
-
-coverage "all" {
-  pairs     = [%s]
-  intervals = ["1m", "5m", "15m", "1h", "4h", "12h", "1d"]
-  from      = "2019-01-01"
-  to        = "2025-01-01"
-}
-`, zip, strings.Join(names, ", "))
+	return os.WriteFile(hcl, []byte(archive.Config(out, pairs)), 0o644)
 }

@@ -39,26 +39,7 @@ func TestWholeArchiveScaledDown(t *testing.T) {
 	for _, m := range members {
 		total += m.Rows
 	}
-	var pairs []string
-	for i := range 40 {
-		pairs = append(pairs, `"`+archive.Pair(i)+`"`)
-	}
-	config := `dump "full" {
-  path  = "Kraken_OHLCVT.zip"
-  until = "2025-01-01"
-}
-
-api {
-  enabled = false
-}
-
-coverage "all" {
-  pairs     = [` + strings.Join(pairs, ", ") + `]
-  intervals = ["1m", "5m", "15m", "1h", "4h", "12h", "1d"]
-  from      = "2019-01-01"
-  to        = "2025-01-01"
-}
-`
+	config := archive.Config("Kraken_OHLCVT.zip", 40)
 	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
