@@ -32,21 +32,29 @@ func Refresh(ctx context.Context, cfg *config.Config, st *state.Store, progress 
 		return res, fmt.Errorf("refresh reads the sink, which could not be reached: %w", res.Sink.Unchecked)
 	}
 	if !res.Sink.Identity.Exists() {
-		return res, nil
+		return res, nil // nothing to read: see detectDrift
 	}
-	sink, err := OpenSinkReadOnly(ctx, cfg)
-	if err != nil {
-		return res, err
-	}
-	defer closeWith(&err, sink)
 	snap, err := st.Snapshot(ctx)
 	if err != nil {
 		return res, fmt.Errorf("read state: %w", err)
 	}
-	if res.Drifts, err = executor.DetectDrift(ctx, sink, snap, progress); err != nil || len(res.Drifts) == 0 {
+	if res.Drifts, err = detectDrift(ctx, cfg, snap, progress); err != nil || len(res.Drifts) == 0 {
 		return res, err
 	}
 	ex := &executor.Executor{State: st}
 	// Forgetting is one step: a Ctrl-C now must not leave half of it.
 	return res, ex.Forget(context.WithoutCancel(ctx), res.Drifts)
+}
+
+// detectDrift reads the configured sink back, read-only, and compares it
+// with snap's coverage. Callers first check that its table exists: state
+// holds nothing for a missing one (see the sink notes), and reading it
+// would create it.
+func detectDrift(ctx context.Context, cfg *config.Config, snap *state.Snapshot, progress func(checked, total int)) (_ []executor.Drift, err error) {
+	sink, err := OpenSinkReadOnly(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer closeWith(&err, sink)
+	return executor.DetectDrift(ctx, sink, snap, progress)
 }

@@ -34,18 +34,11 @@ type Session struct {
 
 // refreshed reports drift between state and the sink and returns the
 // snapshot without the drifted coverage.
-func (s *Session) refreshed(ctx context.Context, snap *state.Snapshot) (_ *state.Snapshot, err error) {
+func (s *Session) refreshed(ctx context.Context, snap *state.Snapshot) (*state.Snapshot, error) {
 	if !s.Sink.Identity.Exists() {
-		// No table: state holds nothing for it (see the sink notes), and
-		// reading it would create it.
-		return snap, nil
+		return snap, nil // nothing to read: see detectDrift
 	}
-	sink, err := OpenSinkReadOnly(ctx, s.Config)
-	if err != nil {
-		return nil, err
-	}
-	defer closeWith(&err, sink)
-	drifts, err := executor.DetectDrift(ctx, sink, snap, func(checked, total int) {
+	drifts, err := detectDrift(ctx, s.Config, snap, func(checked, total int) {
 		s.emit(DriftProgress{Checked: checked, Total: total})
 	})
 	if err != nil {
