@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/planner/planfile"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -106,7 +107,7 @@ func runStateGaps(ctx context.Context, env *cliEnv, args []string) (err error) {
 		case g.LastError != "" && g.Status == state.GapFailed:
 			notes = append(notes, fmt.Sprintf("  %s %s: %s", g.Series, g.Span, g.LastError))
 		case g.Suggestion != "" && g.Status != state.GapFilled:
-			notes = append(notes, fmt.Sprintf("  %s %s: %s", g.Series, g.Span, suggestionText(g.Series, planner.DecodeSuggestion(g.Suggestion))))
+			notes = append(notes, fmt.Sprintf("  %s %s: %s", g.Series, g.Span, planfile.SuggestionText(g.Series, planner.DecodeSuggestion(g.Suggestion))))
 		}
 	}
 	if len(notes) > 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"github.com/feefifofunds/candlekeep/planner/planfile"
 	"slices"
 	"strings"
 
@@ -223,7 +224,7 @@ func genericSuggestion(a planner.Action) string {
 	if sg.Member == fmt.Sprintf("%s_%d.csv", a.Series.Pair, int(a.Series.Interval)) {
 		sg.Member = "each series' file"
 	}
-	return escapeMarkdown(suggestionText(a.Series, sg))
+	return escapeMarkdown(planfile.SuggestionText(a.Series, sg))
 }
 
 // compactSpan is a span as a reader writes it: 2019-01-01 → 2021-04-01.

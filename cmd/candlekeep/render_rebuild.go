@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/feefifofunds/candlekeep/planner/planfile"
 	"io"
 	"strconv"
 	"strings"
@@ -91,7 +92,7 @@ func renderDeferred(w io.Writer, p *planner.Plan, st style) {
 	for _, g := range p.Deferred {
 		fmt.Fprintf(w, "  %s %-13s %-*s  deferred (budget)\n", st.yellow("…"), g.Series, width, g.Span)
 	}
-	fmt.Fprintf(w, "  %s\n\n", st.dim(suggestionText(p.Deferred[0].Series, p.Deferred[0].Suggestion)))
+	fmt.Fprintf(w, "  %s\n\n", st.dim(planfile.SuggestionText(p.Deferred[0].Series, p.Deferred[0].Suggestion)))
 }
 
 // rebuildProgressLine is a running rebuild's progress: "XBTUSD/60
