@@ -34,7 +34,7 @@ func (e *Executor) runAction(ctx context.Context, opts Options, writers *writerP
 		return e.skip(ctx, runID, rec, a)
 	}
 	g := e.gate()
-	if usesAPI(a.Kind) && g != nil && g.down() {
+	if traitsOf(a.Kind).api && g != nil && g.down() {
 		return e.skipAPI(ctx, runID, rec, a)
 	}
 	emit(ActionStarted{Index: idx, Action: a})
@@ -62,10 +62,4 @@ func (l *load) finish(err error, began time.Time) outcome {
 	}
 	l.emit(ActionFinished{Index: l.idx, Action: l.a, Rows: l.rows, Duration: time.Since(began), Short: l.short})
 	return outcome{rows: l.rows, reached: l.a.Span.End, short: l.short}
-}
-
-// usesAPI says whether actions of kind ask Kraken's API, and so are
-// skipped once a run found it unreachable.
-func usesAPI(kind planner.Kind) bool {
-	return kind == planner.BackfillAPI || kind == planner.RebuildTrades
 }

@@ -337,10 +337,10 @@ func unfillableGaps(plan *planner.Plan) []state.Gap {
 	return gaps
 }
 
-// startOrder is the order in which work starts: API backfills first,
-// shortest interval first, because the API window slides with the clock
-// (at one minute, ten candles of margin last ten minutes) while CSV loads
-// can wait; otherwise the plan's order.
+// startOrder is the order in which work starts: urgent kinds (API
+// backfills) first, shortest interval first, because the API window
+// slides with the clock (at one minute, ten candles of margin last ten
+// minutes) while CSV loads can wait; otherwise the plan's order.
 func startOrder(plan *planner.Plan, work []int) []int {
 	order := make([]int, len(work))
 	for k := range order {
@@ -348,7 +348,7 @@ func startOrder(plan *planner.Plan, work []int) []int {
 	}
 	rank := func(k int) (int, ohlc.Interval) {
 		a := plan.Actions[work[k]]
-		if a.Kind == planner.BackfillAPI {
+		if traitsOf(a.Kind).urgent {
 			return 0, a.Series.Interval
 		}
 		return 1, 0

@@ -25,7 +25,7 @@ var errTooBig = errors.New("more rows than a small load holds")
 // together with other small ones: a file of a hundred candles costs more
 // in commits (sink and state) than in rows, so small loads share them.
 func isSmall(a planner.Action, opts Options) bool {
-	return a.Kind == planner.LoadCSV && a.Estimate <= int64(opts.BatchRows/4)
+	return traitsOf(a.Kind).groupable && a.Estimate <= int64(opts.BatchRows/4)
 }
 
 // member is one small load of a group, read but not yet committed.

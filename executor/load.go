@@ -153,7 +153,14 @@ func (l *load) write(ctx context.Context, w sinks.Writer, batch []ohlc.Candle) e
 // record stores coverage [checkpoint, upTo) with the action's status and,
 // unless fileStatus is empty, the file's, in one state transaction.
 func (l *load) record(ctx context.Context, upTo int64, status state.ActionStatus, fileStatus state.FileStatus, msg string) error {
-	if err := l.e.State.Record(ctx, l.progress(upTo, status, fileStatus, msg)); err != nil {
+	steps := l.steps(upTo, status, fileStatus, msg)
+	var err error
+	if len(steps) == 1 {
+		err = l.e.State.Record(ctx, steps[0])
+	} else {
+		err = l.e.State.RecordAll(ctx, steps)
+	}
+	if err != nil {
 		return fmt.Errorf("record progress in state: %w", err)
 	}
 	l.recorded(upTo)
@@ -169,7 +176,8 @@ func (l *load) source() state.Source {
 	return r.source(l.a)
 }
 
-// progress is the state step that record stores.
+// progress is the state step of the action's own series that record
+// stores: its coverage [checkpoint, upTo), its status and its file.
 func (l *load) progress(upTo int64, status state.ActionStatus, fileStatus state.FileStatus, msg string) state.Progress {
 	p := state.Progress{
 		RunID: l.runID, ActionID: l.rec.ID, Series: l.a.Series,
@@ -184,6 +192,33 @@ func (l *load) progress(upTo int64, status state.ActionStatus, fileStatus state.
 		p.File = f
 	}
 	return p
+}
+
+// steps are the state steps record stores in one transaction: progress,
+// and for an action that builds several series at once (Builds) each
+// series' coverage over its build's part of [checkpoint, upTo) instead
+// of the action's own.
+func (l *load) steps(upTo int64, status state.ActionStatus, fileStatus state.FileStatus, msg string) []state.Progress {
+	own := l.progress(upTo, status, fileStatus, msg)
+	if len(l.a.Builds) == 0 {
+		return []state.Progress{own}
+	}
+	done := own.Covered
+	own.Covered = ohlc.Span{}
+	steps := []state.Progress{own}
+	for _, b := range l.a.Builds {
+		sp := b.Span.Intersect(done)
+		if sp.Empty() {
+			continue
+		}
+		s := ohlc.Series{Pair: l.a.Series.Pair, Interval: b.Interval}
+		if s == l.a.Series {
+			steps[0].Covered = sp
+			continue
+		}
+		steps = append(steps, state.Progress{Series: s, Covered: sp, Source: own.Source})
+	}
+	return steps
 }
 
 // recorded notes that state holds what progress(upTo, …) described.

@@ -39,8 +39,9 @@ type rebuildRun struct {
 // rebuild runs a rebuild_trades action: one stream of the pair's trades
 // over the span feeds one tape that builds every interval of the
 // action's builds; candles are written once the tape has passed their
-// end, and coverage of every built series is recorded, in one state
-// transaction, up to the tape's checkpoint, a boundary of all of them.
+// end, and coverage of every built series is recorded (the shared
+// record, one state transaction for all builds) up to the tape's
+// checkpoint, a boundary of all of them.
 // An interrupted rebuild therefore resumes there at the next plan.
 func (l *load) rebuild(ctx context.Context, writers *writerPool) error {
 	stateCtx := context.WithoutCancel(ctx)
@@ -109,9 +110,9 @@ func (l *load) rebuild(ctx context.Context, writers *writerPool) error {
 	// A stream that stopped at the present leaves the rest open.
 	if end := tape.Checkpoint(); r.stream.Reached() < l.a.Span.End {
 		l.short = ohlc.SpanSet{{Start: end, End: l.a.Span.End}}
-		return r.record(stateCtx, end, state.ActionDone, r.check.summary())
+		return l.record(stateCtx, end, state.ActionDone, "", r.check.summary())
 	}
-	return r.record(stateCtx, l.a.Span.End, state.ActionDone, r.check.summary())
+	return l.record(stateCtx, l.a.Span.End, state.ActionDone, "", r.check.summary())
 }
 
 // stop writes and records what the tape completed before cause, then
@@ -158,32 +159,8 @@ func (r *rebuildRun) flush(ctx context.Context, status state.ActionStatus) error
 	}
 	r.progress()
 	if cp := r.tape.Checkpoint(); cp > l.checkpoint {
-		return r.record(ctx, cp, status, "")
+		return l.record(ctx, cp, status, "", "")
 	}
-	return nil
-}
-
-// record stores, in one transaction, each build's coverage from the
-// action's checkpoint up to upTo and the action's status.
-func (r *rebuildRun) record(ctx context.Context, upTo int64, status state.ActionStatus, msg string) error {
-	l := r.l
-	done := ohlc.Span{Start: l.checkpoint, End: upTo}
-	steps := []state.Progress{{RunID: l.runID, ActionID: l.rec.ID, Series: l.a.Series,
-		Rows: l.unrecorded, Checkpoint: max(upTo, l.checkpoint), Status: status, Error: msg}}
-	for _, b := range l.a.Builds {
-		if sp := b.Span.Intersect(done); !sp.Empty() {
-			s := ohlc.Series{Pair: l.a.Series.Pair, Interval: b.Interval}
-			if s == l.a.Series {
-				steps[0].Covered, steps[0].Source = sp, state.SourceTrades
-				continue
-			}
-			steps = append(steps, state.Progress{Series: s, Covered: sp, Source: state.SourceTrades})
-		}
-	}
-	if err := l.e.State.RecordAll(ctx, steps); err != nil {
-		return fmt.Errorf("record progress in state: %w", err)
-	}
-	l.recorded(upTo)
 	return nil
 }
 

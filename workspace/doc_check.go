@@ -1,6 +1,9 @@
 package workspace
 
-import "github.com/feefifofunds/candlekeep/ohlc"
+import (
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner/planfile"
+)
 
 // CheckDoc is the document of `check -format=json`; see docs/json-format.md.
 type CheckDoc struct {
@@ -38,8 +41,9 @@ type CheckSeries struct {
 	ErrorAfterSeconds int64    `json:"error_after_seconds,omitempty"`
 }
 
-// CheckDocument is check's JSON document of results judged at now.
-func CheckDocument(results []Freshness, now int64) CheckDoc {
+// CheckDocument is check's JSON document of what it found.
+func CheckDocument(res CheckResult) CheckDoc {
+	results, now := res.Freshness, res.Now
 	doc := CheckDoc{FormatVersion: "1.1", Now: ohlc.JSONTimeOf(now), Status: WorstStatus(results),
 		Counts: map[string]int{FreshPass: 0, FreshWarn: 0, FreshError: 0}, Series: []CheckSeries{}, Lost: []CheckLost{}}
 	for _, r := range results {
@@ -52,6 +56,10 @@ func CheckDocument(results []Freshness, now int64) CheckDoc {
 			s.CoveredUntil, s.AgeSeconds = ohlc.JSONTimeOf(r.CoveredUntil), &age
 		}
 		doc.Series = append(doc.Series, s)
+	}
+	for _, g := range res.Lost {
+		doc.Lost = append(doc.Lost, CheckLost{Series: g.Series.String(), JSONSpan: g.Lost.JSON(),
+			Candles: g.Lost.Candles(g.Series.Interval), Severity: string(g.Severity), Fill: planfile.SuggestionText(g.Series, g.Suggestion)})
 	}
 	return doc
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/report"
 	"github.com/feefifofunds/candlekeep/state"
 )
@@ -11,6 +12,28 @@ import (
 // ReportRuns is how many recent runs report reads to name the last run
 // that touched each series: enough for a daily schedule, cheap to read.
 const ReportRuns = 50
+
+// Report computes the coverage report of in.Config at in.Now (with its
+// Since, Targets and Excludes) from state, with check's freshness
+// verdicts. Without a state store nothing is covered yet: that is
+// reported rather than the store created.
+func Report(ctx context.Context, in report.Input) (*report.Report, error) {
+	if StateExists(in.Config) {
+		if err := ReadReportState(ctx, &in); err != nil {
+			return nil, err
+		}
+	}
+	// The HTML report shows check's verdicts: the same judgement, here.
+	var coverage map[ohlc.Series]ohlc.SpanSet
+	if in.Snapshot != nil {
+		coverage = in.Snapshot.Coverage
+	}
+	in.Freshness = make(map[ohlc.Series]string)
+	for _, f := range CheckFreshness(in.Config, coverage, in.Now) {
+		in.Freshness[f.Series] = f.Status
+	}
+	return report.Compute(in), nil
+}
 
 // ReadReportState reads what the report needs, without the lock: a
 // snapshot is one read transaction, the rest is informational.

@@ -10,8 +10,6 @@ import (
 
 	"github.com/feefifofunds/candlekeep/metrics"
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/planner"
-	"github.com/feefifofunds/candlekeep/state"
 	"github.com/feefifofunds/candlekeep/workspace"
 )
 
@@ -48,11 +46,11 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	var results []workspace.Freshness
+	var res workspace.CheckResult
 	if mf.enabled() {
 		run := metrics.New("check")
 		defer func() {
-			workspace.FreshnessMetrics(run, results)
+			workspace.FreshnessMetrics(run, res.Freshness)
 			err = mf.publish(ctx, env, run, now, started, false, err)
 		}()
 	}
@@ -60,51 +58,25 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	// Coverage in state is what candlekeep vouches for; the sink is not
-	// read, so check is quick and needs no sink credentials. No lock:
-	// the snapshot is one read transaction. A state that does not exist
-	// yet is read as empty, not created: check only reads.
-	coverage := map[ohlc.Series]ohlc.SpanSet{}
-	snap := &state.Snapshot{}
-	if workspace.StateExists(cfg) {
-		st, _, err := workspace.OpenBoundState(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer closeWith(&err, st)
-		if snap, err = st.Snapshot(ctx); err != nil {
-			return err
-		}
-		coverage = snap.Coverage
-	}
-	results = workspace.CheckFreshness(cfg, coverage, now)
-	// Candles lost since the last apply: the planner's rule on state
-	// alone (no dumps are read, and candles that recent are in none).
-	lost := planner.Compute(planner.Input{Config: cfg, State: snap, Now: now})
-	if *format == "json" {
-		doc := workspace.CheckDocument(results, now)
-		doc.CandlekeepVersion = candlekeepVersion()
-		actions, _ := lostActions(cfg, lost)
-		for _, a := range actions {
-			doc.Lost = append(doc.Lost, workspace.CheckLost{Series: a.Series.String(), JSONSpan: a.Lost.JSON(),
-				Candles: a.Lost.Candles(a.Series.Interval), Severity: string(lostSeverity(cfg, a)), Fill: fillText(a)})
-		}
-		err = writeJSON(env.stdout, doc)
-	} else {
-		err = writeCheckText(env.stdout, results, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)})
-	}
-	if err != nil {
+	if res, err = workspace.Check(ctx, cfg, now); err != nil {
 		return err
 	}
 	if *format == "json" {
-		_, fatal := lostActions(cfg, lost)
-		if fatal {
-			return &exitCode{code: exitLost}
+		doc := workspace.CheckDocument(res)
+		doc.CandlekeepVersion = candlekeepVersion()
+		err = writeJSON(env.stdout, doc)
+	} else {
+		sty := style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}
+		if err = writeCheckText(env.stdout, res.Freshness, sty); err == nil {
+			renderLost(env.stdout, res.Lost, res.LostFatal, sty)
 		}
-	} else if renderLost(env.stdout, cfg, lost, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)}) {
-		return &exitCode{code: exitLost}
 	}
-	if workspace.WorstStatus(results) == workspace.FreshError {
+	switch {
+	case err != nil:
+		return err
+	case res.LostFatal:
+		return &exitCode{code: exitLost}
+	case workspace.WorstStatus(res.Freshness) == workspace.FreshError:
 		return &exitCode{code: exitStale}
 	}
 	return nil

@@ -68,24 +68,10 @@ func runReport(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if err := sel.check(cfg); err != nil {
 		return err
 	}
-	in := report.Input{Config: cfg, Now: now, Since: since, Targets: sel.targets.targets, Excludes: sel.excludes.targets}
-	// Without a state store nothing is covered yet; report that rather
-	// than create the store.
-	if workspace.StateExists(cfg) {
-		if err := workspace.ReadReportState(ctx, &in); err != nil {
-			return err
-		}
+	rep, err := workspace.Report(ctx, report.Input{Config: cfg, Now: now, Since: since, Targets: sel.targets.targets, Excludes: sel.excludes.targets})
+	if err != nil {
+		return err
 	}
-	// The HTML report shows check's verdicts: the same judgement, here.
-	var coverage map[ohlc.Series]ohlc.SpanSet
-	if in.Snapshot != nil {
-		coverage = in.Snapshot.Coverage
-	}
-	in.Freshness = make(map[ohlc.Series]string)
-	for _, f := range workspace.CheckFreshness(cfg, coverage, now) {
-		in.Freshness[f.Series] = f.Status
-	}
-	rep := report.Compute(in)
 	rows := rep.Tiers
 	if *by == "series" {
 		rows = rep.Series

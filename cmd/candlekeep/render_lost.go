@@ -11,46 +11,19 @@ import (
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // exitLost is the exit status of an apply or check that found candles
 // lost for good with lost_severity = "error" (docs/exit-codes.md).
 const exitLost = 5
 
-// lostSeverity is the severity of a lost gap: the strictest of the
-// coverage blocks asking for its series.
-func lostSeverity(cfg *config.Config, a planner.Action) config.Severity {
-	sev := config.SeverityWarn
-	for _, c := range cfg.Coverage {
-		for _, name := range a.Coverage {
-			if c.Name == name && c.Lost() == config.SeverityError {
-				sev = config.SeverityError
-			}
-		}
-	}
-	return sev
-}
-
-// lostActions are the plan's unfillable gaps with a lost part, and
-// whether any of them is an error.
-func lostActions(cfg *config.Config, p *planner.Plan) (lost []planner.Action, fatal bool) {
-	for _, a := range p.Listing() {
-		if a.Kind != planner.Unfillable || a.Lost.Empty() {
-			continue
-		}
-		lost = append(lost, a)
-		fatal = fatal || lostSeverity(cfg, a) == config.SeverityError
-	}
-	return lost, fatal
-}
-
 // renderLost tells, loudly and after everything else, which candles a
 // late run lost for good and what would still fill them. It returns
-// whether the loss fails the command.
-func renderLost(w io.Writer, cfg *config.Config, p *planner.Plan, st style) bool {
-	lost, fatal := lostActions(cfg, p)
+// fatal says whether the loss fails the command.
+func renderLost(w io.Writer, lost []workspace.LostGap, fatal bool, st style) {
 	if len(lost) == 0 {
-		return false
+		return
 	}
 	var candles int64
 	for _, a := range lost {
@@ -65,27 +38,24 @@ func renderLost(w io.Writer, cfg *config.Config, p *planner.Plan, st style) bool
 		head, count(candles), plural(int(min(candles, 2)), "candle", "candles"), them, them)
 	for _, a := range lost {
 		fmt.Fprintf(w, "  %s %s  %s %s (lost_severity = %q)\n", st.red("✗"), a.Series, a.Lost,
-			count(a.Lost.Candles(a.Series.Interval))+" "+plural(int(min(a.Lost.Candles(a.Series.Interval), 2)), "candle", "candles"), lostSeverity(cfg, a))
+			count(a.Lost.Candles(a.Series.Interval))+" "+plural(int(min(a.Lost.Candles(a.Series.Interval), 2)), "candle", "candles"), a.Severity)
 		if a.Suggestion != (planner.Suggestion{}) {
-			fmt.Fprintf(w, "      %s\n", st.dim("fill: "+fillText(a)))
+			fmt.Fprintf(w, "      %s\n", st.dim("fill: "+fillText(a.Action)))
 		}
 	}
 	fmt.Fprintln(w, "Kraken's trade history can rebuild them too. Run apply more often than the shortest interval's API window (59 hours for 5-minute candles); see 'candlekeep state gaps'.")
-	return fatal
 }
 
 // logLost is renderLost for -log-format=json: one record per lost gap.
-func logLost(log *slog.Logger, cfg *config.Config, p *planner.Plan) bool {
-	lost, fatal := lostActions(cfg, p)
+func logLost(log *slog.Logger, lost []workspace.LostGap) {
 	for _, a := range lost {
 		level := slog.LevelWarn
-		if lostSeverity(cfg, a) == config.SeverityError {
+		if a.Severity == config.SeverityError {
 			level = slog.LevelError
 		}
 		log.Log(context.Background(), level, "candles lost", "series", a.Series.String(), "span", a.Lost.String(),
-			"candles", a.Lost.Candles(a.Series.Interval), "fill", fillText(a))
+			"candles", a.Lost.Candles(a.Series.Interval), "fill", fillText(a.Action))
 	}
-	return fatal
 }
 
 // jsonLost is the -json event of one lost stretch.
@@ -102,13 +72,13 @@ type jsonLost struct {
 // writeLostJSON is renderLost for the -json event stream: one
 // candles_lost line per lost stretch.
 func writeLostJSON(w io.Writer, cfg *config.Config, p *planner.Plan) {
-	lost, _ := lostActions(cfg, p)
+	lost, _ := workspace.Lost(cfg, p)
 	enc := json.NewEncoder(w)
 	for _, a := range lost {
 		_ = enc.Encode(jsonLost{
 			Type: "candles_lost", Time: ohlc.JSONTimeOf(time.Now().Unix()), Series: a.Series.String(),
 			Span: a.Lost.JSON(), Candles: a.Lost.Candles(a.Series.Interval),
-			Severity: string(lostSeverity(cfg, a)), Fill: fillText(a),
+			Severity: string(a.Severity), Fill: fillText(a.Action),
 		})
 	}
 }
@@ -118,14 +88,13 @@ func writeLostJSON(w io.Writer, cfg *config.Config, p *planner.Plan) {
 // The -json event stream's candles_lost lines are written before its
 // summary (writeLostJSON).
 func reportLost(w io.Writer, cfg *config.Config, p *planner.Plan, st style, jsonOut, jsonLog bool) error {
-	var fatal bool
+	lost, fatal := workspace.Lost(cfg, p)
 	switch {
 	case jsonOut:
-		_, fatal = lostActions(cfg, p)
 	case jsonLog:
-		fatal = logLost(slog.New(slog.NewJSONHandler(w, nil)), cfg, p)
+		logLost(slog.New(slog.NewJSONHandler(w, nil)), lost)
 	default:
-		fatal = renderLost(w, cfg, p, st)
+		renderLost(w, lost, fatal, st)
 	}
 	if fatal {
 		return &exitCode{code: exitLost, err: errReported}

@@ -4,12 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/planner/planfile"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // writePlanJSON prints the plan as the JSON document of a plan file.
@@ -25,38 +25,11 @@ func resolvePath(env *cliEnv, p string) string {
 	return filepath.Join(env.dir, p)
 }
 
-// savePlan writes the plan file for 'apply FILE'. It writes a temporary
-// file beside it and renames it, so a crash or a full disk never leaves a
-// half-written plan under the name a reviewer approved. When announce is
-// set it tells, as Terraform does, how to apply it.
-func savePlan(env *cliEnv, p *planner.Plan, name string, announce bool) (err error) {
-	path := resolvePath(env, name)
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("save plan: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err := writePlanJSON(tmp, p); err != nil {
-		return fmt.Errorf("save plan to %s: %w", name, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("save plan to %s: %w", name, err)
-	}
-	// CreateTemp makes the file private; a plan holds no secrets and is
-	// meant to be shared for review.
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("save plan to %s: %w", name, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save plan to %s: %w", name, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save plan to %s: %w", name, err)
+// savePlan writes the plan file for 'apply FILE' (workspace.SavePlan)
+// and, when announce is set, tells as Terraform does how to apply it.
+func savePlan(env *cliEnv, p *planner.Plan, name string, announce bool) error {
+	if err := workspace.SavePlan(resolvePath(env, name), p, planfile.Meta{CandlekeepVersion: candlekeepVersion()}); err != nil {
+		return err
 	}
 	if announce {
 		chdir := ""
@@ -68,18 +41,9 @@ func savePlan(env *cliEnv, p *planner.Plan, name string, announce bool) (err err
 	return nil
 }
 
-// readSavedPlan reads a plan file; its errors name the file.
+// readSavedPlan reads a plan file named relative to -chdir.
 func readSavedPlan(env *cliEnv, name string) (*planner.Plan, planfile.Meta, error) {
-	f, err := os.Open(resolvePath(env, name))
-	if err != nil {
-		return nil, planfile.Meta{}, fmt.Errorf("read saved plan: %w", err)
-	}
-	defer f.Close()
-	p, meta, err := planfile.Read(f)
-	if err != nil {
-		return nil, planfile.Meta{}, fmt.Errorf("%s: %w", name, err)
-	}
-	return p, meta, nil
+	return workspace.ReadPlan(resolvePath(env, name))
 }
 
 // savedPlanFlags are the apply flags allowed with a saved plan: they
