@@ -24,17 +24,14 @@ type CheckResult struct {
 // is quick and needs no sink credentials. No lock: the snapshot is one
 // read transaction. A state that does not exist yet is read as empty,
 // not created: check only reads.
-func Check(ctx context.Context, cfg *config.Config, now int64) (_ CheckResult, err error) {
+func Check(ctx context.Context, cfg *config.Config, now int64) (CheckResult, error) {
 	snap := &state.Snapshot{Coverage: map[ohlc.Series]ohlc.SpanSet{}}
-	if StateExists(cfg) {
-		st, _, err := OpenBoundState(ctx, cfg)
-		if err != nil {
-			return CheckResult{}, err
-		}
-		defer closeWith(&err, st)
-		if snap, err = st.Snapshot(ctx); err != nil {
-			return CheckResult{}, err
-		}
+	err := ReadState(ctx, cfg, func(st *state.Store) (err error) {
+		snap, err = st.Snapshot(ctx)
+		return err
+	})
+	if err != nil {
+		return CheckResult{}, err
 	}
 	res := CheckResult{Now: now, Freshness: CheckFreshness(cfg, snap.Coverage, now)}
 	// Candles lost since the last apply: the planner's rule on state

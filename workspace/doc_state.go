@@ -3,9 +3,10 @@ package workspace
 import (
 	"context"
 	"fmt"
+	"time"
+
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/planner/planfile"
-	"time"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"

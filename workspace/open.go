@@ -154,3 +154,19 @@ func KnownPairs(cfg *config.Config) *planner.PairList {
 	}
 	return &planner.PairList{Names: list.Names}
 }
+
+// ReadState runs read on the state store bound to the configured sink,
+// opened read-only, and closes it; where no store exists yet it does
+// nothing: inspecting must not create a state, and none means nothing is
+// recorded.
+func ReadState(ctx context.Context, cfg *config.Config, read func(*state.Store) error) (err error) {
+	if !StateExists(cfg) {
+		return nil
+	}
+	st, _, err := OpenBoundState(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeWith(&err, st)
+	return read(st)
+}

@@ -18,10 +18,9 @@ const ReportRuns = 50
 // verdicts. Without a state store nothing is covered yet: that is
 // reported rather than the store created.
 func Report(ctx context.Context, in report.Input) (*report.Report, error) {
-	if StateExists(in.Config) {
-		if err := ReadReportState(ctx, &in); err != nil {
-			return nil, err
-		}
+	err := ReadState(ctx, in.Config, func(st *state.Store) error { return readReportState(ctx, st, &in) })
+	if err != nil {
+		return nil, err
 	}
 	// The HTML report shows check's verdicts: the same judgement, here.
 	var coverage map[ohlc.Series]ohlc.SpanSet
@@ -35,14 +34,9 @@ func Report(ctx context.Context, in report.Input) (*report.Report, error) {
 	return report.Compute(in), nil
 }
 
-// ReadReportState reads what the report needs, without the lock: a
+// readReportState reads what the report needs, without the lock: a
 // snapshot is one read transaction, the rest is informational.
-func ReadReportState(ctx context.Context, in *report.Input) (err error) {
-	st, _, err := OpenBoundState(ctx, in.Config)
-	if err != nil {
-		return err
-	}
-	defer closeWith(&err, st)
+func readReportState(ctx context.Context, st *state.Store, in *report.Input) (err error) {
 	if in.Snapshot, err = st.Snapshot(ctx); err != nil {
 		return fmt.Errorf("read state: %w", err)
 	}

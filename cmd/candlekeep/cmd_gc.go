@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/feefifofunds/candlekeep/ohlc"
 	"time"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/state"

@@ -9,7 +9,7 @@ import (
 	"github.com/feefifofunds/candlekeep/workspace"
 )
 
-func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
+func runInit(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "init", "init [-var 'k=v'] [-var-file=FILE] [-no-color]")
 	cf := configFlags{connects: connectsStateAndSink}
 	cf.register(fs)
@@ -19,37 +19,16 @@ func runInit(ctx context.Context, env *cliEnv, args []string) (err error) {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("init takes no arguments, got %q", fs.Args())
 	}
-	cfg, st, err := loadConfigAndState(ctx, env, &cf)
+	cfg, err := loadConfig(env, &cf)
 	if err != nil {
 		return err
 	}
-	defer closeWith(&err, st)
-	snap, err := st.Snapshot(ctx)
-	if err != nil {
-		return fmt.Errorf("read state: %w", err)
-	}
-	before, err := workspace.BindSink(ctx, cfg, st)
+	done, err := workspace.Init(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	if !before.Checked {
-		return before.Unchecked
-	}
-	sink, err := workspace.OpenSink(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer closeWith(&err, sink)
-	after, err := workspace.SetUpSink(ctx, cfg, sink)
-	if err != nil {
-		return err
-	}
-	claimed, err := workspace.RegisterSink(ctx, st, before, after)
-	if err != nil {
-		return err
-	}
-	renderClaimed(env.stdout, claimed, after, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)})
-	fmt.Fprintf(env.stdout, "State:  %s (lineage %s, serial %d), migrated.\n", describeState(cfg), snap.Lineage, snap.Serial)
+	renderClaimed(env.stdout, done.Claimed, done.Sink, style{enabled: colorFor(env.stdout, cf.noColor, env.environ)})
+	fmt.Fprintf(env.stdout, "State:  %s (lineage %s, serial %d), migrated.\n", describeState(cfg), done.Lineage, done.Serial)
 	fmt.Fprintf(env.stdout, "Sink:   %s, ready.\n", describeSink(cfg))
 	fmt.Fprintln(env.stdout, "\ncandlekeep has been initialized. Run 'candlekeep plan' to see what it would load.")
 	return nil

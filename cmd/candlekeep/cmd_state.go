@@ -3,12 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/feefifofunds/candlekeep/planner"
-	"github.com/feefifofunds/candlekeep/planner/planfile"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/planner/planfile"
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -76,14 +77,15 @@ func runStateGaps(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	filter.Limit = *limit
-	st, _, err := workspace.OpenBoundState(ctx, cfg)
+	var gaps []state.Gap
+	err = workspace.ReadState(ctx, cfg, func(st *state.Store) (err error) {
+		if gaps, err = st.Gaps(ctx, filter); err != nil {
+			return fmt.Errorf("read gaps: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	defer closeWith(&err, st)
-	gaps, err := st.Gaps(ctx, filter)
-	if err != nil {
-		return fmt.Errorf("read gaps: %w", err)
 	}
 	if *asJSON {
 		return writeJSON(env.stdout, workspace.GapsDocument(gaps))

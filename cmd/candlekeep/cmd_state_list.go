@@ -59,16 +59,12 @@ func runStateList(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	coverage := map[ohlc.Series]map[state.Source]ohlc.SpanSet{}
-	// Inspecting must not create a state that is not there yet.
-	if workspace.StateExists(cfg) {
-		st, _, err := workspace.OpenBoundState(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer closeWith(&err, st)
-		if coverage, err = st.CoverageBySource(ctx); err != nil {
-			return err
-		}
+	err = workspace.ReadState(ctx, cfg, func(st *state.Store) (err error) {
+		coverage, err = st.CoverageBySource(ctx)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	series := make([]ohlc.Series, 0, len(coverage))
 	for s := range coverage {

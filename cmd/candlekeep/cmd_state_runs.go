@@ -29,15 +29,12 @@ func runStateRuns(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	var runs []state.Run
-	if workspace.StateExists(cfg) {
-		st, _, err := workspace.OpenBoundState(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer closeWith(&err, st)
-		if runs, err = st.Runs(ctx, *limit); err != nil {
-			return err
-		}
+	err = workspace.ReadState(ctx, cfg, func(st *state.Store) (err error) {
+		runs, err = st.Runs(ctx, *limit)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if *asJSON {
 		out := make([]workspace.RunDoc, len(runs))

@@ -34,15 +34,11 @@ func runStateShow(ctx context.Context, env *cliEnv, args []string) (err error) {
 		return err
 	}
 	rec := &workspace.SeriesRecords{Series: series}
-	if workspace.StateExists(cfg) {
-		st, _, err := workspace.OpenBoundState(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer closeWith(&err, st)
-		if err := workspace.ReadSeriesRecords(ctx, st, rec, shownActions); err != nil {
-			return err
-		}
+	err = workspace.ReadState(ctx, cfg, func(st *state.Store) error {
+		return workspace.ReadSeriesRecords(ctx, st, rec, shownActions)
+	})
+	if err != nil {
+		return err
 	}
 	if rec.Empty() {
 		return fmt.Errorf("state holds nothing about %s; 'candlekeep state list' shows the series it knows", series)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"path/filepath"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/state"
-	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // stringList is a repeatable string flag.
@@ -87,18 +84,4 @@ func resolveVarFiles(env *cliEnv, paths []string) []string {
 		out[i] = p
 	}
 	return out
-}
-
-// loadConfigAndState loads the configuration and opens its state store:
-// what every command that reads or writes state starts with.
-func loadConfigAndState(ctx context.Context, env *cliEnv, cf *configFlags) (*config.Config, *state.Store, error) {
-	cfg, err := loadConfig(env, cf)
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := workspace.OpenState(ctx, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, st, nil
 }

@@ -3,9 +3,10 @@ package main
 import (
 	"cmp"
 	"fmt"
-	"github.com/feefifofunds/candlekeep/planner/planfile"
 	"slices"
 	"strings"
+
+	"github.com/feefifofunds/candlekeep/planner/planfile"
 
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"

@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/feefifofunds/candlekeep/planner/planfile"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/feefifofunds/candlekeep/planner/planfile"
 
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/ohlc"

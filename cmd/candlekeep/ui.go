@@ -1,10 +1,11 @@
 package main
 
 import (
-	"github.com/feefifofunds/candlekeep/ohlc"
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
 
 	"golang.org/x/term"
 )
