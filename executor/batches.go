@@ -8,8 +8,8 @@ import (
 
 // batchReader reads a span's candles in batches on a goroutine of its own,
 // so that the next batch is parsed while the sink takes the current one.
-// Two batch buffers circulate: the reader fills one while the consumer
-// writes the other and hands it back on free.
+// A fixed number of batch buffers circulate: the reader fills one while
+// the consumer writes the others and hands them back on free.
 type batchReader struct {
 	batches chan []ohlc.Candle // full batches, in file order; closed at the end
 	free    chan []ohlc.Candle // written batches, back for reuse
@@ -18,15 +18,16 @@ type batchReader struct {
 	err     error         // the read error that ended it; read after done
 }
 
-func startBatches(src CandleReader, span ohlc.Span, size int) *batchReader {
+func startBatches(src CandleReader, span ohlc.Span, size, buffers int) *batchReader {
 	r := &batchReader{
 		batches: make(chan []ohlc.Candle, 1),
-		free:    make(chan []ohlc.Candle, 2),
+		free:    make(chan []ohlc.Candle, buffers),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 	}
-	r.free <- make([]ohlc.Candle, 0, size)
-	r.free <- make([]ohlc.Candle, 0, size)
+	for range buffers {
+		r.free <- make([]ohlc.Candle, 0, size)
+	}
 	go r.run(src, span, size)
 	return r
 }

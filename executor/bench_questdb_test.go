@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feefifofunds/candlekeep/bench/naive"
 	"github.com/feefifofunds/candlekeep/bench/synth"
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/ohlc"
@@ -125,7 +126,7 @@ func BenchmarkQuestDBVersusNaive(b *testing.B) {
 		b.Run(map[int]string{1: "one-file", 2: "two-files"}[files], func(b *testing.B) {
 			plan := &planner.Plan{Actions: actions[:files]}
 			rows := float64(questDBBenchRows * files)
-			var ours, naive cost
+			var ours, baseline cost
 			for range b.N {
 				srv := questdbtest.New(questdbtest.Options{CountOnly: true})
 				ours.add(applyToQuestDB(b, srv, plan, files))
@@ -135,17 +136,17 @@ func BenchmarkQuestDBVersusNaive(b *testing.B) {
 				openQuestDB(b, srv) // the same table, created the same way
 				var n int64
 				var err error
-				naive.add(measure(func() { n, err = naiveLoad(context.Background(), srv.Conf(), paths[:files]) }))
+				baseline.add(measure(func() { n, err = naive.Load(context.Background(), srv.Conf(), paths[:files]) }))
 				if err != nil || n != int64(rows) || srv.Count("candles") != n {
 					b.Fatalf("naive loader sent %d rows, stand-in counted %d, want %d: %v", n, srv.Count("candles"), int64(rows), err)
 				}
 				srv.Close()
 			}
 			b.ReportMetric(rows*float64(b.N)/ours.wall.Seconds(), "candlekeep_rows/s")
-			b.ReportMetric(rows*float64(b.N)/naive.wall.Seconds(), "naive_rows/s")
-			b.ReportMetric(naive.wall.Seconds()/ours.wall.Seconds(), "x_naive")
+			b.ReportMetric(rows*float64(b.N)/baseline.wall.Seconds(), "naive_rows/s")
+			b.ReportMetric(baseline.wall.Seconds()/ours.wall.Seconds(), "x_naive")
 			b.ReportMetric(rows*float64(b.N)/ours.cpu.Seconds(), "candlekeep_rows/cpu-s")
-			b.ReportMetric(rows*float64(b.N)/naive.cpu.Seconds(), "naive_rows/cpu-s")
+			b.ReportMetric(rows*float64(b.N)/baseline.cpu.Seconds(), "naive_rows/cpu-s")
 		})
 	}
 }

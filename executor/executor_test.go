@@ -3,6 +3,7 @@ package executor_test
 import (
 	"context"
 	"errors"
+	"io"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -104,6 +105,33 @@ func (f *fixture) covered(t *testing.T) ohlc.SpanSet {
 		t.Fatal(err)
 	}
 	return cov[state.SourceCSV]
+}
+
+// fileCandles are the XBTUSD/60 candles of the window, in file order,
+// read by the reference parser.
+func fileCandles(t *testing.T, fx *fixture) []ohlc.Candle {
+	t.Helper()
+	f, err := krakencsv.Open(context.Background(), krakencsv.Source{DumpPath: fx.dump, Member: "XBTUSD_60.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]ohlc.Candle, 4096)
+	var out []ohlc.Candle
+	for {
+		k, err := f.Read(buf)
+		for _, c := range buf[:k] {
+			if c.Time >= from && c.Time < to {
+				out = append(out, c)
+			}
+		}
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // wantRows is the number of XBTUSD/60 rows in the window, counted from the
@@ -220,11 +248,13 @@ func TestInterruptStopsCleanlyAndResumes(t *testing.T) {
 	if !res.Interrupted || res.Status != state.RunInterrupted {
 		t.Fatalf("want an interrupted run, got %+v", res)
 	}
+	// The batches confirmed before the stop, and the one in flight at
+	// it (the next write overlaps the recording of the last), if it had
+	// started: answered, confirmed and recorded too.
 	stats := f.sinkStats(t)
-	if stats.Count != 5000 {
-		t.Fatalf("sink holds %d rows, want the 5 batches confirmed before the stop", stats.Count)
+	if stats.Count != 5000 && stats.Count != 6000 {
+		t.Fatalf("sink holds %d rows, want the 5 batches confirmed before the stop and at most the one in flight", stats.Count)
 	}
-	// The batch in flight at the stop was confirmed and recorded too.
 	if diff := cmp.Diff(ohlc.SpanSet{{Start: from, End: stats.Last + 3600}}, f.covered(t)); diff != "" {
 		t.Fatalf("coverage after the stop (-want +got):\n%s", diff)
 	}
@@ -233,8 +263,8 @@ func TestInterruptStopsCleanlyAndResumes(t *testing.T) {
 		t.Fatalf("run record: %+v, %v", runs, err)
 	}
 	actions, err := f.st.RunActions(context.Background(), runs[0].ID)
-	if err != nil || len(actions) != 1 || actions[0].Status != state.ActionInterrupted || actions[0].Rows != 5000 || actions[0].Checkpoint != stats.Last+3600 {
-		t.Fatalf("action record: %+v, %v; want interrupted with 5,000 rows, checkpoint at the last confirmed candle's end", actions, err)
+	if err != nil || len(actions) != 1 || actions[0].Status != state.ActionInterrupted || actions[0].Rows != stats.Count || actions[0].Checkpoint != stats.Last+3600 {
+		t.Fatalf("action record: %+v, %v; want interrupted with the %d rows the sink holds, checkpoint at the last confirmed candle's end", actions, err, stats.Count)
 	}
 
 	resume := &executor.Executor{Sink: f.sink, State: f.st, Open: executor.OpenCSV, Options: opts}

@@ -29,6 +29,10 @@ type load struct {
 	first      int64 // first confirmed candle since the last record
 	last       int64 // last confirmed candle
 	checkpoint int64 // coverage recorded up to here
+	// unvalidated: the validating pass of the file has not passed yet,
+	// so no coverage may be recorded.
+	unvalidated bool
+	validation  *validation
 	// short are the parts of a completed action's span its source did
 	// not reach (an API answer starting late or ending early).
 	short ohlc.SpanSet
@@ -49,50 +53,101 @@ func (l *load) run(ctx context.Context, writers *writerPool) error {
 }
 
 // loadCSV is load_csv's runner: one dump member, restricted to the span.
+// The member is read twice at once: the load pass streams batches to the
+// sink with writes kept in flight (writeAhead), and a validating pass
+// reads the whole span through the strict parser beside it (checking a
+// plain file's SHA-256). State claims nothing of the file until the
+// validating pass reached the span's end: a bad row anywhere fails the
+// action with nothing recorded, though rows before it may have reached
+// the sink (docs/reliability.md). Validating runs at about ten times the
+// write rate, so it is done long before the first checkpoint would be.
 func (l *load) loadCSV(ctx context.Context, writers *writerPool) error {
 	stateCtx := context.WithoutCancel(ctx)
-	// Read the span once before writing anything: a bad row anywhere in
-	// it fails the action with nothing written to the sink or to state.
-	// Parsing is an order of magnitude faster than writing, so this costs
-	// little.
-	if err := l.validate(ctx); err != nil {
-		return l.fail(stateCtx, err)
-	}
+	v := l.startValidation(ctx)
+	defer v.stop()
 	src, err := l.e.Open(ctx, l.loadPass())
 	if err != nil {
 		return l.fail(stateCtx, err)
 	}
 	defer src.Close()
-	w, err := writers.get(ctx)
+	ws, err := l.writersAhead(ctx, writers)
 	if err != nil {
 		return l.fail(stateCtx, fmt.Errorf("open sink writer: %w", err))
 	}
-	defer writers.put(w)
+	defer func() {
+		for _, w := range ws {
+			writers.put(w)
+		}
+	}()
 
-	// The next batch is parsed while the sink takes this one.
-	batches := startBatches(src, l.a.Span, l.opts.BatchRows)
+	// Batches are parsed ahead while the sink takes earlier ones: one
+	// buffer per write in flight, one being confirmed, one being filled,
+	// one waiting.
+	batches := startBatches(src, l.a.Span, l.opts.BatchRows, len(ws)+3)
 	defer batches.close()
-	for batch := range batches.batches {
-		if err := l.write(stateCtx, w, batch); err != nil {
+	wa := startWriteAhead(stateCtx, ws, l.a.Series, batches.batches)
+	defer wa.close()
+	interrupted := false
+	for {
+		p, ok := wa.next()
+		if !ok {
+			break
+		}
+		if p.err != nil {
+			return l.fail(stateCtx, fmt.Errorf("write %d candles to sink: %w", len(p.batch), p.err))
+		}
+		if err := v.poll(); err != nil {
 			return l.fail(stateCtx, err)
 		}
-		batches.free <- batch[:0]
-		if ctx.Err() != nil {
-			// Ctrl-C: the batch in flight was confirmed and recorded;
-			// nothing new starts.
-			return l.fail(stateCtx, ErrInterrupted)
+		if err := l.confirmed(stateCtx, p.batch); err != nil {
+			return l.fail(stateCtx, err)
 		}
+		batches.free <- p.batch[:0]
+		if ctx.Err() != nil && !interrupted {
+			// Ctrl-C: nothing new is sent; the writes in flight are
+			// answered and confirmed, then recorded.
+			interrupted = true
+			wa.halt()
+		}
+	}
+	if interrupted || ctx.Err() != nil {
+		return l.fail(stateCtx, ErrInterrupted)
 	}
 	<-batches.done
 	if batches.err != nil {
-		// The file changed after validation: the rows of the unfinished
-		// batch were not written.
+		// The file changed after it was opened, or holds a bad row: the
+		// rows of the unfinished batch were not written.
 		return l.fail(stateCtx, batches.err)
+	}
+	if err := v.wait(); err != nil {
+		return l.fail(stateCtx, err)
 	}
 	if err := l.checkPromise(l.rows); err != nil {
 		return l.fail(stateCtx, err)
 	}
 	return l.record(stateCtx, l.a.Span.End, state.ActionDone, state.FileLoaded, "")
+}
+
+// writersAhead are the sink writers a big load keeps its writes in
+// flight on: as many as the sink takes at once (sinks.Concurrent), else
+// one, whose next write still overlaps the recording of the last.
+func (l *load) writersAhead(ctx context.Context, writers *writerPool) ([]sinks.Writer, error) {
+	n := 1
+	if c, ok := l.e.Sink.(sinks.Concurrent); ok {
+		n = max(1, c.ConcurrentWrites())
+	}
+	ws := make([]sinks.Writer, 0, n)
+	for range n {
+		w, err := writers.get(ctx)
+		if err != nil {
+			for _, w := range ws {
+				writers.put(w)
+			}
+			return nil, err
+		}
+		ws = append(ws, w)
+	}
+	return ws, nil
 }
 
 // loadPass is the action as the second read opens it: validate already
@@ -107,6 +162,68 @@ func (l *load) loadPass() planner.Action {
 		a.CSV = &csv
 	}
 	return a
+}
+
+// validation is the validating pass of a load, run beside it.
+type validation struct {
+	l      *load
+	result chan error
+	cancel context.CancelFunc
+	ended  bool // result was taken
+}
+
+// startValidation starts reading the action's span through the strict
+// parser, discarding it; until it passes, the load records no coverage
+// (l.unvalidated).
+// It is not stopped by Ctrl-C (it reads ahead of the writes, so is nearly
+// done by then), so that what the sink confirmed before a stop can still
+// be recorded.
+func (l *load) startValidation(ctx context.Context) *validation {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	v := &validation{l: l, result: make(chan error, 1), cancel: cancel}
+	l.unvalidated, l.validation = true, v
+	go func() { v.result <- l.validate(ctx) }()
+	return v
+}
+
+// poll returns the validation's error if it ended with one; once it
+// passed, the load may record coverage.
+func (v *validation) poll() error {
+	if v.ended {
+		return nil
+	}
+	select {
+	case err := <-v.result:
+		return v.end(err)
+	default:
+		return nil
+	}
+}
+
+// wait waits for the validation's end and returns its error.
+func (v *validation) wait() error {
+	if v.ended {
+		return nil
+	}
+	return v.end(<-v.result)
+}
+
+func (v *validation) end(err error) error {
+	v.ended = true
+	if err == nil {
+		v.l.unvalidated = false
+	}
+	return err
+}
+
+// stop ends a validation still reading and waits until it no longer
+// touches its file.
+func (v *validation) stop() {
+	v.cancel()
+	if !v.ended {
+		<-v.result
+		v.ended = true
+	}
 }
 
 // validate reads the action's span through the strict parser and discards
@@ -132,9 +249,7 @@ func (l *load) validate(ctx context.Context) error {
 	}
 }
 
-// write sends one batch to the sink and, every CheckpointRows confirmed
-// rows, records the coverage they prove. It runs to completion even after
-// the first Ctrl-C, so a stop is clean; only a second one cuts it short.
+// write sends one batch to the sink and confirms it.
 func (l *load) write(ctx context.Context, w sinks.Writer, batch []ohlc.Candle) error {
 	if len(batch) == 0 {
 		return nil
@@ -142,9 +257,20 @@ func (l *load) write(ctx context.Context, w sinks.Writer, batch []ohlc.Candle) e
 	if err := w.Write(ctx, l.a.Series, batch); err != nil {
 		return fmt.Errorf("write %d candles to sink: %w", len(batch), err)
 	}
+	return l.confirmed(ctx, batch)
+}
+
+// confirmed counts a batch the sink confirmed and, every CheckpointRows
+// confirmed rows, records the coverage they prove (once a load's
+// validation passed). It runs to completion even after the first
+// Ctrl-C, so a stop is clean; only a second one cuts it short.
+func (l *load) confirmed(ctx context.Context, batch []ohlc.Candle) error {
+	if len(batch) == 0 {
+		return nil
+	}
 	l.confirm(batch)
 	l.emit(ActionProgress{Index: l.idx, Rows: l.rows, Delta: int64(len(batch))})
-	if l.unrecorded >= int64(l.opts.CheckpointRows) {
+	if l.unrecorded >= int64(l.opts.CheckpointRows) && !l.unvalidated {
 		return l.record(ctx, l.last+l.a.Series.Interval.Seconds(), state.ActionRunning, state.FilePartial, "")
 	}
 	return nil
@@ -237,8 +363,15 @@ func (l *load) fail(ctx context.Context, cause error) error {
 		// stopped on request, not failed.
 		cause = ErrInterrupted
 	}
+	if l.unvalidated && l.validation != nil && !isSourceError(cause) && !errors.Is(cause, krakencsv.ErrChanged) {
+		// What the sink confirmed is recorded once the whole file is
+		// known good; a bad one fails as bad.
+		if err := l.validation.wait(); err != nil {
+			cause = errors.Join(cause, err)
+		}
+	}
 	upTo := l.checkpoint
-	if l.unrecorded > 0 {
+	if l.unrecorded > 0 && !l.unvalidated {
 		upTo = l.last + l.a.Series.Interval.Seconds()
 	}
 	status, fileStatus := state.ActionFailed, state.FilePartial

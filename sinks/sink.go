@@ -110,3 +110,14 @@ func WriteAll(ctx context.Context, w Writer, batches []Batch) error {
 	}
 	return nil
 }
+
+// Concurrent is a sink whose writers commit independently of one
+// another (QuestDB: separate HTTP requests), so that one load may keep
+// several writes in flight, each on a writer of its own. A sink whose
+// writers take turns (SQLite's one write transaction) does not implement
+// it: a load there keeps one write in flight.
+type Concurrent interface {
+	// ConcurrentWrites is how many writes of one load are worth keeping
+	// in flight.
+	ConcurrentWrites() int
+}
