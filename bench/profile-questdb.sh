@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# A CPU profile of candlekeep's apply of two 3-million-row files in
-# parallel into the QuestDB stand-in (counting rows), summarised: the
-# top functions, then the share of the main stages. Run from the
+# A CPU profile of candlekeep's apply of 3-million-row files into the
+# QuestDB stand-in (counting rows), two in parallel or one, summarised:
+# the top functions, then the share of the main stages. Run from the
 # repository root:
 #
-#   bench/profile-questdb.sh [PROFILE]     (default $TMPDIR/questdb.prof)
+#   bench/profile-questdb.sh [PROFILE] [two-files|one-file]     (default $TMPDIR/questdb.prof two-files)
 set -euo pipefail
 prof=${1:-${TMPDIR:-/tmp}/questdb.prof}
+files=${2:-two-files}
 bin=$(mktemp -d)/executor.test
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 
 go test -c -o "$bin" ./executor/
-(cd executor && "$bin" -test.run='^$' -test.bench='ApplyQuestDB/two-files' -test.benchtime=2x \
+(cd executor && "$bin" -test.run='^$' -test.bench="ApplyQuestDB/$files" -test.benchtime=2x \
   -test.cpuprofile="$prof") | grep -E '^Benchmark'
 
 echo

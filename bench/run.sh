@@ -3,7 +3,8 @@
 # QuestDB (stand-in counting rows) with candlekeep and the naive loader in
 # the same run, SQLite, 10,000 small files, CSV parsing (plain and from a
 # zip), plan at full-history scale and report; then peak RSS and a
-# quarterly update through the real binary.
+# quarterly update through the real binary, and one big file into the
+# QuestDB stand-in through the binary against the naive loader.
 # Run from the repository root:
 #
 #   bench/run.sh [OUT]     (raw results in OUT, default $TMPDIR/candlekeep-bench.txt)
@@ -35,6 +36,8 @@ else
   go run golang.org/x/perf/cmd/benchstat@latest "$out"
 fi
 
+echo
+bench/one-file-questdb.sh 3000000 "$count"
 echo
 bench/apply-sqlite.sh 3000000
 bench/apply-sqlite.sh 6000000

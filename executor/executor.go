@@ -174,7 +174,7 @@ func (e *Executor) Apply(ctx context.Context, plan *planner.Plan) (Result, error
 	emit(RunStarted{RunID: run.ID, Actions: len(work), Estimate: estimate})
 
 	outcomes := make([]outcome, len(work))
-	writers := newWriterPool(e.Sink)
+	writers := newWriterPool(e.Sink, opts.Parallelism)
 	defer writers.closeAll()
 	g := &group{e: e, opts: opts, writers: writers, emit: emit, runID: run.ID, plan: plan, work: work, records: records, outcomes: outcomes}
 	order := startOrder(plan, work)
