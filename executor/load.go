@@ -29,10 +29,9 @@ type load struct {
 	first      int64 // first confirmed candle since the last record
 	last       int64 // last confirmed candle
 	checkpoint int64 // coverage recorded up to here
-	// unvalidated: the validating pass of the file has not passed yet,
-	// so no coverage may be recorded.
+	// unvalidated: the file has not yet been read through the strict
+	// parser to the span's end, so no coverage may be recorded.
 	unvalidated bool
-	validation  *validation
 	// short are the parts of a completed action's span its source did
 	// not reach (an API answer starting late or ending early).
 	short ohlc.SpanSet
@@ -52,20 +51,20 @@ func (l *load) run(ctx context.Context, writers *writerPool) error {
 	return r.run(l, ctx, writers)
 }
 
-// loadCSV is load_csv's runner: one dump member, restricted to the span.
-// The member is read twice at once: the load pass streams batches to the
-// sink with writes kept in flight (writeAhead), and a validating pass
-// reads the whole span through the strict parser beside it (checking a
-// plain file's SHA-256). State claims nothing of the file until the
-// validating pass reached the span's end: a bad row anywhere fails the
-// action with nothing recorded, though rows before it may have reached
-// the sink (docs/reliability.md). Validating runs at about ten times the
-// write rate, so it is done long before the first checkpoint would be.
+// loadCSV is load_csv's runner: one dump member, restricted to the span,
+// read once. Its batches go to the sink with writes kept in flight
+// (writeAhead) while the strict parser reads on (checking a plain file's
+// SHA-256 or a member's CRC when it reaches the end), and state claims
+// nothing of the file until the whole span was read without fault: a bad
+// row anywhere fails the action with nothing recorded, though rows before
+// it may have reached the sink (docs/reliability.md). A load stopped
+// before its end by Ctrl-C or a sink failure reads the rest of the span
+// through the parser (fail), so what the sink confirmed is still
+// recorded.
 func (l *load) loadCSV(ctx context.Context, writers *writerPool) error {
 	stateCtx := context.WithoutCancel(ctx)
-	v := l.startValidation(ctx)
-	defer v.stop()
-	src, err := l.e.Open(ctx, l.loadPass())
+	l.unvalidated = true
+	src, err := l.e.Open(ctx, l.a)
 	if err != nil {
 		return l.fail(stateCtx, err)
 	}
@@ -96,9 +95,6 @@ func (l *load) loadCSV(ctx context.Context, writers *writerPool) error {
 		if p.err != nil {
 			return l.fail(stateCtx, fmt.Errorf("write %d candles to sink: %w", len(p.batch), p.err))
 		}
-		if err := v.poll(); err != nil {
-			return l.fail(stateCtx, err)
-		}
 		if err := l.confirmed(stateCtx, p.batch); err != nil {
 			return l.fail(stateCtx, err)
 		}
@@ -115,25 +111,32 @@ func (l *load) loadCSV(ctx context.Context, writers *writerPool) error {
 	}
 	<-batches.done
 	if batches.err != nil {
-		// The file changed after it was opened, or holds a bad row: the
-		// rows of the unfinished batch were not written.
+		// A bad row, a failed checksum, or the file changed: the rows
+		// of the unfinished batch were not written, and none is claimed.
 		return l.fail(stateCtx, batches.err)
 	}
-	if err := v.wait(); err != nil {
-		return l.fail(stateCtx, err)
-	}
+	// The whole span went through the strict parser: the file may be
+	// claimed.
+	l.unvalidated = false
 	if err := l.checkPromise(l.rows); err != nil {
 		return l.fail(stateCtx, err)
 	}
 	return l.record(stateCtx, l.a.Span.End, state.ActionDone, state.FileLoaded, "")
 }
 
-// writersAhead are the sink writers a big load keeps its writes in
-// flight on: as many as the sink takes at once (sinks.Concurrent), else
-// one, whose next write still overlaps the recording of the last.
+// writeAheadBatches is the size, in batches, from which a load keeps
+// several writes in flight: a smaller one gains little from more writers
+// and would cost the making of them (a whole archive's thousands of
+// medium members, loaded side by side, keep the cores busy anyway).
+const writeAheadBatches = 10
+
+// writersAhead are the sink writers a load keeps its writes in flight
+// on: for a big load, as many as the sink takes at once
+// (sinks.Concurrent); else one, whose next write still overlaps the
+// recording of the last.
 func (l *load) writersAhead(ctx context.Context, writers *writerPool) ([]sinks.Writer, error) {
 	n := 1
-	if c, ok := l.e.Sink.(sinks.Concurrent); ok {
+	if c, ok := l.e.Sink.(sinks.Concurrent); ok && l.a.Estimate >= writeAheadBatches*int64(l.opts.BatchRows) {
 		n = max(1, c.ConcurrentWrites())
 	}
 	ws := make([]sinks.Writer, 0, n)
@@ -148,82 +151,6 @@ func (l *load) writersAhead(ctx context.Context, writers *writerPool) ([]sinks.W
 		ws = append(ws, w)
 	}
 	return ws, nil
-}
-
-// loadPass is the action as the second read opens it: validate already
-// checked a plain file's SHA-256, so the load does not hash it again (its
-// size and modification time are still checked when it is opened). A zip
-// member's checks cost nothing and stay.
-func (l *load) loadPass() planner.Action {
-	a := l.a
-	if a.CSV != nil && !a.CSV.IsZip {
-		csv := *a.CSV
-		csv.Fingerprint = ""
-		a.CSV = &csv
-	}
-	return a
-}
-
-// validation is the validating pass of a load, run beside it.
-type validation struct {
-	l      *load
-	result chan error
-	cancel context.CancelFunc
-	ended  bool // result was taken
-}
-
-// startValidation starts reading the action's span through the strict
-// parser, discarding it; until it passes, the load records no coverage
-// (l.unvalidated).
-// It is not stopped by Ctrl-C (it reads ahead of the writes, so is nearly
-// done by then), so that what the sink confirmed before a stop can still
-// be recorded.
-func (l *load) startValidation(ctx context.Context) *validation {
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	v := &validation{l: l, result: make(chan error, 1), cancel: cancel}
-	l.unvalidated, l.validation = true, v
-	go func() { v.result <- l.validate(ctx) }()
-	return v
-}
-
-// poll returns the validation's error if it ended with one; once it
-// passed, the load may record coverage.
-func (v *validation) poll() error {
-	if v.ended {
-		return nil
-	}
-	select {
-	case err := <-v.result:
-		return v.end(err)
-	default:
-		return nil
-	}
-}
-
-// wait waits for the validation's end and returns its error.
-func (v *validation) wait() error {
-	if v.ended {
-		return nil
-	}
-	return v.end(<-v.result)
-}
-
-func (v *validation) end(err error) error {
-	v.ended = true
-	if err == nil {
-		v.l.unvalidated = false
-	}
-	return err
-}
-
-// stop ends a validation still reading and waits until it no longer
-// touches its file.
-func (v *validation) stop() {
-	v.cancel()
-	if !v.ended {
-		<-v.result
-		v.ended = true
-	}
 }
 
 // validate reads the action's span through the strict parser and discards
@@ -363,11 +290,15 @@ func (l *load) fail(ctx context.Context, cause error) error {
 		// stopped on request, not failed.
 		cause = ErrInterrupted
 	}
-	if l.unvalidated && l.validation != nil && !isSourceError(cause) && !errors.Is(cause, krakencsv.ErrChanged) {
-		// What the sink confirmed is recorded once the whole file is
-		// known good; a bad one fails as bad.
-		if err := l.validation.wait(); err != nil {
+	if l.unvalidated && l.unrecorded > 0 && !isSourceError(cause) && !errors.Is(cause, krakencsv.ErrChanged) {
+		// Stopped before the span's end by something else than the
+		// file: read the rest through the parser, so that what the sink
+		// confirmed is recorded if the file is good, and a bad one
+		// fails as bad.
+		if err := l.validate(ctx); err != nil {
 			cause = errors.Join(cause, err)
+		} else {
+			l.unvalidated = false
 		}
 	}
 	upTo := l.checkpoint
