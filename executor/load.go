@@ -154,7 +154,8 @@ func (l *load) writersAhead(ctx context.Context, writers *writerPool) ([]sinks.W
 }
 
 // validate reads the action's span through the strict parser and discards
-// it.
+// it: fail's check of a load stopped before the span's end, so that what
+// the sink confirmed may still be recorded.
 func (l *load) validate(ctx context.Context) error {
 	src, err := l.e.Open(ctx, l.a)
 	if err != nil {

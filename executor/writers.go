@@ -25,7 +25,9 @@ type writerPool struct {
 	errs []error // from writers closed on the way back
 }
 
-func newWriterPool(s sinks.Sink, keep int) *writerPool { return &writerPool{sink: s, keep: max(1, keep)} }
+func newWriterPool(s sinks.Sink, keep int) *writerPool {
+	return &writerPool{sink: s, keep: max(1, keep)}
+}
 
 func (p *writerPool) get(ctx context.Context) (sinks.Writer, error) {
 	p.mu.Lock()
