@@ -11,7 +11,6 @@ import (
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/sinks"
-	"github.com/feefifofunds/candlekeep/sources/krakencsv"
 	"github.com/feefifofunds/candlekeep/state"
 )
 
@@ -78,23 +77,5 @@ func checkDerived(t *testing.T, f *fixture, daily ohlc.Series, span ohlc.Span) {
 // kraken1440 is Kraken's own daily candles of pair inside span.
 func kraken1440(t *testing.T, pair string, span ohlc.Span) []ohlc.Candle {
 	t.Helper()
-	file, err := krakencsv.Open(context.Background(), krakencsv.Source{DumpPath: filepath.Join("..", "sources", "krakencsv", "testdata", "full_until_2021-04-01"), Member: pair + "_1440.csv"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer file.Close()
-	buf := make([]ohlc.Candle, 4096)
-	var out []ohlc.Candle
-	for {
-		k, err := file.Read(buf)
-		for _, c := range buf[:k] {
-			if span.Contains(c.Time) {
-				out = append(out, c)
-			}
-		}
-		if err != nil {
-			break
-		}
-	}
-	return out
+	return readMember(t, filepath.Join("..", "sources", "krakencsv", "testdata", "full_until_2021-04-01"), pair+"_1440.csv", span)
 }

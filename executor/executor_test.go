@@ -107,11 +107,11 @@ func (f *fixture) covered(t *testing.T) ohlc.SpanSet {
 	return cov[state.SourceCSV]
 }
 
-// fileCandles are the XBTUSD/60 candles of the window, in file order,
+// readMember is the candles of a dump member inside span, in file order,
 // read by the reference parser.
-func fileCandles(t *testing.T, fx *fixture) []ohlc.Candle {
+func readMember(t *testing.T, dir, member string, span ohlc.Span) []ohlc.Candle {
 	t.Helper()
-	f, err := krakencsv.Open(context.Background(), krakencsv.Source{DumpPath: fx.dump, Member: "XBTUSD_60.csv"})
+	f, err := krakencsv.Open(context.Background(), krakencsv.Source{DumpPath: dir, Member: member})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func fileCandles(t *testing.T, fx *fixture) []ohlc.Candle {
 	for {
 		k, err := f.Read(buf)
 		for _, c := range buf[:k] {
-			if c.Time >= from && c.Time < to {
+			if span.Contains(c.Time) {
 				out = append(out, c)
 			}
 		}
@@ -134,29 +134,18 @@ func fileCandles(t *testing.T, fx *fixture) []ohlc.Candle {
 	}
 }
 
-// wantRows is the number of XBTUSD/60 rows in the window, counted from the
-// file by the reference parser.
+// fileCandles are the XBTUSD/60 candles of the window in the fixture's
+// dump.
+func fileCandles(t *testing.T, fx *fixture) []ohlc.Candle {
+	t.Helper()
+	return readMember(t, fx.dump, "XBTUSD_60.csv", ohlc.Span{Start: from, End: to})
+}
+
+// wantRows is the number of XBTUSD/60 rows in the window of the real
+// hourly dump.
 func wantRows(t *testing.T) int64 {
 	t.Helper()
-	f, err := krakencsv.Open(context.Background(), krakencsv.Source{DumpPath: hourlyDump, Member: "XBTUSD_60.csv"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]ohlc.Candle, 4096)
-	var n int64
-	for {
-		k, err := f.Read(buf)
-		for _, c := range buf[:k] {
-			if c.Time >= from && c.Time < to {
-				n++
-			}
-		}
-		if err != nil {
-			break
-		}
-	}
-	return n
+	return int64(len(readMember(t, hourlyDump, "XBTUSD_60.csv", ohlc.Span{Start: from, End: to})))
 }
 
 // failingSink fails every write after the first `ok` ones.
