@@ -255,7 +255,7 @@ func newAction(a planner.Action) Action {
 		Series:           a.Series.String(),
 		Pair:             a.Series.Pair,
 		Interval:         int(a.Series.Interval),
-		Span:             Span{Start: formatTime(a.Span.Start), End: formatTime(a.Span.End)},
+		Span:             a.Span.JSON(),
 		EstimatedCandles: a.Estimate,
 		Requests:         a.Requests,
 		After:            a.After,
@@ -274,10 +274,12 @@ func newAction(a planner.Action) Action {
 		out.Known = &a.Known
 	}
 	if !a.Lost.Empty() {
-		out.Lost = &Span{Start: formatTime(a.Lost.Start), End: formatTime(a.Lost.End)}
+		lost := a.Lost.JSON()
+		out.Lost = &lost
 	}
 	if !a.Provisional.Empty() {
-		out.Provisional = &Span{Start: formatTime(a.Provisional.Start), End: formatTime(a.Provisional.End)}
+		provisional := a.Provisional.JSON()
+		out.Provisional = &provisional
 	}
 	if c := a.CSV; c != nil {
 		out.Source = &Source{Dump: c.Dump, DumpPath: c.DumpPath, Member: c.Member, Fingerprint: c.Fingerprint, Size: c.Size, IsZip: c.IsZip}

@@ -185,16 +185,12 @@ func (a Action) action() (planner.Action, error) {
 	if series.Pair != a.Pair || int(series.Interval) != a.Interval {
 		return planner.Action{}, fmt.Errorf("series %q does not match pair %q and interval %d", a.Series, a.Pair, a.Interval)
 	}
-	start, err := parseTime("span.start", a.Span.Start)
-	if err != nil {
-		return planner.Action{}, err
-	}
-	end, err := parseTime("span.end", a.Span.End)
+	span, err := parseSpan("span", a.Span)
 	if err != nil {
 		return planner.Action{}, err
 	}
 	out := planner.Action{
-		Kind: kind, Series: series, Span: ohlc.Span{Start: start, End: end},
+		Kind: kind, Series: series, Span: span,
 		Coverage: nonEmpty(a.Coverage), Tiers: nonEmpty(a.Tiers),
 		Estimate: a.EstimatedCandles, Requests: a.Requests, After: a.After, From: ohlc.Interval(a.From),
 		Reason: planner.Reason(a.Reason),
@@ -208,18 +204,12 @@ func (a Action) action() (planner.Action, error) {
 		out.Suggestion = planner.Suggestion{Fix: planner.FixText, Text: a.Suggestion}
 	}
 	if l := a.Lost; l != nil && kind == planner.Unfillable {
-		if out.Lost.Start, err = parseTime("lost.start", l.Start); err != nil {
-			return planner.Action{}, err
-		}
-		if out.Lost.End, err = parseTime("lost.end", l.End); err != nil {
+		if out.Lost, err = parseSpan("lost", *l); err != nil {
 			return planner.Action{}, err
 		}
 	}
 	if p := a.Provisional; p != nil && kind == planner.BackfillAPI {
-		if out.Provisional.Start, err = parseTime("provisional.start", p.Start); err != nil {
-			return planner.Action{}, err
-		}
-		if out.Provisional.End, err = parseTime("provisional.end", p.End); err != nil {
+		if out.Provisional, err = parseSpan("provisional", *p); err != nil {
 			return planner.Action{}, err
 		}
 	}
@@ -262,6 +252,20 @@ func (a Action) action() (planner.Action, error) {
 		}
 	}
 	return out, nil
+}
+
+// parseSpan reads the span at field (its start and end, field.start and
+// field.end in errors).
+func parseSpan(field string, s Span) (ohlc.Span, error) {
+	start, err := parseTime(field+".start", s.Start)
+	if err != nil {
+		return ohlc.Span{}, err
+	}
+	end, err := parseTime(field+".end", s.End)
+	if err != nil {
+		return ohlc.Span{}, err
+	}
+	return ohlc.Span{Start: start, End: end}, nil
 }
 
 func parseTime(field, v string) (int64, error) {

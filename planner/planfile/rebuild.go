@@ -33,7 +33,7 @@ func newRebuild(a planner.Action) *Rebuild {
 	}
 	r := &Rebuild{EstimatedTrades: a.Trades, EstimateBasis: a.Basis, EstimatedSeconds: int64(a.Duration / time.Second), RatePerSecond: a.Rate}
 	for _, b := range a.Builds {
-		r.Builds = append(r.Builds, Build{Interval: int(b.Interval), Span: Span{Start: formatTime(b.Span.Start), End: formatTime(b.Span.End)}})
+		r.Builds = append(r.Builds, Build{Interval: int(b.Interval), Span: b.Span.JSON()})
 	}
 	return r
 }
@@ -50,15 +50,10 @@ func (r *Rebuild) rebuild(out *planner.Action) error {
 	longest := ohlc.Interval(r.Builds[len(r.Builds)-1].Interval)
 	for i, b := range r.Builds {
 		iv := ohlc.Interval(b.Interval)
-		start, err := parseTime("builds.span.start", b.Span.Start)
+		sp, err := parseSpan("builds.span", b.Span)
 		if err != nil {
 			return err
 		}
-		end, err := parseTime("builds.span.end", b.Span.End)
-		if err != nil {
-			return err
-		}
-		sp := ohlc.Span{Start: start, End: end}
 		switch {
 		case !iv.Valid() || longest%iv != 0 || (i > 0 && iv <= out.Builds[i-1].Interval):
 			return fmt.Errorf("rebuild of %s: builds must be intervals in increasing order, each dividing the longest", out.Series.Pair)

@@ -3,13 +3,14 @@ package planfile
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/feefifofunds/candlekeep/ohlc"
-	"github.com/feefifofunds/candlekeep/planner"
 	"os"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
 
 	"github.com/google/go-cmp/cmp"
 )

@@ -30,7 +30,8 @@ func newWarnings(ws []planner.Warning) []Warning {
 			o.Series = w.Series.String()
 		}
 		if w.Span != (ohlc.Span{}) {
-			o.Span = &Span{Start: formatTime(w.Span.Start), End: formatTime(w.Span.End)}
+			sp := w.Span.JSON()
+			o.Span = &sp
 		}
 		if w.Code == planner.WarnNoLongerConfigured {
 			n, est := w.Candles, w.CandlesEstimated
@@ -57,15 +58,11 @@ func warnings(ws []Warning) ([]planner.Warning, error) {
 			o.Series = s
 		}
 		if w.Span != nil {
-			start, err := parseTime("warnings[].span.start", w.Span.Start)
+			sp, err := parseSpan("warnings[].span", *w.Span)
 			if err != nil {
 				return nil, err
 			}
-			end, err := parseTime("warnings[].span.end", w.Span.End)
-			if err != nil {
-				return nil, err
-			}
-			o.Span = ohlc.Span{Start: start, End: end}
+			o.Span = sp
 		}
 		if w.Candles != nil {
 			o.Candles = *w.Candles
