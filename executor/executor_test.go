@@ -238,7 +238,7 @@ func TestInterruptStopsCleanlyAndResumes(t *testing.T) {
 		t.Fatalf("want an interrupted run, got %+v", res)
 	}
 	// The batches confirmed before the stop, and the one in flight at
-	// it (the next write overlaps the recording of the last), if it had
+	// it (the next write is sent as soon as the last is answered), if it had
 	// started: answered, confirmed and recorded too.
 	stats := f.sinkStats(t)
 	if stats.Count != 5000 && stats.Count != 6000 {

@@ -69,15 +69,11 @@ func (l *load) loadCSV(ctx context.Context, writers *writerPool) error {
 		return l.fail(stateCtx, err)
 	}
 	defer src.Close()
-	ws, err := l.writersAhead(ctx, writers)
+	ws, err := writers.getN(ctx, l.writesAhead())
 	if err != nil {
 		return l.fail(stateCtx, fmt.Errorf("open sink writer: %w", err))
 	}
-	defer func() {
-		for _, w := range ws {
-			writers.put(w)
-		}
-	}()
+	defer writers.putAll(ws)
 
 	// Batches are parsed ahead while the sink takes earlier ones: one
 	// buffer per write in flight, one being confirmed, one being filled,
@@ -130,27 +126,15 @@ func (l *load) loadCSV(ctx context.Context, writers *writerPool) error {
 // medium members, loaded side by side, keep the cores busy anyway).
 const writeAheadBatches = 10
 
-// writersAhead are the sink writers a load keeps its writes in flight
-// on: for a big load, as many as the sink takes at once
-// (sinks.Concurrent); else one, whose next write still overlaps the
-// recording of the last.
-func (l *load) writersAhead(ctx context.Context, writers *writerPool) ([]sinks.Writer, error) {
-	n := 1
+// writesAhead is how many writes a load keeps in flight, each on a
+// writer of its own: for a big load, as many as the sink takes at once
+// (sinks.Concurrent); else one, the next sent as soon as the last is
+// answered.
+func (l *load) writesAhead() int {
 	if c, ok := l.e.Sink.(sinks.Concurrent); ok && l.a.Estimate >= writeAheadBatches*int64(l.opts.BatchRows) {
-		n = max(1, c.ConcurrentWrites())
+		return max(1, c.ConcurrentWrites())
 	}
-	ws := make([]sinks.Writer, 0, n)
-	for range n {
-		w, err := writers.get(ctx)
-		if err != nil {
-			for _, w := range ws {
-				writers.put(w)
-			}
-			return nil, err
-		}
-		ws = append(ws, w)
-	}
-	return ws, nil
+	return 1
 }
 
 // validate reads the action's span through the strict parser and discards
@@ -189,8 +173,8 @@ func (l *load) write(ctx context.Context, w sinks.Writer, batch []ohlc.Candle) e
 }
 
 // confirmed counts a batch the sink confirmed and, every CheckpointRows
-// confirmed rows, records the coverage they prove (once a load's
-// validation passed). It runs to completion even after the first
+// confirmed rows, records the coverage they prove (never inside a CSV
+// file, which is claimed once read to its end: l.unvalidated). It runs to completion even after the first
 // Ctrl-C, so a stop is clean; only a second one cuts it short.
 func (l *load) confirmed(ctx context.Context, batch []ohlc.Candle) error {
 	if len(batch) == 0 {

@@ -10,10 +10,10 @@ import (
 // writeAhead keeps up to len(writers) writes of one series' batches in
 // flight, each writer taking every len(writers)-th batch in turn, and
 // hands the batches back in file order as the sink answers them. The
-// caller records a batch only once it and every batch before it were
-// confirmed, so state still claims a prefix of the file; meanwhile the
-// sink is already taking the next ones, and the caller's state
-// checkpoints overlap the writes instead of stalling them.
+// caller counts a batch confirmed only once it and every batch before it
+// were, so state claims a prefix of the file; meanwhile the sink is
+// already taking the next ones, and the caller's work between two
+// batches does not stall the writes.
 type writeAhead struct {
 	results chan *pendingWrite // in file order; closed once nothing more is sent
 	stop    chan struct{}

@@ -45,6 +45,27 @@ func (p *writerPool) get(ctx context.Context) (sinks.Writer, error) {
 	return w, nil
 }
 
+// getN is n writers, or none and the error.
+func (p *writerPool) getN(ctx context.Context, n int) ([]sinks.Writer, error) {
+	ws := make([]sinks.Writer, 0, n)
+	for range n {
+		w, err := p.get(ctx)
+		if err != nil {
+			p.putAll(ws)
+			return nil, err
+		}
+		ws = append(ws, w)
+	}
+	return ws, nil
+}
+
+// putAll hands writers back.
+func (p *writerPool) putAll(ws []sinks.Writer) {
+	for _, w := range ws {
+		p.put(w)
+	}
+}
+
 func (p *writerPool) put(w sinks.Writer) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
