@@ -35,8 +35,8 @@ func (s *Session) Apply(ctx context.Context, plan *planner.Plan, o ApplyOptions)
 	files := executor.NewCSVFiles()
 	defer files.Close()
 	ex := &executor.Executor{State: s.State, Open: files.Open, Options: executor.Options{Parallelism: o.Parallelism}}
-	loads := plan.HasChanges()
-	if loads || s.Sink.Identity.Exists() || plan.Summary().Unfillable > 0 {
+	loads, sum := plan.HasChanges(), plan.Summary()
+	if loads || s.Sink.Identity.Exists() || sum.Unfillable > 0 {
 		id := s.Sink.Identity
 		if loads || !id.Exists() {
 			sink, err := OpenSink(ctx, s.Config)
@@ -58,7 +58,7 @@ func (s *Session) Apply(ctx context.Context, plan *planner.Plan, o ApplyOptions)
 		if o.Ready != nil {
 			ex.Emit = o.Ready(SinkReady{Sink: id, Claimed: claimed, Loads: loads})
 		}
-		if sum := plan.Summary(); loads && (sum.Backfills > 0 || sum.Rebuilds > 0) {
+		if loads && (sum.Backfills > 0 || sum.Rebuilds > 0) {
 			// One client: its limiter is the ceiling over backfills and
 			// every pair's rebuild together.
 			client := NewAPIClient(s.Config)

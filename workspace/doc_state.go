@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
 	"github.com/feefifofunds/candlekeep/planner/planfile"
-
-	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
 )
 

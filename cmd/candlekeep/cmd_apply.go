@@ -149,26 +149,27 @@ func runApply(ctx context.Context, env *cliEnv, args []string) (err error) {
 		// before the lock is released.
 		defer gcAfterApply(ctx, env, sess, now, *jsonOut, cf.noColor)
 	}
+	lost, lostFatal := workspace.Lost(sess.Config, plan)
 	if *jsonOut {
 		// Before the summary, which stays the last line.
-		writeLostJSON(env.stdout, sess.Config, plan)
+		writeLostJSON(env.stdout, lost)
 	}
-	if view == nil {
-		if *jsonOut {
-			newJSONEventView(env.stdout).summary(res, plan.Summary().Unfillable)
-		} else if n := plan.Summary().Unfillable; n > 0 {
-			fmt.Fprintf(env.stdout, "\nNothing to apply; %d unfillable %s recorded in state.\n", n, plural(n, "gap", "gaps"))
-		}
-	} else {
-		view.summary(res, plan.Summary().Unfillable)
+	unfillable := plan.Summary().Unfillable
+	switch {
+	case view != nil:
+		view.summary(res, unfillable)
+	case *jsonOut:
+		newJSONEventView(env.stdout).summary(res, unfillable)
+	case unfillable > 0:
+		fmt.Fprintf(env.stdout, "\nNothing to apply; %d unfillable %s recorded in state.\n", unfillable, plural(unfillable, "gap", "gaps"))
 	}
 	// Lost candles come last, where a reader of the journal looks; a
 	// failed or interrupted run exits 1 all the same.
-	lost := reportLost(env.stdout, sess.Config, plan, out, *jsonOut, *logFormat == "json")
+	lostErr := reportLost(env.stdout, lost, lostFatal, out, *jsonOut, *logFormat == "json")
 	if len(res.Failures) > 0 || res.Interrupted {
 		return errReported
 	}
-	return lost
+	return lostErr
 }
 
 // errNoTerminal refuses an apply with work to do that cannot ask for

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/feefifofunds/candlekeep/ohlc"
-
 	"github.com/feefifofunds/candlekeep/config"
+	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/state"
 	"github.com/feefifofunds/candlekeep/workspace"
 )

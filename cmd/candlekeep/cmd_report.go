@@ -10,10 +10,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/feefifofunds/candlekeep/state"
-
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/report"
+	"github.com/feefifofunds/candlekeep/state"
 	"github.com/feefifofunds/candlekeep/workspace"
 )
 

@@ -8,11 +8,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/feefifofunds/candlekeep/planner"
-	"github.com/feefifofunds/candlekeep/planner/planfile"
-
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
+	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/planner/planfile"
 	"github.com/feefifofunds/candlekeep/state"
 	"github.com/feefifofunds/candlekeep/workspace"
 )

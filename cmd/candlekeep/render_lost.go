@@ -19,8 +19,8 @@ import (
 const exitLost = 5
 
 // renderLost tells, loudly and after everything else, which candles a
-// late run lost for good and what would still fill them. It returns
-// fatal says whether the loss fails the command.
+// late run lost for good and what would still fill them; fatal (a lost
+// stretch is an error) heads it as an error.
 func renderLost(w io.Writer, lost []workspace.LostGap, fatal bool, st style) {
 	if len(lost) == 0 {
 		return
@@ -71,8 +71,7 @@ type jsonLost struct {
 
 // writeLostJSON is renderLost for the -json event stream: one
 // candles_lost line per lost stretch.
-func writeLostJSON(w io.Writer, cfg *config.Config, p *planner.Plan) {
-	lost, _ := workspace.Lost(cfg, p)
+func writeLostJSON(w io.Writer, lost []workspace.LostGap) {
 	enc := json.NewEncoder(w)
 	for _, a := range lost {
 		_ = enc.Encode(jsonLost{
@@ -87,8 +86,7 @@ func writeLostJSON(w io.Writer, cfg *config.Config, p *planner.Plan) {
 // returns the exit status they call for: exitLost when any is an error.
 // The -json event stream's candles_lost lines are written before its
 // summary (writeLostJSON).
-func reportLost(w io.Writer, cfg *config.Config, p *planner.Plan, st style, jsonOut, jsonLog bool) error {
-	lost, fatal := workspace.Lost(cfg, p)
+func reportLost(w io.Writer, lost []workspace.LostGap, fatal bool, st style, jsonOut, jsonLog bool) error {
 	switch {
 	case jsonOut:
 	case jsonLog:

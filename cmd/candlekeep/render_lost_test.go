@@ -10,6 +10,7 @@ import (
 	"github.com/feefifofunds/candlekeep/config"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
+	"github.com/feefifofunds/candlekeep/workspace"
 )
 
 // The -json event stream says which candles were lost, one line per lost
@@ -29,7 +30,8 @@ func TestLostJSONEvents(t *testing.T) {
 			Span: ohlc.Span{Start: 0, End: day}, Lost: ohlc.Span{Start: 0, End: 1800}},
 	}}
 	var buf bytes.Buffer
-	writeLostJSON(&buf, cfg, p)
+	lost, _ := workspace.Lost(cfg, p)
+	writeLostJSON(&buf, lost)
 	type line struct {
 		Type, Series, Severity, Fill string
 		Span                         ohlc.JSONSpan
