@@ -23,6 +23,7 @@ sinks=${SINKS:-sqlite questdb}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 results=$work/results.txt
+. bench/lib.sh
 
 go build -o "$work/candlekeep" ./cmd/candlekeep
 go build -o "$work/questdb-standin" ./bench/questdb-standin
@@ -31,31 +32,26 @@ sed -i "s|path  = \".*Kraken_OHLCVT.zip\"|path  = \"Kraken_OHLCVT.zip\"|" "$work
 cd "$work"
 ls -l Kraken_OHLCVT.zip | awk '{print "zip:", $5, "bytes"}'
 
-# timed NAME CMD…: runs CMD (its output to NAME.out), and writes a
-# benchstat line of its wall time, CPU seconds and peak RSS (KiB).
-timed() {
+# step NAME CMD…: runs CMD timed and adds its benchstat line to the
+# results (with rows per second once rows is known).
+step() {
   local name=$1
   shift
-  /usr/bin/time -o "$name.time" -f "%e %U %S %M" "$@" > "$name.out" 2>&1
-  read -r wall user sys rss < "$name.time"
-  line="BenchmarkArchive/$name 1 $(echo "$wall * 1000000000 / 1" | bc) ns/op $(echo "$user + $sys" | bc) cpu-s $rss peak-KiB"
-  if [ -n "${rows:-}" ]; then
-    line="$line $(echo "$rows / $wall" | bc) rows/s"
-  fi
-  echo "$line" | tee -a "$results"
+  timed "$name" "$@"
+  bench_line "Archive/$name" "$name.time" "${rows:-}" | tee -a "$results"
 }
 
 for run in $(seq "$runs"); do
   rm -rf .candlekeep qdb all.plan
   rows=
-  timed plan-cold ./candlekeep plan -no-color -now=2025-02-01 -out=all.plan
-  timed plan-warm ./candlekeep plan -no-color -now=2025-02-01 -out=all.plan
+  step plan-cold ./candlekeep plan -no-color -now=2025-02-01 -out=all.plan
+  step plan-warm ./candlekeep plan -no-color -now=2025-02-01 -out=all.plan
   if [ "$run" = 1 ]; then
     grep -E '^(Plan:|Note:|Warning:)' plan-warm.out
   fi
   rows=$(grep -o 'CSV loads\? ([0-9,]* candles' plan-warm.out | grep -o '[0-9,]* candles' | tr -d ', candles')
   if [[ " $sinks " == *" sqlite "* ]]; then
-    timed apply-sqlite ./candlekeep apply -no-color all.plan
+    step apply-sqlite ./candlekeep apply -no-color all.plan
     got=$(sqlite3 .candlekeep/candles.db 'SELECT count(*) FROM candles' 2>/dev/null || echo "$rows")
     [ "$got" = "$rows" ] || { echo "SQLite holds $got rows, want $rows" >&2; exit 1; }
   fi
@@ -66,14 +62,11 @@ for run in $(seq "$runs"); do
   # The same archive into the QuestDB stand-in, from a fresh state.
   mkdir qdb
   ln -s ../Kraken_OHLCVT.zip qdb/Kraken_OHLCVT.zip
-  ./questdb-standin -count-only > qdb/conf.txt 2> qdb/standin.txt &
-  while [ ! -s qdb/conf.txt ]; do sleep 0.05; done
+  start_standin qdb
   cp main.hcl qdb/main.hcl
   printf '\nsink "questdb" {\n  conf  = "%s"\n  table = "candles"\n}\n' "$(cat qdb/conf.txt)" >> qdb/main.hcl
-  (cd qdb && timed apply-questdb ../candlekeep apply -auto-approve -no-color -now=2025-02-01)
-  kill %1 && wait %1 || true
-  got=$(grep -o '[0-9]* rows received' qdb/standin.txt | cut -d' ' -f1)
-  [ "$got" = "$rows" ] || { echo "the stand-in received $got rows, want $rows" >&2; exit 1; }
+  (cd qdb && step apply-questdb ../candlekeep apply -auto-approve -no-color -now=2025-02-01)
+  stop_standin qdb "$rows"
 done
 
 echo
@@ -81,8 +74,4 @@ echo "rows: $rows"
 if [ -f .candlekeep/candles.db ]; then
   echo "SQLite file: $(ls -l .candlekeep/candles.db | awk '{print $5}') bytes"
 fi
-if command -v benchstat > /dev/null; then
-  benchstat "$results"
-elif [ -x "$HOME/go/bin/benchstat" ]; then
-  "$HOME/go/bin/benchstat" "$results"
-fi
+summarise "$results"

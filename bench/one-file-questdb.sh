@@ -16,6 +16,7 @@ set -euo pipefail
 rows=${1:-3000000}
 runs=${2:-6}
 work=$(mktemp -d)
+. bench/lib.sh
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 go build -o "$work/candlekeep" ./cmd/candlekeep
@@ -28,11 +29,10 @@ from=$(date -u -d "@$(head -1 "$file" | cut -d, -f1)" +%Y-%m-%d)
 to=$(date -u -d "@$(( $(tail -1 "$file" | cut -d, -f1) + 86400 * 2 ))" +%Y-%m-%d)
 cd "$work"
 
-# standin DIR: starts a counting stand-in, its conf in DIR/conf.txt.
+# standin DIR: starts a counting stand-in and writes the configuration
+# that loads the file into it, in DIR.
 standin() {
-  mkdir -p "$1"
-  ./questdb-standin -count-only > "$1/conf.txt" 2> "$1/standin.txt" &
-  while [ ! -s "$1/conf.txt" ]; do sleep 0.05; done
+  start_standin "$1"
   cat > "$1/main.hcl" <<HCL
 dump "big" {
   path  = "../dump"
@@ -53,42 +53,24 @@ coverage "minutes" {
 HCL
 }
 
-# timed OUT CMD…: runs CMD, its wall seconds, CPU seconds and peak RSS
-# (KiB) in OUT.
-timed() {
-  local out=$1
-  shift
-  /usr/bin/time -o "$out" -f "%e %U %S %M" "$@" > /dev/null
-}
-
 results=$work/results.txt
 for run in $(seq "$runs"); do
   rm -rf ck nv
   standin ck
-  (cd ck && timed ../ck.time ../candlekeep apply -auto-approve -no-color -now="$to")
-  kill %1 && wait %1 || true
-  got=$(grep -o '[0-9]* rows received' ck/standin.txt | cut -d' ' -f1)
-  [ "$got" = "$rows" ] || { echo "candlekeep: the stand-in received $got rows, want $rows" >&2; exit 1; }
+  (cd ck && timed ../ck ../candlekeep apply -auto-approve -no-color -now="$to")
+  stop_standin ck "$rows"
 
   standin nv
   (cd nv && ../candlekeep init -no-color > /dev/null) # the same table, made the same way
-  timed nv.time ./naive-questdb -conf "$(cat nv/conf.txt)" "$file"
-  kill %1 && wait %1 || true
-  got=$(grep -o '[0-9]* rows received' nv/standin.txt | cut -d' ' -f1)
-  [ "$got" = "$rows" ] || { echo "naive: the stand-in received $got rows, want $rows" >&2; exit 1; }
+  timed nv ./naive-questdb -conf "$(cat nv/conf.txt)" "$file"
+  stop_standin nv "$rows"
 
-  read -r ckw cku cks ckm < ck.time
-  read -r nvw nvu nvs nvm < nv.time
   {
-    echo "BenchmarkOneFileBinary/candlekeep 1 $(echo "$ckw * 1000000000 / 1" | bc) ns/op $(echo "$rows / $ckw" | bc) rows/s $(echo "$cku + $cks" | bc) cpu-s $ckm peak-KiB"
-    echo "BenchmarkOneFileBinary/naive 1 $(echo "$nvw * 1000000000 / 1" | bc) ns/op $(echo "$rows / $nvw" | bc) rows/s $(echo "$nvu + $nvs" | bc) cpu-s $nvm peak-KiB"
-    echo "BenchmarkOneFileBinary/ratio 1 $(echo "scale=3; $nvw / $ckw" | bc) x_naive"
+    bench_line OneFileBinary/candlekeep ck.time "$rows"
+    bench_line OneFileBinary/naive nv.time "$rows"
+    echo "BenchmarkOneFileBinary/ratio 1 $(echo "scale=3; $(cut -d' ' -f1 nv.time) / $(cut -d' ' -f1 ck.time)" | bc) x_naive"
   } | tee -a "$results"
 done
 
 echo
-if command -v benchstat > /dev/null; then
-  benchstat "$results"
-elif [ -x "$HOME/go/bin/benchstat" ]; then
-  "$HOME/go/bin/benchstat" "$results"
-fi
+summarise "$results"

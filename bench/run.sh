@@ -14,6 +14,7 @@
 set -euo pipefail
 out=${1:-${TMPDIR:-/tmp}/candlekeep-bench.txt}
 count=${COUNT:-6}
+. bench/lib.sh
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3-)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -30,11 +31,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
 echo "raw results: $out"
-if command -v benchstat >/dev/null; then
-  benchstat "$out"
-else
-  go run golang.org/x/perf/cmd/benchstat@latest "$out"
-fi
+summarise "$out"
 
 echo
 bench/one-file-questdb.sh 3000000 "$count"
