@@ -2,17 +2,14 @@ package executor_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"golang.org/x/time/rate"
 
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/planner"
-	"github.com/feefifofunds/candlekeep/sinks/sqlite"
 	"github.com/feefifofunds/candlekeep/sources/krakenapi"
 	"github.com/feefifofunds/candlekeep/sources/krakenapi/krakenfake"
-	"github.com/feefifofunds/candlekeep/state"
 )
 
 // BenchmarkBackfill is the cost of one API request handled end to end:
@@ -28,20 +25,9 @@ func BenchmarkBackfill(b *testing.B) {
 	defer kraken.Close()
 	client := krakenapi.New(krakenapi.Options{BaseURL: kraken.URL(), Limiter: rate.NewLimiter(rate.Inf, 1)})
 
-	dir := b.TempDir()
-	st, err := state.Open(ctx, state.Config{Path: filepath.Join(dir, "state.db")})
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, sink := freshSQLite(b)
 	defer st.Close()
-	sink, err := sqlite.Open(ctx, filepath.Join(dir, "candles.db"), "candles")
-	if err != nil {
-		b.Fatal(err)
-	}
 	defer sink.Close()
-	if err := sink.Setup(ctx); err != nil {
-		b.Fatal(err)
-	}
 	window := planner.APIWindow(60, now, 10)
 	plan := &planner.Plan{Actions: []planner.Action{{Kind: planner.BackfillAPI, Series: xbt60, Span: window, Estimate: window.Candles(60), Requests: 1}}}
 	ex := &executor.Executor{Sink: sink, State: st, API: client}

@@ -3,7 +3,6 @@ package executor_test
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"testing"
 
 	"golang.org/x/time/rate"
@@ -12,10 +11,8 @@ import (
 	"github.com/feefifofunds/candlekeep/executor"
 	"github.com/feefifofunds/candlekeep/ohlc"
 	"github.com/feefifofunds/candlekeep/planner"
-	"github.com/feefifofunds/candlekeep/sinks/sqlite"
 	"github.com/feefifofunds/candlekeep/sources/krakenapi"
 	"github.com/feefifofunds/candlekeep/sources/krakenapi/krakenfake"
-	"github.com/feefifofunds/candlekeep/state"
 )
 
 // BenchmarkRebuild is a rebuild end to end through the executor: two
@@ -60,18 +57,7 @@ func BenchmarkRebuild(b *testing.B) {
 		kraken.SetTape("XBTUSD", tape)
 		kraken.SetLimit(200)
 		client := krakenapi.New(krakenapi.Options{BaseURL: kraken.URL(), Limiter: rate.NewLimiter(200, 1)})
-		dir := b.TempDir()
-		st, err := state.Open(ctx, state.Config{Path: filepath.Join(dir, "state.db")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		sink, err := sqlite.Open(ctx, filepath.Join(dir, "candles.db"), "candles")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := sink.Setup(ctx); err != nil {
-			b.Fatal(err)
-		}
+		st, sink := freshSQLite(b)
 		ex := &executor.Executor{Sink: sink, State: st, Trades: client}
 		b.StartTimer()
 		res, err := ex.Apply(ctx, plan)
